@@ -1,0 +1,77 @@
+"""Classification metrics, all computed by scikit-learn.
+
+scikit-learn's input validation costs more than the metric itself at the sizes we
+train on (about 2 ms of ``roc_auc_score`` against 0.3 ms of ``roc_curve`` + ``auc``),
+and our inputs are already validated float64 arrays, so the calls run with
+``skip_parameter_validation`` and ``assume_finite``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sklearn
+from sklearn import metrics as skm
+
+_FAST = {"assume_finite": True, "skip_parameter_validation": True}
+
+
+def undefined_reason(y) -> str | None:
+    """Why AUC/ROC are undefined for labels ``y``, or ``None`` when they are defined."""
+    y = np.asarray(y).ravel()
+    if len(y) == 0:
+        return "no samples"
+    classes = np.unique(y)
+    if len(classes) < 2:
+        return f"only one class ({classes[0]:g}) is present, so AUC is undefined"
+    return None
+
+
+def roc(y, scores):
+    """ROC curve ``(fpr, tpr, thresholds)``, or ``None`` when undefined (one class)."""
+    if undefined_reason(y):
+        return None
+    with sklearn.config_context(**_FAST):
+        return skm.roc_curve(np.ravel(y), np.ravel(scores))
+
+
+def auc(y, scores) -> float:
+    """Area under the ROC curve; ``nan`` when undefined (see ``undefined_reason``)."""
+    curve = roc(y, scores)
+    if curve is None:
+        return float("nan")
+    with sklearn.config_context(**_FAST):
+        return float(skm.auc(curve[0], curve[1]))
+
+
+def auc_and_accuracy(y, scores, threshold: float = 0.5) -> tuple[float, float]:
+    """AUC and accuracy from a single ``roc_curve`` call (what every epoch records).
+
+    With all thresholds kept, the point at the smallest threshold ``≥ threshold`` is the
+    confusion matrix of ``scores ≥ threshold``: accuracy is ``(tp + tn) / n``. This halves
+    the per-epoch metric cost; tests check it against ``accuracy_score``.
+    """
+    y = np.ravel(y)
+    if undefined_reason(y):
+        return float("nan"), accuracy(y, scores, threshold)
+    with sklearn.config_context(**_FAST):
+        fpr, tpr, thr = skm.roc_curve(y, np.ravel(scores), drop_intermediate=False)
+        area = float(skm.auc(fpr, tpr))
+    k = np.searchsorted(-thr, -threshold, side="right") - 1  # thr is decreasing
+    pos = float(np.count_nonzero(y))
+    tp, tn = tpr[k] * pos, (1.0 - fpr[k]) * (len(y) - pos)
+    return area, float((tp + tn) / len(y))
+
+
+def accuracy(y, scores, threshold: float = 0.5) -> float:
+    """Fraction of samples whose thresholded score equals the label."""
+    y = np.ravel(y)
+    if len(y) == 0:
+        return float("nan")
+    with sklearn.config_context(**_FAST):
+        return float(skm.accuracy_score(y, np.ravel(scores) >= threshold))
+
+
+def confusion(y, scores, threshold: float = 0.5) -> np.ndarray:
+    """2×2 confusion matrix ``[[tn, fp], [fn, tp]]``."""
+    return skm.confusion_matrix(np.ravel(y).astype(int),
+                                (np.ravel(scores) >= threshold).astype(int), labels=[0, 1])

@@ -1,0 +1,256 @@
+"""Training: minibatches, single-sample steps, epochs, history and the divergence guard."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import losses, metrics
+from .network import Network, Trace
+from .optimizers import SGD, Optimizer
+
+_add = np.add.reduce  # the bare ufunc: ndarray.sum goes through a Python wrapper
+def _quiet():
+    return np.errstate(over="ignore", invalid="ignore", under="ignore")
+
+
+
+HISTORY_KEYS = ("epoch", "train_auc", "test_auc", "train_loss", "test_loss",
+                "train_acc", "test_acc", "lr", "samples", "seconds")
+
+
+class DivergenceError(RuntimeError):
+    """Training produced a non-finite loss or weight; the last finite weights are kept."""
+
+
+@dataclass
+class History:
+    """Per-epoch metrics. Row 0 is the untrained network ("AUC prior to each epoch")."""
+
+    rows: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
+
+    def append(self, **values) -> None:
+        for k in HISTORY_KEYS:
+            self.rows[k].append(values.get(k, float("nan")))
+
+    def __len__(self) -> int:
+        return len(self.rows["epoch"])
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        return np.asarray(self.rows[key], dtype=np.float64)
+
+    def last(self, key: str) -> float:
+        return self.rows[key][-1] if self.rows[key] else float("nan")
+
+    def copy(self) -> "History":
+        return History({k: list(v) for k, v in self.rows.items()})
+
+
+@dataclass(frozen=True)
+class SampleStep:
+    """One single-sample step: which sample, its trace, and the parameter updates."""
+
+    index: int
+    trace: Trace
+    updates: list
+    lr: float
+    epoch_completed: bool = False
+
+
+class Trainer:
+    """Trains a ``Network`` on a train set and records train and test metrics per epoch.
+
+    Parameters
+    ----------
+    network : Network
+    X_train, y_train : ndarray
+    X_test, y_test : ndarray, optional
+    optimizer : Optimizer, optional
+        Plain SGD with lr 0.1 by default.
+    batch_size : int
+        1 (per-sample SGD) up to the whole train set.
+    l1, l2 : float
+        Weight penalties (biases are not penalised).
+    seed : int
+        Seeds the shuffling; with the network's seed it fixes training bit for bit.
+    target_auc : float, optional
+        Stop once the AUC named by ``target_on`` reaches this.
+    target_on : {"train", "test"}
+    """
+
+    def __init__(self, network: Network, X_train, y_train, X_test=None, y_test=None,
+                 optimizer: Optimizer | None = None, batch_size: int = 32, l1: float = 0.0,
+                 l2: float = 0.0, seed: int = 0, target_auc: float | None = None,
+                 target_on: str = "train"):
+        self.network = network
+        self.X_train = np.asarray(X_train, dtype=np.float64)
+        self.y_train = np.asarray(y_train, dtype=np.float64)
+        self.X_test = None if X_test is None else np.asarray(X_test, dtype=np.float64)
+        self.y_test = None if y_test is None else np.asarray(y_test, dtype=np.float64)
+        if len(self.X_train) == 0:
+            raise ValueError("the training set is empty")
+        self._Y_train = network._targets(self.y_train, len(self.y_train))
+        self.optimizer = optimizer or SGD(0.1)
+        self.batch_size = batch_size
+        self.l1, self.l2 = float(l1), float(l2)
+        self.target_auc = target_auc
+        self.target_on = target_on
+        self.rng = np.random.default_rng(seed)
+        self.epoch = 0
+        self.cursor = 0
+        self.order = self.rng.permutation(len(self.X_train))
+        self.samples_seen = 0
+        self.seconds = 0.0
+        self.history = History()
+        self.record_epoch()
+
+    # --- settings -----------------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"batch size must be a whole number ≥ 1, not {value!r}")
+        self._batch_size = int(value)
+
+    @property
+    def n_train(self) -> int:
+        return len(self.X_train)
+
+    @property
+    def reached_target(self) -> bool:
+        if self.target_auc is None:
+            return False
+        auc = self.history.last(f"{self.target_on}_auc")
+        return not math.isnan(auc) and auc >= self.target_auc
+
+    # --- steps --------------------------------------------------------------------------
+    def _apply(self, idx, index_hint: str):
+        """One optimizer step on the train rows ``idx``; refuses a step that is not finite.
+
+        The batch loss is not computed: a nan or inf anywhere in the forward or backward
+        pass reaches the weight updates, and a sum over an array is nan/inf exactly when
+        an element is, so checking the updates guards every weight.
+        """
+        net = self.network
+        X, Y = self.X_train[idx], self._Y_train[idx]
+        with _quiet():  # numpy's overflow warnings say less than the DivergenceError below
+            grads = net._backprop(X, Y, self.l1, self.l2, with_loss=False)[4]
+            flat = [g for pair in grads for g in pair]
+            updates, state = self.optimizer.propose(flat, self.epoch)
+        if not math.isfinite(sum(_add(u, None) for u in updates)):
+            lr = self.optimizer.lr_at(self.epoch)
+            raise DivergenceError(
+                f"training diverged at epoch {self.epoch + 1} ({index_hint}): the weight "
+                f"update became nan or infinite. The learning rate ({lr:g}) is probably too "
+                f"high for this network; lower it and train again. The last finite weights "
+                f"were kept.")
+        for p, u in zip(net.parameters(), updates):
+            p += u
+        self.optimizer.commit(state)
+        self.samples_seen += len(X)
+        return updates
+
+    def _advance(self, n: int) -> bool:
+        """Move the cursor ``n`` samples on; finish the epoch when it wraps."""
+        self.cursor += n
+        if self.cursor >= self.n_train:
+            self.epoch += 1
+            self.cursor = 0
+            self.order = self.rng.permutation(self.n_train)
+            self.record_epoch()
+            return True
+        return False
+
+    def step_batch(self) -> bool:
+        """Train on the next minibatch of the shuffled order.
+
+        Returns ``True`` when this batch completed an epoch (its metrics are recorded).
+        The last batch of an epoch may be smaller; an epoch never spills into the next.
+        """
+        t0 = time.perf_counter()
+        idx = self.order[self.cursor:self.cursor + self.batch_size]
+        self._apply(idx, f"batch at sample {self.cursor}")
+        self.seconds += time.perf_counter() - t0
+        return self._advance(len(idx))
+
+    def step_epoch(self) -> None:
+        """Train on the rest of the current epoch (a whole epoch from its start)."""
+        while not self.step_batch():
+            pass
+
+    def next_sample(self) -> int:
+        """Index (into the train set) of the next sample in the shuffled order."""
+        return int(self.order[self.cursor])
+
+    def preview_sample(self, index: int | None = None) -> SampleStep:
+        """The trace and the updates a single-sample step would make, changing nothing."""
+        i = self.next_sample() if index is None else int(index)
+        if not 0 <= i < self.n_train:
+            raise ValueError(f"sample {i} is not in the training set (0..{self.n_train - 1})")
+        tr = self.network.trace(self.X_train[i], self.y_train[i])
+        if self.l1 or self.l2:  # the trace shows the data gradient; the step adds the penalty
+            grads = self.network.gradients(self.X_train[i:i + 1], self.y_train[i:i + 1],
+                                           self.l1, self.l2)
+        else:
+            grads = [(L.dW, L.db) for L in tr.layers]
+        updates, _ = self.optimizer.propose([g for p in grads for g in p], self.epoch)
+        return SampleStep(i, tr, updates, self.optimizer.lr_at(self.epoch))
+
+    def step_sample(self, index: int | None = None) -> SampleStep:
+        """One SGD step (batch size 1) on one sample.
+
+        With ``index=None`` it takes the next sample of the shuffled order and moves the
+        cursor on (completing the epoch after the last sample). A chosen ``index`` is
+        trained on out of order and does not move the cursor; it still counts in
+        ``samples_seen``.
+        """
+        step = self.preview_sample(index)
+        t0 = time.perf_counter()
+        i = step.index
+        self._apply(slice(i, i + 1), f"sample {i}")
+        self.seconds += time.perf_counter() - t0
+        done = self._advance(1) if index is None else False
+        return SampleStep(i, step.trace, step.updates, step.lr, done)
+
+    def run(self, max_epochs: int, should_stop=None) -> str:
+        """Train until ``max_epochs`` epochs in all, the target AUC, or ``should_stop()``.
+
+        ``should_stop`` is checked between batches. Returns why it stopped: "target",
+        "epochs" or "stopped".
+        """
+        while True:
+            if self.reached_target:
+                return "target"
+            if self.epoch >= max_epochs:
+                return "epochs"
+            if should_stop is not None and should_stop():
+                return "stopped"
+            self.step_batch()
+
+    # --- metrics ------------------------------------------------------------------------
+    def evaluate(self, X, y) -> dict:
+        """AUC, loss and accuracy of the current network on ``(X, y)``."""
+        if X is None or len(X) == 0:
+            return {}
+        net = self.network
+        zs, outs = net._forward(X)
+        loss = losses.loss(net.output, zs[-1], outs[-1], net._targets(y, len(X)))
+        auc, acc = metrics.auc_and_accuracy(y, outs[-1][:, 0])
+        return {"auc": auc, "loss": loss + net._penalty(self.l1, self.l2), "acc": acc}
+
+    def record_epoch(self) -> None:
+        """Append the current metrics to the history as epoch ``self.epoch``."""
+        with _quiet():
+            tr = self.evaluate(self.X_train, self.y_train)
+            te = self.evaluate(self.X_test, self.y_test)
+        row = {"epoch": self.epoch, "lr": self.optimizer.lr_at(self.epoch),
+               "samples": self.samples_seen, "seconds": self.seconds}
+        row.update({f"train_{k}": v for k, v in tr.items()})
+        row.update({f"test_{k}": v for k, v in te.items()})
+        self.history.append(**row)

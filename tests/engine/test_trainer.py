@@ -1,0 +1,118 @@
+"""Trainer: batching, mixing step kinds, history, stopping and the divergence guard."""
+
+import numpy as np
+import pytest
+
+from scratchnet import SGD, Adam, DivergenceError, Network, Trainer, data
+
+
+@pytest.fixture
+def split():
+    X, y = data.make("circles", 200, 0.1, seed=0)
+    return data.split(X, y, 0.75, seed=0)
+
+
+def _trainer(split, **kw):
+    Xtr, Xte, ytr, yte = split
+    kw.setdefault("optimizer", SGD(0.5))
+    return Trainer(Network([2, 5, 1], seed=0), Xtr, ytr, Xte, yte, **kw)
+
+
+@pytest.mark.parametrize("bs", [1, 7, 64, 150, 1000])
+def test_an_epoch_visits_every_sample_once_for_any_batch_size(split, bs):
+    t = _trainer(split, batch_size=bs)
+    t.step_epoch()
+    assert t.epoch == 1 and t.samples_seen == 150 and t.cursor == 0
+    assert len(t.history) == 2
+
+
+def test_history_starts_with_the_untrained_network(split):
+    t = _trainer(split)
+    assert len(t.history) == 1 and t.history.last("epoch") == 0
+    assert 0 <= t.history.last("train_auc") <= 1
+
+
+def test_mixed_steps_complete_epochs_honestly(split):
+    t = _trainer(split, batch_size=10)
+    for _ in range(5):
+        t.step_sample()
+    t.step_batch()
+    assert t.cursor == 15 and t.samples_seen == 15 and t.epoch == 0
+    t.step_epoch()
+    assert t.epoch == 1 and t.samples_seen == 150
+    for _ in range(150):
+        t.step_sample()
+    assert t.epoch == 2 and t.history["samples"].tolist() == [0, 150, 300]
+
+
+def test_a_chosen_sample_trains_out_of_order(split):
+    t = _trainer(split)
+    step = t.step_sample(index=3)
+    assert step.index == 3 and t.cursor == 0 and t.samples_seen == 1
+    with pytest.raises(ValueError, match="not in the training set"):
+        t.step_sample(index=150)
+
+
+def test_same_seeds_train_bit_identically(split):
+    a, b = _trainer(split, batch_size=4, seed=3), _trainer(split, batch_size=4, seed=3)
+    for t in (a, b):
+        t.run(3)
+    assert all(np.array_equal(p, q) for p, q in zip(a.network.parameters(), b.network.parameters()))
+    del a.history.rows["seconds"], b.history.rows["seconds"]  # wall time
+    assert a.history.rows == b.history.rows
+
+
+def test_run_stops_at_the_target_auc(split):
+    t = _trainer(split, batch_size=1, target_auc=0.95)
+    assert t.run(200) == "target"
+    assert t.history.last("train_auc") >= 0.95 and t.epoch < 200
+
+
+def test_run_stops_between_batches_when_asked(split):
+    t = _trainer(split, batch_size=10)
+    calls = []
+
+    def stop():
+        calls.append(1)
+        return len(calls) > 3
+
+    assert t.run(100, should_stop=stop) == "stopped"
+    assert t.samples_seen == 30
+
+
+def test_divergence_stops_with_a_clear_error_and_keeps_finite_weights(split):
+    Xtr, Xte, ytr, yte = split
+    net = Network([2, 8, 8, 1], activation="relu", output="linear", seed=0)
+    t = Trainer(net, Xtr * 1e3, ytr, optimizer=SGD(1e6), batch_size=16)
+    with pytest.raises(DivergenceError, match=r"learning rate \(1e\+06\).*last finite weights"):
+        t.run(50)
+    assert all(np.all(np.isfinite(p)) for p in net.parameters())
+    kept = [p.copy() for p in net.parameters()]
+    with pytest.raises(DivergenceError):
+        t.step_batch()
+    assert all(np.array_equal(a, b) for a, b in zip(kept, net.parameters()))
+
+
+def test_adam_trains_and_regularisation_shrinks_weights(split):
+    plain = _trainer(split, optimizer=Adam(0.05), batch_size=16)
+    reg = _trainer(split, optimizer=Adam(0.05), batch_size=16, l2=0.5)
+    for t in (plain, reg):
+        t.run(20)
+    assert plain.history.last("train_auc") > 0.9
+    norm = lambda t: sum(float((L.weights ** 2).sum()) for L in t.network.layers)
+    assert norm(reg) < norm(plain)
+
+
+def test_bad_batch_sizes_are_refused(split):
+    t = _trainer(split)
+    for bad in (0, -1, 2.5, "10", True):
+        with pytest.raises(ValueError, match="batch size"):
+            t.batch_size = bad
+    assert t.batch_size == 32
+
+
+def test_one_class_test_set_reports_undefined_auc_without_crashing(split):
+    Xtr, Xte, ytr, yte = split
+    t = Trainer(Network([2, 3, 1], seed=0), Xtr, ytr, Xte[yte == 1], yte[yte == 1])
+    t.step_epoch()
+    assert np.isnan(t.history.last("test_auc")) and 0 <= t.history.last("test_acc") <= 1

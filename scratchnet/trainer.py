@@ -233,6 +233,38 @@ class Trainer:
                 return "stopped"
             self.step_batch()
 
+    # --- edits --------------------------------------------------------------------------
+    def resize(self, sizes, activations=None) -> None:
+        """Change the architecture (see ``Network.resize``), resizing optimizer state too.
+
+        On ``ValueError`` nothing changes.
+        """
+        old = [p.shape for p in self.network.parameters()]
+        if list(sizes)[0] != self.X_train.shape[1]:
+            raise ValueError(f"the input layer must have {self.X_train.shape[1]} units, one "
+                             f"per input feature, not {list(sizes)[0]}")
+        carried = self.network.resize(sizes, activations)
+        keep = [old[2 * i + k] if c and 2 * i + k < len(old) else None
+                for i, c in enumerate(carried) for k in (0, 1)]
+        self.optimizer.resize(keep, [p.shape for p in self.network.parameters()])
+
+    def set_data(self, X_train, y_train, X_test=None, y_test=None) -> None:
+        """Train on new data from here on: the history restarts at epoch 0 and the
+        network's input layer follows the new width, keeping every other weight."""
+        X_train = np.asarray(X_train, dtype=np.float64)
+        if X_train.shape[1] != self.network.sizes[0]:
+            carried = self.network.resize([X_train.shape[1], *self.network.sizes[1:]])
+            self.optimizer.resize([None] * 2 * len(carried),
+                                  [p.shape for p in self.network.parameters()])
+        self.X_train, self.y_train = X_train, np.asarray(y_train, dtype=np.float64)
+        self.X_test = None if X_test is None else np.asarray(X_test, dtype=np.float64)
+        self.y_test = None if y_test is None else np.asarray(y_test, dtype=np.float64)
+        self._Y_train = self.network._targets(self.y_train, len(self.y_train))
+        self.epoch, self.cursor, self.samples_seen, self.seconds = 0, 0, 0, 0.0
+        self.order = self.rng.permutation(self.n_train)
+        self.history = History()
+        self.record_epoch()
+
     # --- metrics ------------------------------------------------------------------------
     def evaluate(self, X, y) -> dict:
         """AUC, loss and accuracy of the current network on ``(X, y)``."""

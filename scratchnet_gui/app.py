@@ -1,0 +1,36 @@
+"""``scratchnet-gui`` / ``python -m scratchnet_gui``: open the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NO_DISPLAY = """scratchnet-gui: no display found (DISPLAY and WAYLAND_DISPLAY are unset).
+  To run the window without a screen:  QT_QPA_PLATFORM=offscreen scratchnet-gui
+  To train and write the plots headless:  scratchnet train --preset circles-deep --out plots"""
+
+
+def has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") or sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv=None) -> int:
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
+    pg.setConfigOptions(antialias=True)
+    window = MainWindow()
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Views: each draws a Snapshot (plus the user's selections) and nothing else."""

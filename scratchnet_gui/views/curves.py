@@ -1,0 +1,91 @@
+"""Per-epoch curves (AUC, loss) and the ROC curve of the current model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from . import colors
+
+TRAIN_PEN = pg.mkPen(*colors.POSITIVE, width=2)
+TEST_PEN = pg.mkPen(*colors.NEGATIVE, width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
+
+
+class _Curves(pg.PlotWidget):
+    key = ""
+
+    def __init__(self, name, title, ylabel, parent=None):
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setBackground("w")
+        self.setTitle(title, color="k")
+        self.setLabel("left", ylabel)
+        self.addLegend(offset=(-10, 10))
+        self.train = self.plot([], [], pen=TRAIN_PEN, name="train")
+        self.test = self.plot([], [], pen=TEST_PEN, name="test")
+        self.showGrid(x=True, y=True, alpha=0.2)
+        self.getAxis("left").enableAutoSIPrefix(False)
+
+
+class AucView(_Curves):
+    """Train and test AUC per epoch; epoch 0 is before any training."""
+
+    def __init__(self, parent=None):
+        super().__init__("auc_view", "AUC before each epoch", "AUC", parent)
+        self.setLabel("bottom", "epoch")
+        self.setYRange(0, 1, padding=0.02)
+        self.setLimits(yMin=-0.05, yMax=1.05)
+
+    def draw(self, snap):
+        h = snap.history
+        self.train.setData(h["epoch"], h["train_auc"], connect="finite")
+        self.test.setData(h["epoch"], h["test_auc"], connect="finite")
+
+
+class LossView(_Curves):
+    """Train and test loss per epoch."""
+
+    def __init__(self, parent=None):
+        super().__init__("loss_view", "Loss", "loss", parent)
+        self.setLabel("bottom", "epoch")
+
+    def draw(self, snap):
+        h = snap.history
+        self.train.setData(h["epoch"], h["train_loss"], connect="finite")
+        self.test.setData(h["epoch"], h["test_loss"], connect="finite")
+
+
+class RocView(_Curves):
+    """ROC of the current model on the test set, with the chance diagonal."""
+
+    def __init__(self, parent=None):
+        super().__init__("roc_view", "ROC (test set)", "true positive rate", parent)
+        self.setLabel("bottom", "false positive rate")
+        self.plot([0, 1], [0, 1], pen=pg.mkPen(150, 150, 150, style=pg.QtCore.Qt.PenStyle.DotLine))
+        self.setXRange(0, 1, padding=0.02)
+        self.setYRange(0, 1, padding=0.02)
+        self.train.hide()
+        self.getPlotItem().legend.removeItem(self.train)
+        self.note = pg.TextItem(color=(120, 0, 0), anchor=(0.5, 0.5))
+        self.note.setPos(0.5, 0.5)
+        self.addItem(self.note)
+
+    def draw(self, snap):
+        if snap.roc is None:
+            self.test.setData([], [])
+            self.note.setText("ROC undefined: the test set has one class")
+            return
+        self.note.setText("")
+        self.test.setData(snap.roc[0], snap.roc[1])
+
+
+def table(snap, view_name: str):
+    """The data behind a curve view as ``(header, rows)`` (used for CSV export)."""
+    h = snap.history
+    if view_name == "roc_view":
+        if snap.roc is None:
+            return ["fpr", "tpr"], np.zeros((0, 2))
+        return ["fpr", "tpr"], np.column_stack(snap.roc)
+    keys = ["epoch", "train_auc", "test_auc", "train_loss", "test_loss", "train_acc",
+            "test_acc", "lr", "samples"]
+    return keys, np.column_stack([h[k] for k in keys])

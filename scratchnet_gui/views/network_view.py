@@ -1,0 +1,264 @@
+"""The network graph: nodes by layer, bias nodes "1", edges by sign and magnitude."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QToolTip
+
+from . import colors
+
+MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
+MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
+WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
+OVERLAYS = ("weight", "gradient", "update")
+
+
+def drawn_units(n: int) -> np.ndarray:
+    """Which units of an ``n``-wide layer get a node."""
+    if n <= MAX_NODES:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, MAX_NODES).round().astype(int))
+
+
+class NetworkView(pg.PlotWidget):
+    """Draws ``snapshot.weights`` as a layered graph.
+
+    Edges are bucketed by sign and by width into a few ``PlotCurveItem``s drawn with
+    ``connect="pairs"``: one array-based item per bucket instead of one pen per edge.
+
+    Signals
+    -------
+    edgeClicked(int, int, int, float)
+        ``(layer, row, col, value)``; ``col == -1`` for a bias edge.
+    """
+
+    edgeClicked = Signal(int, int, int, float)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("network_view")
+        self.setBackground("w")
+        self.hideAxis("left")
+        self.hideAxis("bottom")
+        self.setMouseEnabled(False, False)
+        self.setMenuEnabled(False)
+        self.getPlotItem().hideButtons()
+        self.show_thumbs = True
+        self.overlay = "weight"
+        self.overlay_values = None   # per-layer (dW, db)-shaped arrays to draw instead
+        self.node_text = None        # per-layer list of strings shown beside nodes
+        self._layout_key = None
+        self._curves = {}
+        for sign in (1, -1):
+            for k in range(len(WIDTH_LEVELS)):
+                c = pg.PlotCurveItem(connect="pairs", antialias=True)
+                self.addItem(c)
+                self._curves[sign, k] = c
+        self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
+        self.nodes.setZValue(10)
+        self.addItem(self.nodes)
+        self._texts = []
+        self._thumbs = []
+        self.note = pg.TextItem(color=(90, 90, 90), anchor=(0, 1))
+        self.addItem(self.note)
+        self.legend = pg.TextItem(html=(
+            f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
+            f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
+            "width = min(8, |w| + 0.25)"), anchor=(0, 0))
+        self.addItem(self.legend)
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.scene().sigMouseClicked.connect(self._click)
+        self._snap = None
+        self.edges = np.zeros((0, 5))  # layer, row, col, x/y index into pos...
+
+    # --- layout -------------------------------------------------------------------------
+    def _build_layout(self, sizes):
+        """Node positions, bias nodes and the edge table for ``sizes``."""
+        self._units = [drawn_units(n) for n in sizes]
+        pos, kind, ids = [], [], []
+        height = max(len(u) for u in self._units) + 1
+        for l, units in enumerate(self._units):
+            ys = np.linspace(-(len(units) - 1) / 2, (len(units) - 1) / 2, len(units))
+            for u, y in zip(units, ys):
+                ids.append((l, int(u)))
+                pos.append((l, -y))
+                kind.append(0 if l == 0 else 1)
+            if l < len(sizes) - 1:  # the bias node feeding layer l + 1
+                ids.append((l, -1))
+                pos.append((l + 0.0, (len(units) + 1) / 2))
+                kind.append(2)
+        self._pos = np.array(pos, dtype=float)
+        self._ids = ids
+        self._kind = np.array(kind)
+        index = {k: i for i, k in enumerate(ids)}
+        edges = []  # (layer, row, col, src node, dst node)
+        for l in range(len(sizes) - 1):
+            for dst in self._units[l + 1]:
+                for src in list(self._units[l]) + [-1]:
+                    edges.append((l, dst, src, index[(l, int(src))], index[(l + 1, int(dst))]))
+        self.edges = np.array(edges, dtype=int).reshape(-1, 5)
+        brushes = [pg.mkBrush(200, 200, 200) if k == 0 else pg.mkBrush(255, 255, 255)
+                   for k in kind]
+        self.nodes.setData(pos=self._pos, brush=brushes, symbol=["o"] * len(kind),
+                           size=[14 if k == 2 else 18 for k in kind])
+        for t in self._texts:
+            self.removeItem(t)
+        self._texts = []
+        for (l, u), p in zip(ids, self._pos):
+            if u == -1:
+                t = pg.TextItem("1", color=(0, 0, 0), anchor=(0.5, 0.5))
+                t.setPos(*p)
+                t.setZValue(11)
+                self.addItem(t)
+                self._texts.append(t)
+        self._build_thumbs(sizes)
+        hidden = [f"{len(u)} of {n}" for u, n in zip(self._units, sizes) if len(u) < n]
+        self.note.setText(("layers too wide to draw: showing " + ", ".join(hidden)
+                           + " units (evenly sampled)") if hidden else "")
+        self.note.setPos(-0.3, -height / 2 - 0.2)
+        self.legend.setPos(-0.3, height / 2 + 0.9)
+        self.setXRange(-0.4, len(sizes) - 0.3, padding=0.02)
+        self.setYRange(-height / 2 - 0.8, height / 2 + 1.0, padding=0.02)
+
+    def _build_thumbs(self, sizes):
+        for _, _, im, _ in self._thumbs:
+            self.removeItem(im)
+        self._thumbs = []
+        if not self.show_thumbs or sum(len(u) for u in self._units[1:]) > MAX_THUMBS:
+            return
+        lut = colors.activation_colormap().getLookupTable(nPts=256)
+        for (l, u), p in zip(self._ids, self._pos):
+            if l == 0 or u == -1:
+                continue
+            im = pg.ImageItem(axisOrder="row-major")
+            im.setLookupTable(lut)
+            im.setZValue(5)
+            self.addItem(im)
+            self._thumbs.append((l, u, im, QRectF(p[0] + 0.1, p[1] - 0.35, 0.28, 0.7)))
+
+    # --- drawing ------------------------------------------------------------------------
+    def set_thumbs_visible(self, on: bool):
+        self.show_thumbs = on
+        self._layout_key = None
+        if self._snap is not None:
+            self.draw(self._snap)
+
+    def edge_values(self, snap) -> np.ndarray:
+        """The value each drawn edge shows under the current overlay."""
+        source = self.overlay_values if self.overlay_values is not None else snap.weights
+        e = self.edges
+        out = np.empty(len(e))
+        for l, (W, b) in enumerate(source):
+            m = e[:, 0] == l
+            rows, cols = e[m, 1], e[m, 2]
+            out[m] = np.where(cols >= 0, W[rows, np.maximum(cols, 0)], b[rows])
+        return out
+
+    def draw(self, snap) -> None:
+        self._snap = snap
+        sizes = snap.sizes
+        key = (tuple(sizes), self.show_thumbs)
+        if key != self._layout_key:
+            self._build_layout(sizes)
+            self._layout_key = key
+        vals = self.edge_values(snap)
+        scale = 1.0
+        if self.overlay != "weight" and len(vals):  # gradients are small: same scale, relative
+            scale = max(np.abs(vals).max() / 4.0, 1e-12)
+        widths = colors.edge_width(vals, scale)
+        level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
+        src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
+        for (sign, k), curve in self._curves.items():
+            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
+            if not m.any():
+                curve.setData([], [])
+                continue
+            xy = np.empty((2 * m.sum(), 2))
+            xy[0::2], xy[1::2] = src[m], dst[m]
+            rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
+            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
+            curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
+        for l, u, im, rect in self._thumbs:
+            if l - 1 < len(snap.thumbs) and u < len(snap.thumbs[l - 1]):
+                lo, hi = (0.0, 1.0) if snap.activations[l - 1] == "sigmoid" else (-1.0, 1.0)
+                im.setImage(snap.thumbs[l - 1][u], levels=(lo, hi), autoLevels=False, rect=rect)
+
+    # --- interaction --------------------------------------------------------------------
+    def _pixel_distance(self, pts, scene_pos):
+        vb = self.getPlotItem().vb
+        p = vb.mapSceneToView(scene_pos)
+        px, py = vb.viewPixelSize()
+        return (pts[..., 0] - p.x()) / px, (pts[..., 1] - p.y()) / py
+
+    def hit(self, scene_pos):
+        """What is under ``scene_pos``: ``("node", i)``, ``("edge", i)`` or ``None``."""
+        if self._snap is None or not len(self._pos):
+            return None
+        dx, dy = self._pixel_distance(self._pos, scene_pos)
+        d = np.hypot(dx, dy)
+        i = int(np.argmin(d))
+        if d[i] <= 10:
+            return ("node", i)
+        a, b = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
+        ax, ay = self._pixel_distance(a, scene_pos)
+        bx, by = self._pixel_distance(b, scene_pos)
+        vx, vy = bx - ax, by - ay
+        t = np.clip(-(ax * vx + ay * vy) / np.maximum(vx * vx + vy * vy, 1e-9), 0, 1)
+        seg = np.hypot(ax + t * vx, ay + t * vy)
+        j = int(np.argmin(seg)) if len(seg) else -1
+        if j >= 0 and seg[j] <= 4:
+            return ("edge", j)
+        return None
+
+    def describe(self, what) -> str:
+        """Tooltip text for a hit."""
+        kind, i = what
+        snap = self._snap
+        if kind == "node":
+            l, u = self._ids[i]
+            if u == -1:
+                return f"bias node of layer {l + 1}: always 1"
+            name = "input" if l == 0 else "output" if l == len(snap.sizes) - 1 else f"hidden {l}"
+            text = f"{name} unit {u + 1}"
+            if l > 0:
+                text += f"\nbias b = {snap.weights[l - 1][1][u]:.4g}, activation {snap.activations[l - 1]}"
+            elif u < len(snap.points.names):
+                text += f" ({snap.points.names[u]})" if snap.sizes[0] == len(snap.points.names) else ""
+            if self.node_text is not None:
+                text += "\n" + self.node_text[l][u]
+            return text
+        l, row, col = (int(v) for v in self.edges[i, :3])
+        value = self.edge_values(snap)[i]
+        src = "bias" if col < 0 else f"unit {col + 1} of layer {l}"
+        label = {"weight": "w", "gradient": "∂L/∂w", "update": "Δw"}[self.overlay]
+        return f"{label} = {value:.6g}\nfrom {src} to unit {row + 1} of layer {l + 1}"
+
+    def _hover(self, scene_pos):
+        what = self.hit(scene_pos)
+        if what is None:
+            QToolTip.hideText()
+            return
+        self.setToolTip("")
+        view = self.mapFromScene(scene_pos)
+        QToolTip.showText(self.mapToGlobal(view), self.describe(what), self)
+
+    def _click(self, event):
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        what = self.hit(event.scenePos())
+        if what and what[0] == "edge":
+            l, row, col = (int(v) for v in self.edges[what[1], :3])
+            W, b = self._snap.weights[l]
+            self.edgeClicked.emit(l, row, col, float(b[row] if col < 0 else W[row, col]))
+
+    def edge_scene_pos(self, layer: int, row: int, col: int, along: float = 0.3):
+        """Scene position of a point ``along`` the way down an edge (for automation).
+
+        Not the midpoint: in a symmetric layout, edges cross exactly there."""
+        m = (self.edges[:, 0] == layer) & (self.edges[:, 1] == row) & (self.edges[:, 2] == col)
+        i = int(np.flatnonzero(m)[0])
+        a, b = self._pos[self.edges[i, 3]], self._pos[self.edges[i, 4]]
+        mid = a + along * (b - a)
+        return self.getPlotItem().vb.mapViewToScene(pg.Point(*mid))

@@ -1,0 +1,98 @@
+"""Decision boundary heatmap behind the points: green right, red wrong."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Signal
+
+from . import colors
+
+
+class PredictionView(pg.PlotWidget):
+    """Draws ``snapshot.grid`` and the train (●) and test (▲) points.
+
+    Signals
+    -------
+    sampleClicked(int)
+        Index into the training set of a clicked train point.
+    """
+
+    sampleClicked = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("prediction_view")
+        self.setBackground("w")
+        self.threshold = 0.5
+        self.show_test = True
+        self.selected = None
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(colors.boundary_colormap().getLookupTable(nPts=256))
+        self.image.setZValue(-10)
+        self.addItem(self.image)
+        self.contour = pg.IsocurveItem(level=0.5, pen=pg.mkPen(80, 80, 80, width=1.5))
+        self.contour.setParentItem(self.image)
+        self.scatter = {}
+        for split, symbol in (("train", "o"), ("test", "t")):
+            for ok, rgb in ((True, colors.CORRECT), (False, colors.WRONG)):
+                s = pg.ScatterPlotItem(symbol=symbol, size=7, pen=pg.mkPen(255, 255, 255, 180),
+                                       brush=pg.mkBrush(*rgb, 220), name=f"{split} {'right' if ok else 'wrong'}")
+                self.addItem(s)
+                self.scatter[split, ok] = s
+        for ok in (True, False):
+            self.scatter["train", ok].sigClicked.connect(self._clicked)
+        self.ring = pg.ScatterPlotItem(symbol="o", size=18, pen=pg.mkPen(0, 0, 0, width=2.5),
+                                       brush=None)
+        self.ring.setZValue(20)
+        self.addItem(self.ring)
+        self.caption = pg.TextItem(color=(60, 60, 60), anchor=(0, 0))
+        self.addItem(self.caption)
+        self._snap = None
+        self._index = {}
+
+    def draw(self, snap) -> None:
+        self._snap = snap
+        pts = snap.points
+        i, j = pts.axes
+        x0, x1, y0, y1 = pts.extent
+        self.image.setImage(snap.grid, levels=(0.0, 1.0), autoLevels=False)
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.contour.setData(snap.grid)
+        self.contour.setLevel(self.threshold)
+        for split, raw, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
+                                 ("test", pts.raw_test, pts.y_test, snap.test_pred)):
+            if len(p) != len(y):
+                continue
+            right = (p >= self.threshold) == (y > 0.5)
+            for ok in (True, False):
+                m = right == ok
+                item = self.scatter[split, ok]
+                show = split == "train" or self.show_test
+                item.setVisible(show)
+                if show:
+                    item.setData(raw[m, i], raw[m, j], data=np.flatnonzero(m))
+        if self.selected is not None and self.selected < len(pts.raw_train):
+            self.ring.setData([pts.raw_train[self.selected, i]], [pts.raw_train[self.selected, j]])
+        else:
+            self.ring.setData([], [])
+        names = pts.names
+        self.setLabel("bottom", names[i] if i < len(names) else "x1")
+        self.setLabel("left", names[j] if j < len(names) else "x2")
+        self.caption.setText(pts.projection_note)
+        self.caption.setPos(x0, y1)
+
+    def select(self, index):
+        self.selected = index
+        if self._snap is not None:
+            self.draw(self._snap)
+
+    def _clicked(self, item, spots, *_):
+        if len(spots):
+            self.sampleClicked.emit(int(spots[0].data()))
+
+    def point_scene_pos(self, index: int):
+        """Scene position of train point ``index`` (for tests and automation)."""
+        i, j = self._snap.points.axes
+        raw = self._snap.points.raw_train[index]
+        return self.getPlotItem().vb.mapViewToScene(pg.Point(raw[i], raw[j]))

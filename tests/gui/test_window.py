@@ -1,0 +1,165 @@
+"""The real window, driven through its buttons, offscreen."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
+
+from .conftest import click_action, wait_idle
+
+
+def test_opens_on_the_classic_demo(window):
+    s = window.current_snapshot()
+    assert s.sizes == [2, 9, 6, 1] and s.activations == ("sigmoid",) * 3
+    assert len(s.points.raw_train) == 750 and len(s.points.raw_test) == 250
+    assert s.epoch == 0 and len(s.history["train_auc"]) == 1
+    assert all(W.shape == (o, i) for (W, b), i, o in zip(s.weights, s.sizes, s.sizes[1:]))
+    for name in ("play", "step_epoch", "step_batch", "reset"):
+        assert window.findChild(QAction, name) is not None
+    for name in ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view"):
+        assert window.findChild(object, name) is not None
+
+
+def test_play_advances_epochs_and_pause_stops_them(qtbot, window):
+    play = window.findChild(QAction, "play")
+    click_action(qtbot, window, "play")
+    assert play.isChecked()
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 3, timeout=20_000)
+    click_action(qtbot, window, "play")
+    s = wait_idle(qtbot, window)
+    assert not s.running and not play.isChecked()
+    paused_at = s.epoch
+    click_action(qtbot, window, "step_epoch")  # the worker is provably idle between commands
+    s = wait_idle(qtbot, window)
+    assert s.epoch == paused_at + 1 and not s.running
+
+
+def test_step_epoch_adds_exactly_one_epoch_and_step_batch_one_batch(qtbot, window):
+    click_action(qtbot, window, "step_epoch")
+    s = wait_idle(qtbot, window)
+    assert s.epoch == 1 and len(s.history["epoch"]) == 2 and s.samples_seen == 750
+    click_action(qtbot, window, "step_batch")
+    s = wait_idle(qtbot, window)
+    assert s.epoch == 1 and s.samples_seen == 760 and s.cursor == 10
+
+
+def test_reset_restores_fresh_weights_and_history(qtbot, window):
+    first = [W.copy() for W, _ in window.current_snapshot().weights]
+    click_action(qtbot, window, "step_epoch")
+    wait_idle(qtbot, window)
+    click_action(qtbot, window, "reset")
+    s = wait_idle(qtbot, window)
+    assert s.epoch == 0 and all(np.array_equal(a, W) for a, (W, _) in zip(first, s.weights))
+
+
+def _set_layers(qtbot, window, text):
+    edit = window.findChild(QLineEdit, "hidden_sizes")
+    edit.setText(text)
+    qtbot.mouseClick(window.findChild(QPushButton, "apply_model"), Qt.MouseButton.LeftButton)
+
+
+def test_editing_layers_changes_the_graph_and_keeps_surviving_weights(qtbot, window):
+    click_action(qtbot, window, "step_epoch")
+    before = wait_idle(qtbot, window).weights
+    _set_layers(qtbot, window, "9, 7, 3")
+    s = wait_idle(qtbot, window)
+    assert s.sizes == [2, 9, 7, 3, 1]
+    np.testing.assert_array_equal(s.weights[0][0], before[0][0])
+    np.testing.assert_array_equal(s.weights[1][0][:6], before[1][0])
+    nodes = window.network_view.nodes.data
+    assert len(nodes) == 2 + 9 + 7 + 3 + 1 + 4  # units plus one bias node per fed layer
+
+
+def test_editing_layers_during_a_run_keeps_training(qtbot, window):
+    click_action(qtbot, window, "play")
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 2, timeout=20_000)
+    _set_layers(qtbot, window, "12, 6")
+    s = wait_idle(qtbot, window)
+    assert s.sizes == [2, 12, 6, 1] and s.running
+    e = s.epoch
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch > e + 1, timeout=20_000)
+    click_action(qtbot, window, "play")
+    wait_idle(qtbot, window)
+
+
+def test_ten_layers_of_64_are_allowed(qtbot, window):
+    _set_layers(qtbot, window, ", ".join(["64"] * 10))
+    s = wait_idle(qtbot, window)
+    assert s.sizes == [2] + [64] * 10 + [1]
+    assert "showing" in window.network_view.note.textItem.toPlainText()
+
+
+@pytest.mark.parametrize("text", ["9, 0", "9, -3", "nine", "9, 2.5", "9, 100000"])
+def test_a_bad_layer_size_shows_a_message_and_changes_nothing(qtbot, window, text):
+    before = window.current_snapshot()
+    with qtbot.waitSignal(window.messageShown, timeout=5000) as sig:
+        _set_layers(qtbot, window, text)
+    assert sig.args[0] == "error" and "hidden layer" in sig.args[1]
+    s = wait_idle(qtbot, window)
+    assert s.sizes == [2, 9, 6, 1]
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(before.weights, s.weights))
+    assert window.findChild(QMessageBox, "message_dialog").isVisible()
+
+
+def test_closing_mid_training_stops_the_worker(qtbot, window):
+    click_action(qtbot, window, "play")
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 1, timeout=20_000)
+    worker = window.controller.worker
+    window.close()
+    assert not worker.is_alive()
+
+
+def test_a_worker_exception_becomes_an_error_dialog_and_the_app_lives_on(qtbot, window):
+    with qtbot.waitSignal(window.messageShown, timeout=5000) as sig:
+        window.controller.send("set_weight", layer=99, row=0, col=0, value=1.0)
+    assert sig.args[0] == "error" and "IndexError" in sig.args[1]
+    click_action(qtbot, window, "step_epoch")
+    assert wait_idle(qtbot, window).epoch == 1
+
+
+def test_divergence_pauses_with_a_message_and_keeps_finite_weights(qtbot, window):
+    _set_layers(qtbot, window, "64, 64, 64, 64")
+    window.findChild(QLineEdit, "hidden_activations").setText("relu")
+    qtbot.mouseClick(window.findChild(QPushButton, "apply_model"), Qt.MouseButton.LeftButton)
+    window.controller.send("configure", lr=100.0, batch_size=1)
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(window.messageShown, timeout=20_000) as sig:
+        click_action(qtbot, window, "play")
+    assert "diverged" in sig.args[1] and "learning rate" in sig.args[1]
+    s = wait_idle(qtbot, window)
+    assert not s.running and not window.findChild(QAction, "play").isChecked()
+    assert all(np.all(np.isfinite(W)) and np.all(np.isfinite(b)) for W, b in s.weights)
+
+
+def test_clicking_an_edge_sets_its_weight(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (1.25, True))
+    view = window.network_view
+    scene_pt = view.edge_scene_pos(1, 2, 3)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.mapFromScene(scene_pt))
+    s = wait_idle(qtbot, window)
+    assert s.weights[1][0][2, 3] == 1.25
+    assert "1.25" in view.describe(view.hit(scene_pt))
+
+
+def test_clicking_a_point_selects_that_sample(qtbot, window):
+    view = window.prediction_view
+    with qtbot.waitSignal(view.sampleClicked, timeout=5000) as sig:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         pos=view.mapFromScene(view.point_scene_pos(17)))
+    raw = window.current_snapshot().points.raw_train
+    picked = sig.args[0]
+    assert np.allclose(raw[picked], raw[17], atol=0.05)  # that point, or one drawn on top of it
+    assert view.selected == picked
+
+
+def test_threshold_changes_which_points_count_as_right(qtbot, window):
+    view = window.prediction_view
+    right = lambda: len(view.scatter["train", True].data)
+    window.training_panel.threshold.setValue(0.0)
+    everything_positive = right()
+    window.training_panel.threshold.setValue(1.0)
+    assert everything_positive + right() == 750

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -26,27 +26,48 @@ class DivergenceError(RuntimeError):
     """Training produced a non-finite loss or weight; the last finite weights are kept."""
 
 
-@dataclass
 class History:
-    """Per-epoch metrics. Row 0 is the untrained network ("AUC prior to each epoch")."""
+    """Per-epoch metrics in growable float64 columns (copied cheaply by snapshots).
 
-    rows: dict = field(default_factory=lambda: {k: [] for k in HISTORY_KEYS})
+    Row 0 is the untrained network: the article's "AUC prior to each epoch".
+    """
+
+    def __init__(self, rows: dict | None = None):
+        self._n = 0
+        self._cols = {k: np.empty(64) for k in HISTORY_KEYS}
+        for i in range(len(next(iter(rows.values()))) if rows else 0):
+            self.append(**{k: rows[k][i] for k in HISTORY_KEYS if k in rows})
 
     def append(self, **values) -> None:
+        if self._n == len(self._cols["epoch"]):
+            self._cols = {k: np.concatenate([v, np.empty(len(v))]) for k, v in self._cols.items()}
         for k in HISTORY_KEYS:
-            self.rows[k].append(values.get(k, float("nan")))
+            self._cols[k][self._n] = values.get(k, np.nan)
+        self._n += 1
 
     def __len__(self) -> int:
-        return len(self.rows["epoch"])
+        return self._n
 
     def __getitem__(self, key: str) -> np.ndarray:
-        return np.asarray(self.rows[key], dtype=np.float64)
+        """A read-only view of one column."""
+        v = self._cols[key][:self._n]
+        v.flags.writeable = False
+        return v
 
     def last(self, key: str) -> float:
-        return self.rows[key][-1] if self.rows[key] else float("nan")
+        return float(self._cols[key][self._n - 1]) if self._n else float("nan")
+
+    def arrays(self) -> dict:
+        """Copies of every column."""
+        return {k: v[:self._n].copy() for k, v in self._cols.items()}
+
+    @property
+    def rows(self) -> dict:
+        """Every column as a list of floats (JSON-ready)."""
+        return {k: v[:self._n].tolist() for k, v in self._cols.items()}
 
     def copy(self) -> "History":
-        return History({k: list(v) for k, v in self.rows.items()})
+        return History(self.rows)
 
 
 @dataclass(frozen=True)

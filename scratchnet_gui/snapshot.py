@@ -91,23 +91,32 @@ class Snapshot:
         return [self.weights[0][0].shape[1]] + [W.shape[0] for W, _ in self.weights]
 
 
-def take(trainer, points: Points, seq: int, ack: int, running: bool, **extra) -> Snapshot:
-    """Copy what the views need out of a live ``Trainer`` (call on the worker thread)."""
+def take(trainer, points: Points, seq: int, ack: int, running: bool, roc=True,
+         **extra) -> Snapshot:
+    """Copy what the views need out of a live ``Trainer`` (call on the worker thread).
+
+    ``roc``: ``True`` to compute the ROC curve, or a previous ``(fpr, tpr)`` to reuse
+    (it costs more than the rest of the snapshot, and nobody reads it at 60 Hz).
+    """
     net = trainer.network
-    hist = {k: frozen(v) for k, v in trainer.history.rows.items()}
+    hist = trainer.history.arrays()
+    for v in hist.values():
+        v.flags.writeable = False
     weights = tuple((frozen(L.weights), frozen(L.biases)) for L in net.layers)
     _, grid_outs = net._forward(points.grid_inputs)
     _, thumb_outs = net._forward(points.thumb_inputs)
     thumbs = tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
     test_pred = frozen(net.forward(trainer.X_test)[:, 0]) if trainer.X_test is not None else frozen([])
-    curve = metrics.roc(trainer.y_test, test_pred) if len(test_pred) else None
+    if roc is True:
+        curve = metrics.roc(trainer.y_test, test_pred) if len(test_pred) else None
+        roc = None if curve is None else (frozen(curve[0]), frozen(curve[1]))
     return Snapshot(
         seq=seq, ack=ack, epoch=trainer.epoch, cursor=trainer.cursor, n_train=trainer.n_train,
         samples_seen=trainer.samples_seen, running=running, history=hist, weights=weights,
         activations=tuple(L.activation for L in net.layers),
         train_pred=frozen(net.forward(trainer.X_train)[:, 0]), test_pred=test_pred,
         grid=frozen(grid_outs[-1][:, 0].reshape(GRID, GRID)), thumbs=thumbs,
-        roc=None if curve is None else (frozen(curve[0]), frozen(curve[1])), points=points,
+        roc=roc, points=points,
         lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)
 
 

@@ -22,6 +22,7 @@ from . import snapshot as snap
 SLICE = 0.008        # seconds of training between looks at the clock
 MIN_INTERVAL = 1 / 60  # snapshots at most this often ...
 SNAP_SHARE = 0.1     # ... and taking at most this share of the worker's time
+ROC_INTERVAL = 0.1   # the ROC curve is recomputed at most this often while training
 
 
 class TrainingWorker(threading.Thread):
@@ -55,6 +56,7 @@ class TrainingWorker(threading.Thread):
         self._rate = (time.perf_counter(), 0)
         self._samples_per_s = 0.0
         self._next_epoch_at = 0.0
+        self._roc, self._roc_at = None, 0.0
         self.extensions = {}   # command name -> callable(**kw), for features that plug in
 
     # --- API used from the GUI thread ---------------------------------------------------
@@ -157,11 +159,15 @@ class TrainingWorker(threading.Thread):
         if not self.running:
             self._rate = (t0, self.trainer.samples_seen)
         self._seq += 1
+        fresh_roc = not self.running or t0 - self._roc_at >= ROC_INTERVAL or self._roc is None
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             s = snap.take(self.trainer, self.points, self._seq, self._ack, self.running,
+                          roc=True if fresh_roc else self._roc,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
                           notice=self._notice, **self.snapshot_extras())
         self._notice = ""
+        if fresh_roc:
+            self._roc, self._roc_at = s.roc, t0
         self.mailbox.put(s)
         self._last_snap = time.perf_counter()
         self._snap_cost = self._last_snap - t0

@@ -1,4 +1,4 @@
-"""The GUI-thread side of training: sends commands, polls the mailbox, fans out frames."""
+"""The GUI-thread side of training: sends commands, reads snapshots, fans out frames."""
 
 from __future__ import annotations
 
@@ -6,17 +6,16 @@ import itertools
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from scratchnet import data
 from scratchnet.config import Config
 
-from .snapshot import Mailbox, Snapshot
-from .worker import TrainingWorker
+from .snapshot import Snapshot
+from .worker import WorkerProcess
 
 FRAME_MS = 16
 
 
 class Controller(QObject):
-    """Owns the worker thread for the window's lifetime.
+    """Owns the training process for the window's lifetime.
 
     Signals
     -------
@@ -29,27 +28,22 @@ class Controller(QObject):
     snapshotReady = Signal(object)
     message = Signal(str, str)
 
-    def __init__(self, config: Config | None = None, parent=None):
+    def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None):
         super().__init__(parent)
         self.config = config or Config()
-        self.mailbox = Mailbox()
         self._ids = itertools.count(1)
         self.last_command = 0
         self._latest: Snapshot | None = None
-        self.worker = self._start(self.config, data.build(self.config.data))
+        self.worker = WorkerProcess(self.config, tuning=tuning)
+        self._reported_death = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
 
-    def _start(self, config, dataset):
-        w = TrainingWorker(config, dataset, self.mailbox)
-        w.start()
-        return w
-
     # --- commands -----------------------------------------------------------------------
     def send(self, name: str, **kw) -> int:
-        """Queue a command for the worker; returns its id (see ``Snapshot.ack``)."""
+        """Queue a command for the trainer; returns its id (see ``Snapshot.ack``)."""
         cid = next(self._ids)
         self.last_command = cid
         self.worker.send(cid, name, **kw)
@@ -63,8 +57,12 @@ class Controller(QObject):
 
     # --- frames -------------------------------------------------------------------------
     def poll(self) -> None:
-        s = self.mailbox.take()
+        s = self.worker.latest()
         if s is None:
+            if not self.worker.is_alive() and not self._reported_death and self.timer.isActive():
+                self._reported_death = True
+                self.message.emit("error", "The training process stopped unexpectedly"
+                                  + (f":\n\n{self.worker.fatal}" if self.worker.fatal else "."))
             return
         self._latest = s
         if s.notice:
@@ -78,20 +76,17 @@ class Controller(QObject):
         return self._latest
 
     def current_snapshot(self) -> Snapshot | None:
-        """The newest snapshot the GUI has drawn from (polls first)."""
+        """The newest snapshot (reads the pipe first)."""
         self.poll()
         return self._latest
 
     def is_idle(self) -> bool:
-        """True when the worker has answered every command sent so far."""
+        """True when the trainer has answered every command sent so far."""
         s = self.current_snapshot()
         return s is not None and s.ack >= self.last_command
 
     # --- lifetime -----------------------------------------------------------------------
-    def shutdown(self, timeout: float = 5.0) -> bool:
-        """Stop the worker thread and wait for it; True if it has ended."""
+    def shutdown(self, timeout: float = 2.0) -> bool:
+        """Stop the training process and wait for it; True if it has ended."""
         self.timer.stop()
-        if self.worker.is_alive():
-            self.worker.send(next(self._ids), "stop")
-            self.worker.join(timeout)
-        return not self.worker.is_alive()
+        return self.worker.stop(timeout)

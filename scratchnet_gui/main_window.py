@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,6 +21,9 @@ from .views.network_view import NetworkView
 from .views.prediction_view import PredictionView
 
 
+SLOW_PERIOD = 0.25
+
+
 class MainWindow(QMainWindow):
     """ScratchNet's window. ``MainWindow()`` opens on the classic demo, ready to Play.
 
@@ -31,14 +35,15 @@ class MainWindow(QMainWindow):
 
     messageShown = Signal(str, str)
 
-    def __init__(self, config: Config | None = None, parent=None):
+    def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None):
         super().__init__(parent)
         self.setWindowTitle("ScratchNet")
         self.resize(1400, 900)
-        self.controller = Controller(config or Config(), self)
+        self.controller = Controller(config or Config(), self, tuning)
         cfg = self.controller.config
         self.last_message = None
         self._dialog = None
+        self._slow_at = 0.0
         self.status = QLabel()
         self.statusBar().addPermanentWidget(self.status, 1)
         self._build_views()
@@ -199,8 +204,17 @@ class MainWindow(QMainWindow):
         self.messageShown.emit(level, text)
 
     def draw(self, snap):
-        for v in self.views:
-            v.draw(snap)
+        """Draw a snapshot. While training, the costly parts (curves, contour, neuron
+        heatmaps) refresh at most every SLOW_PERIOD seconds; the rest every frame."""
+        now = time.perf_counter()
+        slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
+        if slow:
+            self._slow_at = now
+        self.network_view.draw(snap, slow)
+        self.prediction_view.draw(snap, slow)
+        if slow:
+            for v in (self.auc_view, self.loss_view, self.roc_view):
+                v.draw(snap)
         if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             self.play_action.blockSignals(True)
             self.play_action.setChecked(snap.running)

@@ -31,12 +31,13 @@ class Points:
     names: tuple
     axes: tuple          # the two raw columns plotted
     extent: tuple        # x0, x1, y0, y1 of the plotted plane
-    grid_inputs: np.ndarray   # network inputs over the GRID×GRID plane
-    thumb_inputs: np.ndarray  # ... over the THUMB×THUMB plane
     projection_note: str
+    version: int = 0     # bumped with every new dataset, so it is sent only once
 
     @classmethod
-    def from_dataset(cls, ds: data.Dataset, axes=(0, 1)) -> "Points":
+    def from_dataset(cls, ds: data.Dataset, axes=(0, 1), version: int = 0):
+        """``(Points, grid_inputs, thumb_inputs)``: what the views draw, and the network
+        inputs over the GRID² and THUMB² planes (which only the worker needs)."""
         raw = np.vstack([ds.raw_train, ds.raw_test])
         i, j = axes if raw.shape[1] > 1 else (0, 0)
         lo, hi = raw.min(axis=0), raw.max(axis=0)
@@ -55,8 +56,9 @@ class Points:
         if raw.shape[1] > 2:
             note = (f"plotting {names[i]} × {names[j]}; the other {raw.shape[1] - 2} "
                     f"feature(s) are held at their training mean for the boundary")
-        return cls(frozen(ds.raw_train), frozen(ds.raw_test), frozen(ds.y_train),
-                   frozen(ds.y_test), names, (i, j), ext, plane(GRID), plane(THUMB), note)
+        pts = cls(frozen(ds.raw_train), frozen(ds.raw_test), frozen(ds.y_train),
+                  frozen(ds.y_test), names, (i, j), ext, note, version)
+        return pts, plane(GRID), plane(THUMB)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Snapshot:
     grid: np.ndarray              # GRID×GRID output probability
     thumbs: tuple                 # per layer: (units, THUMB, THUMB) activations
     roc: tuple | None             # (fpr, tpr) on the test set, None when undefined
-    points: Points
+    points: Points | None         # None in transit when the receiver has this version
     samples_per_s: float = 0.0
     lr: float = 0.0
     next_sample: int = 0
@@ -91,21 +93,25 @@ class Snapshot:
         return [self.weights[0][0].shape[1]] + [W.shape[0] for W, _ in self.weights]
 
 
-def take(trainer, points: Points, seq: int, ack: int, running: bool, roc=True,
-         **extra) -> Snapshot:
-    """Copy what the views need out of a live ``Trainer`` (call on the worker thread).
+def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc=True,
+         maps=True, **extra) -> Snapshot:
+    """Copy what the views need out of a live ``Trainer`` (call in the training process).
 
-    ``roc``: ``True`` to compute the ROC curve, or a previous ``(fpr, tpr)`` to reuse
-    (it costs more than the rest of the snapshot, and nobody reads it at 60 Hz).
+    ``roc``: ``True`` to compute the ROC curve, or a previous ``(fpr, tpr)`` to reuse.
+    ``maps``: ``True`` to compute the boundary grid and neuron heatmaps, or a previous
+    ``(grid, thumbs)`` to reuse. Both cost more than the rest of a snapshot on large
+    networks, so the caller refreshes them on a time budget.
     """
     net = trainer.network
     hist = trainer.history.arrays()
     for v in hist.values():
         v.flags.writeable = False
     weights = tuple((frozen(L.weights), frozen(L.biases)) for L in net.layers)
-    _, grid_outs = net._forward(points.grid_inputs)
-    _, thumb_outs = net._forward(points.thumb_inputs)
-    thumbs = tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
+    if maps is True:
+        grid_inputs, thumb_inputs = planes
+        grid = frozen(net.forward(grid_inputs)[:, 0].reshape(GRID, GRID))
+        _, thumb_outs = net._forward(thumb_inputs)
+        maps = grid, tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
     test_pred = frozen(net.forward(trainer.X_test)[:, 0]) if trainer.X_test is not None else frozen([])
     if roc is True:
         curve = metrics.roc(trainer.y_test, test_pred) if len(test_pred) else None
@@ -115,35 +121,37 @@ def take(trainer, points: Points, seq: int, ack: int, running: bool, roc=True,
         samples_seen=trainer.samples_seen, running=running, history=hist, weights=weights,
         activations=tuple(L.activation for L in net.layers),
         train_pred=frozen(net.forward(trainer.X_train)[:, 0]), test_pred=test_pred,
-        grid=frozen(grid_outs[-1][:, 0].reshape(GRID, GRID)), thumbs=thumbs,
+        grid=maps[0], thumbs=maps[1],
         roc=roc, points=points,
         lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)
 
 
 class Mailbox:
-    """Holds only the newest snapshot. The worker ``put``s; a GUI-thread timer ``take``s.
-
-    No Qt signal crosses threads (PySide6 6.12.0 aborts after a few thousand of them),
-    and a slow frame drops the snapshots it missed instead of queueing them.
-    """
+    """Holds only the newest item: a slow reader skips what it missed, never queues it."""
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._latest = None
         self._fresh = False
+        self.closed = False
 
-    def put(self, snap: Snapshot) -> None:
-        with self._lock:
-            self._latest, self._fresh = snap, True
+    def put(self, item) -> None:
+        with self._cond:
+            self._latest, self._fresh = item, True
+            self._cond.notify()
 
-    def take(self) -> Snapshot | None:
-        """The newest snapshot if one arrived since the last ``take``, else ``None``."""
-        with self._lock:
+    def take(self, timeout: float | None = 0.0):
+        """The newest item if one arrived since the last ``take`` (waiting up to
+        ``timeout`` seconds, ``None`` for ever, until closed), else ``None``."""
+        with self._cond:
+            if not self._fresh and timeout != 0.0:
+                self._cond.wait_for(lambda: self._fresh or self.closed, timeout)
             if not self._fresh:
                 return None
             self._fresh = False
             return self._latest
 
-    def peek(self) -> Snapshot | None:
-        with self._lock:
-            return self._latest
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()

@@ -1,51 +1,63 @@
-"""The training thread: owns the live Network and Trainer, takes commands, posts snapshots.
+"""Training in a child process: it owns the live Network and Trainer, takes commands
+and sends back snapshots.
 
-It is a plain ``threading.Thread`` that never touches Qt: commands arrive on a queue and
-snapshots leave through a ``Mailbox``. The GUI polls the mailbox on its own timer, so no
-signal crosses threads at all.
+Why a process and not a thread: training and drawing are both Python, and with one GIL
+they take turns. Measured here (2 cores, offscreen), a worker *thread* let the window draw
+6-13 frames/s and kept 35-56% of the headless training speed, because every Python
+callback of a paint waited for the GIL. In its own process the trainer runs at full
+speed on one core while the GUI draws on the other. Nothing in the child touches Qt.
+
+Pipes: commands GUI → child; snapshots child → GUI. A sender thread in the child does
+the (blocking) send, so training never waits for the GUI; it hands the sender only the
+newest snapshot, and the GUI keeps only the newest it reads.
 """
 
 from __future__ import annotations
 
-import queue
+import contextlib
+import dataclasses
+import multiprocessing as mp
+import sys
 import threading
 import time
 import traceback
 
 import numpy as np
+import threadpoolctl
 
 from scratchnet import DivergenceError, data
 from scratchnet.config import Config, make_trainer
 
 from . import snapshot as snap
 
-SLICE = 0.008        # seconds of training between looks at the clock
-MIN_INTERVAL = 1 / 60  # snapshots at most this often ...
-SNAP_SHARE = 0.1     # ... and taking at most this share of the worker's time
-ROC_INTERVAL = 0.1   # the ROC curve is recomputed at most this often while training
+SLICE = 0.008          # seconds of training between looks at the clock
+MIN_INTERVAL = 1 / 45  # snapshots at most this often (enough for 30+ frames/s) ...
+SNAP_SHARE = 0.2       # ... and taking at most this share of the trainer's time
+ROC_INTERVAL = 0.1     # the ROC curve is recomputed at most this often while training
+MAPS_SHARE = 0.1       # boundary grid + neuron heatmaps: at most this share of the time
 
 
-class TrainingWorker(threading.Thread):
-    """Runs training off the GUI thread.
+class TrainingLoop:
+    """The command loop that runs in the child process (or inline, in tests).
 
     Parameters
     ----------
     config : Config
     dataset : scratchnet.data.Dataset
-    mailbox : Mailbox
-        Receives a fresh ``Snapshot`` at most every ~16 ms while training, and after
-        every command.
+    commands : multiprocessing.connection.Connection
+        Receives ``(id, name, kwargs)`` tuples.
+    publish : callable
+        Called with each new ``Snapshot``.
     """
 
-    def __init__(self, config: Config, dataset: data.Dataset, mailbox: snap.Mailbox):
-        super().__init__(name="scratchnet-worker", daemon=True)
+    def __init__(self, config: Config, dataset: data.Dataset, commands, publish):
         self.config = config
         self.dataset = dataset
         self.trainer = make_trainer(config, dataset)
-        self.points = snap.Points.from_dataset(dataset)
-        self.mailbox = mailbox
-        self._commands: queue.SimpleQueue = queue.SimpleQueue()
-        self._wake = threading.Event()  # set with every command: checked between batches
+        self._points_version = 0
+        self.points, self.planes = self._points(dataset)
+        self.commands = commands
+        self.publish_to = publish
         self.running = False
         self.speed_cap = None   # epochs per second, or None for as fast as possible
         self._seq = 0
@@ -57,37 +69,27 @@ class TrainingWorker(threading.Thread):
         self._samples_per_s = 0.0
         self._next_epoch_at = 0.0
         self._roc, self._roc_at = None, 0.0
+        self._maps, self._maps_at, self._maps_cost = None, 0.0, 0.0
         self.extensions = {}   # command name -> callable(**kw), for features that plug in
 
-    # --- API used from the GUI thread ---------------------------------------------------
-    def send(self, cmd_id: int, name: str, **kw) -> None:
-        """Queue a command; the worker handles it between batches."""
-        self._commands.put((cmd_id, name, kw))
-        self._wake.set()
+    def _points(self, dataset, axes=(0, 1)):
+        self._points_version += 1
+        pts, grid, thumb = snap.Points.from_dataset(dataset, axes, self._points_version)
+        return pts, (grid, thumb)
 
-    # --- thread -------------------------------------------------------------------------
+    # --- loop ---------------------------------------------------------------------------
     def run(self) -> None:
         self.publish()
         while True:
-            try:
-                item = self._commands.get(timeout=self._idle_timeout())
-            except queue.Empty:
-                item = None
-            if item is not None:
-                if not self._handle(item):
-                    break
-                while True:  # drain, so a burst of edits costs one snapshot
-                    try:
-                        item = self._commands.get_nowait()
-                    except queue.Empty:
-                        break
-                    if not self._handle(item):
+            timeout = self._idle_timeout()
+            if self.commands.poll(timeout):
+                while self.commands.poll():
+                    if not self._handle(self.commands.recv()):
                         self.publish()
                         return
                 self.publish()
             if self.running:
                 self._train_slice()
-        self.publish()
 
     def _idle_timeout(self):
         if not self.running:
@@ -98,7 +100,6 @@ class TrainingWorker(threading.Thread):
 
     def _handle(self, item) -> bool:
         cmd_id, name, kw = item
-        self._wake.clear()
         try:
             if name == "stop":
                 self.running = False
@@ -120,8 +121,7 @@ class TrainingWorker(threading.Thread):
         return True
 
     def _train_slice(self) -> None:
-        t = self.trainer
-        cfg = self.config
+        t, cfg, poll = self.trainer, self.config, self.commands.poll
         end = time.perf_counter() + SLICE
         try:
             while True:
@@ -131,44 +131,49 @@ class TrainingWorker(threading.Thread):
                                     else f"Reached the epoch limit ({cfg.max_epochs}).")
                     self.publish()
                     return
-                finished = t.step_batch()
-                if finished and self.speed_cap:
+                if t.step_batch() and self.speed_cap:
                     self._next_epoch_at = time.perf_counter() + 1.0 / self.speed_cap
                     break
-                if self._wake.is_set() or time.perf_counter() >= end:
+                if poll() or time.perf_counter() >= end:  # pause lands within one batch
                     break
         except DivergenceError as e:
             self.running = False
             self._notice = f"error: {e}"
             self.publish()
             return
-        self._maybe_publish()
-
-    # --- snapshots ----------------------------------------------------------------------
-    def _maybe_publish(self) -> None:
         now = time.perf_counter()
         if now - self._last_snap >= max(MIN_INTERVAL, self._snap_cost / SNAP_SHARE):
             self.publish()
 
+    # --- snapshots ----------------------------------------------------------------------
     def publish(self) -> None:
         t0 = time.perf_counter()
         t0_rate, n0 = self._rate
-        if t0 - t0_rate >= 0.5:
-            self._samples_per_s = (self.trainer.samples_seen - n0) / (t0 - t0_rate)
-            self._rate = (t0, self.trainer.samples_seen)
         if not self.running:
             self._rate = (t0, self.trainer.samples_seen)
+        elif t0 - t0_rate >= 0.5:
+            self._samples_per_s = (self.trainer.samples_seen - n0) / (t0 - t0_rate)
+            self._rate = (t0, self.trainer.samples_seen)
         self._seq += 1
-        fresh_roc = not self.running or t0 - self._roc_at >= ROC_INTERVAL or self._roc is None
+        fresh_roc = not self.running or self._roc is None or t0 - self._roc_at >= ROC_INTERVAL
+        fresh_maps = (not self.running or self._maps is None
+                      or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            s = snap.take(self.trainer, self.points, self._seq, self._ack, self.running,
-                          roc=True if fresh_roc else self._roc,
+            if fresh_maps:
+                self._maps = None
+                m0 = time.perf_counter()
+            s = snap.take(self.trainer, self.points, self.planes, self._seq, self._ack,
+                          self.running, roc=True if fresh_roc else self._roc,
+                          maps=True if fresh_maps else self._maps,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
                           notice=self._notice, **self.snapshot_extras())
         self._notice = ""
         if fresh_roc:
             self._roc, self._roc_at = s.roc, t0
-        self.mailbox.put(s)
+        if fresh_maps:
+            self._maps, self._maps_at = (s.grid, s.thumbs), t0
+            self._maps_cost = time.perf_counter() - m0
+        self.publish_to(s)
         self._last_snap = time.perf_counter()
         self._snap_cost = self._last_snap - t0
 
@@ -234,9 +239,140 @@ class TrainingWorker(threading.Thread):
     def cmd_set_data(self, spec: data.DataSpec, raw=None):
         """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay."""
         ds = data.build(spec, raw)
-        points = snap.Points.from_dataset(ds)
+        points = self._points(ds)
         self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
-        self.dataset, self.points, self.config.data = ds, points, spec
+        self.dataset, (self.points, self.planes), self.config.data = ds, points, spec
 
     def cmd_axes(self, axes):
-        self.points = snap.Points.from_dataset(self.dataset, tuple(axes))
+        self.points, self.planes = self._points(self.dataset, tuple(axes))
+
+
+# --- the child process ------------------------------------------------------------------
+def _send_loop(mailbox: snap.Mailbox, conn) -> None:
+    """Send the newest snapshot whenever the pipe is free; each Points version once."""
+    sent_version = None
+    while True:
+        s = mailbox.take(timeout=None)
+        if s is None:
+            if mailbox.closed:
+                return
+            continue
+        if s.points is not None and s.points.version == sent_version:
+            s = dataclasses.replace(s, points=None)
+        elif s.points is not None:
+            sent_version = s.points.version
+        try:
+            conn.send(s)
+        except (BrokenPipeError, OSError):
+            return
+
+
+TUNABLE = ("SLICE", "MIN_INTERVAL", "SNAP_SHARE", "ROC_INTERVAL", "MAPS_SHARE")
+
+
+def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
+    """Entry point of the training process. ``tuning`` overrides the pacing constants
+    above (and ``GRID``/``THUMB`` of the snapshot module); tests use it."""
+    for k, v in (tuning or {}).items():
+        setattr(snap if k in ("GRID", "THUMB") else sys.modules[__name__], k, v)
+    # One BLAS thread: a second one would spin on the core the GUI draws with, and the
+    # matrices of an interactive network are too small to gain from it.
+    threadpoolctl.threadpool_limits(1)
+    mailbox = snap.Mailbox()
+    sender = threading.Thread(target=_send_loop, args=(mailbox, snapshots), daemon=True)
+    sender.start()
+    try:
+        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put)
+        loop.run()
+    except Exception as e:  # cannot even start: say so through a last snapshot-less note
+        snapshots.send(("fatal", f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}"))
+    finally:
+        # let the sender flush the last snapshot, then close
+        deadline = time.perf_counter() + 2.0
+        while mailbox._fresh and time.perf_counter() < deadline and sender.is_alive():
+            time.sleep(0.001)
+        mailbox.close()
+        sender.join(2.0)
+        snapshots.close()
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start a spawned child without re-running the parent's ``__main__``.
+
+    By default ``spawn`` re-imports the main script (or ``-m`` module) in the child, which
+    would open a second window for ``python -m scratchnet_gui`` and fails outright for a
+    script that builds a ``MainWindow`` at top level. The child needs nothing from it.
+    """
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__.pop(k) for k in ("__file__",) if main and k in main.__dict__}
+    spec = getattr(main, "__spec__", None)
+    if main is not None:
+        main.__spec__ = None
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+            main.__spec__ = spec
+
+
+class WorkerProcess:
+    """The GUI side of the training process: start, send commands, read snapshots, stop."""
+
+    def __init__(self, config: Config, raw=None, tuning: dict | None = None):
+        ctx = mp.get_context("spawn")  # never fork a process that has Qt loaded
+        self._cmd_recv, self._cmd_send = ctx.Pipe(duplex=False)
+        self._snap_recv, snap_send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=child_main, name="scratchnet-trainer",
+                                   args=(config, raw, self._cmd_recv, snap_send, tuning),
+                                   daemon=True)
+        with _main_module_hidden():
+            self.process.start()
+        snap_send.close()
+        self._points = None
+        self.fatal = None
+        self.received = 0
+
+    def send(self, cmd_id: int, name: str, **kw) -> None:
+        try:
+            self._cmd_send.send((cmd_id, name, kw))
+        except (BrokenPipeError, OSError):
+            pass  # the process is gone; is_alive() tells the controller
+
+    def latest(self):
+        """The newest snapshot that arrived since the last call, or ``None``."""
+        newest = None
+        try:
+            while self._snap_recv.poll():
+                item = self._snap_recv.recv()
+                if isinstance(item, tuple) and item[0] == "fatal":
+                    self.fatal = item[1]
+                    continue
+                self.received += 1
+                if item.points is None:
+                    item = dataclasses.replace(item, points=self._points)
+                else:
+                    self._points = item.points
+                newest = item
+        except (EOFError, OSError):
+            pass
+        return newest
+
+    def is_alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self, timeout: float = 2.0) -> bool:
+        """Ask the process to stop and wait for it (killing it if it does not)."""
+        if self.process.is_alive():
+            self.send(0, "stop")
+            while self.process.is_alive() and timeout > 0:
+                self.latest()  # keep the pipe drained so the sender can finish
+                self.process.join(0.02)
+                timeout -= 0.02
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(1.0)
+        for c in (self._cmd_send, self._snap_recv, self._cmd_recv):
+            c.close()
+        return not self.process.is_alive()

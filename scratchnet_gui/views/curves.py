@@ -36,7 +36,7 @@ class AucView(_Curves):
         self.setYRange(0, 1, padding=0.02)
         self.setLimits(yMin=-0.05, yMax=1.05)
 
-    def draw(self, snap):
+    def draw(self, snap, slow: bool = True):
         h = snap.history
         self.train.setData(h["epoch"], h["train_auc"], connect="finite")
         self.test.setData(h["epoch"], h["test_auc"], connect="finite")
@@ -49,7 +49,7 @@ class LossView(_Curves):
         super().__init__("loss_view", "Loss", "loss", parent)
         self.setLabel("bottom", "epoch")
 
-    def draw(self, snap):
+    def draw(self, snap, slow: bool = True):
         h = snap.history
         self.train.setData(h["epoch"], h["train_loss"], connect="finite")
         self.test.setData(h["epoch"], h["test_loss"], connect="finite")
@@ -70,7 +70,7 @@ class RocView(_Curves):
         self.note.setPos(0.5, 0.5)
         self.addItem(self.note)
 
-    def draw(self, snap):
+    def draw(self, snap, slow: bool = True):
         if snap.roc is None:
             self.test.setData([], [])
             self.note.setText("ROC undefined: the test set has one class")

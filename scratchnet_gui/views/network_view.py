@@ -53,7 +53,7 @@ class NetworkView(pg.PlotWidget):
         self._curves = {}
         for sign in (1, -1):
             for k in range(len(WIDTH_LEVELS)):
-                c = pg.PlotCurveItem(connect="pairs", antialias=True)
+                c = pg.PlotCurveItem(connect="pairs", antialias=False)
                 self.addItem(c)
                 self._curves[sign, k] = c
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
@@ -128,12 +128,11 @@ class NetworkView(pg.PlotWidget):
         self._thumbs = []
         if not self.show_thumbs or sum(len(u) for u in self._units[1:]) > MAX_THUMBS:
             return
-        lut = colors.activation_colormap().getLookupTable(nPts=256)
+        self._cmap = colors.activation_colormap()
         for (l, u), p in zip(self._ids, self._pos):
             if l == 0 or u == -1:
                 continue
             im = pg.ImageItem(axisOrder="row-major")
-            im.setLookupTable(lut)
             im.setZValue(5)
             self.addItem(im)
             self._thumbs.append((l, u, im, QRectF(p[0] + 0.1, p[1] - 0.35, 0.28, 0.7)))
@@ -156,7 +155,8 @@ class NetworkView(pg.PlotWidget):
             out[m] = np.where(cols >= 0, W[rows, np.maximum(cols, 0)], b[rows])
         return out
 
-    def draw(self, snap) -> None:
+    def draw(self, snap, slow: bool = True) -> None:
+        """Draw ``snap``; the neuron heatmaps only when ``slow`` (they cost the most)."""
         self._snap = snap
         sizes = snap.sizes
         key = (tuple(sizes), self.show_thumbs)
@@ -180,10 +180,18 @@ class NetworkView(pg.PlotWidget):
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
             alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
             curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
+        if slow:
+            self._draw_thumbs(snap)
+
+    def _draw_thumbs(self, snap):
         for l, u, im, rect in self._thumbs:
             if l - 1 < len(snap.thumbs) and u < len(snap.thumbs[l - 1]):
-                lo, hi = (0.0, 1.0) if snap.activations[l - 1] == "sigmoid" else (-1.0, 1.0)
-                im.setImage(snap.thumbs[l - 1][u], levels=(lo, hi), autoLevels=False, rect=rect)
+                a = snap.thumbs[l - 1][u]
+                if snap.activations[l - 1] != "sigmoid":  # tanh, relu, ...: map [-1, 1]
+                    a = (np.clip(a, -1.0, 1.0) + 1.0) / 2.0
+                # RGBA ourselves: an indexed image makes pyqtgraph rebuild a 256-entry
+                # colour table with Python calls on every paint
+                im.setImage(self._cmap.map(a, mode="byte"), autoLevels=False, rect=rect)
 
     # --- interaction --------------------------------------------------------------------
     def _pixel_distance(self, pts, scene_pos):

@@ -51,15 +51,18 @@ class PredictionView(pg.PlotWidget):
         self._snap = None
         self._index = {}
 
-    def draw(self, snap) -> None:
+    def draw(self, snap, slow: bool = True) -> None:
+        """Draw ``snap``; the threshold contour only when ``slow`` (it is computed in
+        Python by pyqtgraph and costs more than the rest of the view)."""
         self._snap = snap
         pts = snap.points
         i, j = pts.axes
         x0, x1, y0, y1 = pts.extent
         self.image.setImage(snap.grid, levels=(0.0, 1.0), autoLevels=False)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.contour.setData(snap.grid)
-        self.contour.setLevel(self.threshold)
+        if slow:
+            self.contour.setData(snap.grid)
+            self.contour.setLevel(self.threshold)
         for split, raw, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
                                  ("test", pts.raw_test, pts.y_test, snap.test_pred)):
             if len(p) != len(y):

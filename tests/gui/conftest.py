@@ -1,5 +1,6 @@
 """pytest-qt fixtures: offscreen Qt, a window per test, and no thread left behind."""
 
+import multiprocessing
 import os
 import threading
 
@@ -15,7 +16,9 @@ def no_dangling_threads(qapp):
 
     left = [t.name for t in threading.enumerate() if t.name.startswith("scratchnet")]
     qthreads = [w for w in qapp.allWidgets() if isinstance(w, QThread) and w.isRunning()]
-    assert not left and not qthreads, f"threads still running after the test: {left}{qthreads}"
+    children = multiprocessing.active_children()
+    assert not (left or qthreads or children), (
+        f"still running after the test: {left} {qthreads} {children}")
 
 
 @pytest.fixture

@@ -1,0 +1,118 @@
+"""GUI throughput offscreen: frames drawn per second and training speed while drawing,
+each next to the same training run headless, measured in the same run.
+
+Also: the cost of the 100×100 boundary grid per frame, the time for the window to
+appear, and how long closing takes mid-training.
+
+Run: ``python benchmarks/bench_gui.py`` (``--seconds 3`` per measurement by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+T_START = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from scratchnet import data  # noqa: E402
+from scratchnet.config import Config, make_trainer  # noqa: E402
+from scratchnet_gui import MainWindow, snapshot  # noqa: E402
+
+
+def run_for(app, seconds):
+    """Run the event loop for ``seconds`` (a local loop: QApplication.quit closes windows)."""
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def headless(config, seconds):
+    """Samples/s and epochs/s of the same training with no GUI at all."""
+    t = make_trainer(config, data.build(config.data))
+    end = time.perf_counter() + seconds
+    n0, e0, t0 = t.samples_seen, t.epoch, time.perf_counter()
+    while time.perf_counter() < end:
+        t.step_batch()
+    dt = time.perf_counter() - t0
+    return (t.samples_seen - n0) / dt, (t.epoch - e0) / dt
+
+
+def windowed(app, config, seconds):
+    """Frames/s and samples/s, epochs/s while the window trains and draws."""
+    win = MainWindow(config)
+    win.resize(1400, 900)
+    win.show()
+    frames = []
+    win.controller.snapshotReady.connect(lambda s: frames.append(time.perf_counter()))
+    t_first = time.perf_counter()
+    while win.current_snapshot() is None:  # the training process is starting
+        run_for(app, 0.02)
+    first = time.perf_counter() - t_first
+    run_for(app, 0.3)  # settle: first layout, first frame
+    win.controller.play()
+    run_for(app, 0.3)
+    s0, n_frames0, t0 = win.current_snapshot(), len(frames), time.perf_counter()
+    run_for(app, seconds)
+    s1, dt = win.current_snapshot(), time.perf_counter() - t0
+    fps = (len(frames) - n_frames0) / dt
+    sps = (s1.samples_seen - s0.samples_seen) / dt
+    eps = (s1.epoch - s0.epoch) / dt
+    t_close = time.perf_counter()
+    win.close()
+    close_s = time.perf_counter() - t_close
+    alive = win.controller.worker.is_alive()
+    return fps, sps, eps, close_s, alive, first
+
+
+def grid_cost(config, repeat=200):
+    ds = data.build(config.data)
+    t = make_trainer(config, ds)
+    _, grid, _ = snapshot.Points.from_dataset(ds)
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        t.network.forward(grid)
+    return (time.perf_counter() - t0) / repeat
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=3.0)
+    args = ap.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setQuitOnLastWindowClosed(False)
+
+    win = MainWindow()
+    win.show()
+    app.processEvents()
+    appear = time.perf_counter() - T_START
+    win.close()
+    print(f"window shown {appear:.2f} s after the script started (target < 2 s; "
+          f"includes importing numpy, scikit-learn, PySide6 and pyqtgraph)")
+
+    cases = [("2-9-6-1 default experiment, batch 10", Config(batch_size=10)),
+             ("2-8-8-8-8-8-8-1, batch 10", Config(hidden=[8] * 6, activations=["sigmoid"] * 6))]
+    for name, cfg in cases:
+        cfg.max_epochs = 10**9
+        h_sps, h_eps = headless(cfg, args.seconds)
+        fps, sps, eps, close_s, alive, first = windowed(app, cfg, args.seconds)
+        print(f"{name}:")
+        print(f"  first snapshot from the training process {first:.2f} s after the window")
+        print(f"  frames drawn: {fps:.1f}/s (target >= 30)")
+        print(f"  training while drawing: {sps:,.0f} samples/s = {eps:.1f} epochs/s; headless "
+              f"{h_sps:,.0f} samples/s = {h_eps:.1f} epochs/s; kept {sps / h_sps:.0%} "
+              f"(target >= 70%; >= 100,000 samples/s on the default)")
+        print(f"  closing mid-training took {close_s * 1000:.0f} ms, worker "
+              f"{'STILL ALIVE' if alive else 'stopped'} (target < 1 s)")
+    print(f"100x100 boundary grid forward, 2-9-6-1: {grid_cost(Config()) * 1000:.3f} ms per frame "
+          f"(target < 1 ms; Playground: 19 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -71,6 +71,33 @@ def windowed(app, config, seconds):
     return fps, sps, eps, close_s, alive, first
 
 
+def stepping(app, config, n_phases=24):
+    """Per phase of the stepper: the time from the key press to the frame drawn, and the
+    drawing alone (views + paint), on ``config``'s network."""
+    win = MainWindow(config)
+    win.resize(1400, 900)
+    win.show()
+    while win.current_snapshot() is None:
+        run_for(app, 0.02)
+    run_for(app, 0.3)
+    total, drawing = [], []
+    for _ in range(n_phases):
+        t0 = time.perf_counter()
+        win.step_phase_action.trigger()
+        while not win.controller.is_idle():  # reads the pipe, draws when it arrives
+            app.processEvents()
+        snap = win.current_snapshot()
+        t1 = time.perf_counter()
+        win.draw(snap)
+        app.processEvents()
+        t2 = time.perf_counter()
+        app.processEvents()
+        total.append(time.perf_counter() - t0)
+        drawing.append(t2 - t1)
+    win.close()
+    return np.median(total), np.median(drawing), max(total)
+
+
 def grid_cost(config, repeat=200):
     ds = data.build(config.data)
     t = make_trainer(config, ds)
@@ -110,6 +137,10 @@ def main():
               f"(target >= 70%; >= 100,000 samples/s on the default)")
         print(f"  closing mid-training took {close_s * 1000:.0f} ms, worker "
               f"{'STILL ALIVE' if alive else 'stopped'} (target < 1 s)")
+    deep = Config(hidden=[8] * 6, activations=["sigmoid"] * 6)
+    med, draw, worst = stepping(app, deep)
+    print(f"stepper on 2-8-8-8-8-8-8-1: key press to frame drawn {med * 1000:.1f} ms median, "
+          f"{worst * 1000:.1f} ms worst; redraw alone {draw * 1000:.1f} ms (target < 50 ms)")
     print(f"100x100 boundary grid forward, 2-9-6-1: {grid_cost(Config()) * 1000:.3f} ms per frame "
           f"(target < 1 ms; Playground: 19 ms)")
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import numpy as np
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox,
-                               QScrollArea, QSplitter, QToolBar, QVBoxLayout, QWidget,
-                               QDockWidget)
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
+                               QMainWindow, QMessageBox, QScrollArea, QSizePolicy, QSplitter, QToolBar,
+                               QVBoxLayout, QWidget)
 
 from scratchnet import data
 from scratchnet.config import Config
@@ -17,6 +19,8 @@ from scratchnet.config import Config
 from .controller import Controller
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .views.curves import AucView, LossView, RocView
+from .views.inspector import InspectorView
+from .views.network_view import OVERLAYS
 from .views.network_view import NetworkView
 from .views.prediction_view import PredictionView
 
@@ -44,7 +48,9 @@ class MainWindow(QMainWindow):
         self.last_message = None
         self._dialog = None
         self._slow_at = 0.0
+        self._drawn = None
         self.status = QLabel()
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status, 1)
         self._build_views()
         self.controller.snapshotReady.connect(self.draw)
@@ -72,7 +78,14 @@ class MainWindow(QMainWindow):
         center.setStretchFactor(1, 2)
         self.setCentralWidget(center)
         self.network_view.edgeClicked.connect(self._edit_weight)
-        self.prediction_view.sampleClicked.connect(self.prediction_view.select)
+        self.prediction_view.sampleClicked.connect(self._sample_clicked)
+        self.inspector = InspectorView()
+        self.inspector.gradcheckRequested.connect(lambda: self.controller.send("gradcheck"))
+        dock = QDockWidget("Step inspector", self)
+        dock.setObjectName("inspector_dock")
+        dock.setWidget(self.inspector)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
 
     def _build_panels(self, cfg):
         self.data_panel = DataPanel(cfg.data)
@@ -123,6 +136,21 @@ class MainWindow(QMainWindow):
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
+        self.step_sample_action = self._action(
+            "step_sample", "Step sample", lambda: self.controller.send("step_sample"), "N",
+            "One SGD step on the next sample, with every number in the inspector (N)")
+        self.step_phase_action = self._action(
+            "step_phase", "Phase →", lambda: self.controller.send("step_phase"),
+            Qt.Key.Key_Right, "Walk the sample one phase on: forward, loss, backward, update (→)")
+        self.step_phase_back_action = self._action(
+            "step_phase_back", "← Phase", lambda: self.controller.send("step_phase_back"),
+            Qt.Key.Key_Left, "One phase back; the weights do not change (←)")
+        self.overlay = QComboBox()
+        self.overlay.setObjectName("edge_overlay")
+        self.overlay.addItems(list(OVERLAYS))
+        self.overlay.setToolTip("Draw the edges by weight, or (while stepping) by this "
+                                "sample's gradient or by the optimizer's update")
+        self.overlay.currentTextChanged.connect(self.network_view.set_overlay)
         self.open_data_action = self._action("open_data", "Open data…", self.open_data,
                                              "Ctrl+D", "Load your own CSV (Ctrl+D)")
         self.heatmaps_action = self._action("neuron_heatmaps", "Neuron heatmaps",
@@ -137,13 +165,17 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("training_toolbar")
         self.addToolBar(self.toolbar)
         for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
-                  self.reset_action):
+                  self.reset_action, self.step_phase_back_action, self.step_sample_action,
+                  self.step_phase_action):
             self.toolbar.addAction(a)
+        self.toolbar.addWidget(QLabel(" edges: "))
+        self.toolbar.addWidget(self.overlay)
         self.file_menu = self.menuBar().addMenu("&File")
         self.file_menu.addAction(self.open_data_action)
         self.train_menu = self.menuBar().addMenu("&Train")
         for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
-                  self.reset_action):
+                  self.reset_action, self.step_sample_action, self.step_phase_action,
+                  self.step_phase_back_action):
             self.train_menu.addAction(a)
         self.view_menu = self.menuBar().addMenu("&View")
         self.view_menu.addAction(self.heatmaps_action)
@@ -155,6 +187,10 @@ class MainWindow(QMainWindow):
 
     def reset(self):
         self.controller.send("reset")
+
+    def _sample_clicked(self, index):
+        self.prediction_view.select(index)
+        self.controller.send("select_sample", index=index)
 
     def _set_threshold(self, value):
         self.prediction_view.threshold = value
@@ -210,9 +246,15 @@ class MainWindow(QMainWindow):
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:
             self._slow_at = now
-        self.network_view.draw(snap, slow)
-        self.prediction_view.draw(snap, slow)
-        if slow:
+        same = self._same_model(self._drawn, snap)  # e.g. stepping through phases
+        self._drawn = snap
+        selected = snap.step.index if snap.step is not None else self.prediction_view.selected
+        self.network_view.draw(snap, slow and not same)
+        if not same or selected != self.prediction_view.selected:
+            self.prediction_view.selected = selected
+            self.prediction_view.draw(snap, slow)
+        self.inspector.draw(snap)
+        if slow and not same:
             for v in (self.auc_view, self.loss_view, self.roc_view):
                 v.draw(snap)
         if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
@@ -225,6 +267,15 @@ class MainWindow(QMainWindow):
             f"epoch {snap.epoch}   train AUC {last('train_auc'):.4f}   test AUC "
             f"{last('test_auc'):.4f}   loss {last('train_loss'):.4f}   "
             f"{snap.samples_per_s:,.0f} samples/s   lr {snap.lr:g}")
+
+    @staticmethod
+    def _same_model(a, b) -> bool:
+        """True when ``b`` shows the same weights, data and history as ``a``."""
+        return (a is not None and a.points is b.points and a.samples_seen == b.samples_seen
+                and a.epoch == b.epoch and len(a.history["epoch"]) == len(b.history["epoch"])
+                and a.roc is b.roc and len(a.weights) == len(b.weights)
+                and all(np.array_equal(Wa, Wb) and np.array_equal(ba, bb)
+                        for (Wa, ba), (Wb, bb) in zip(a.weights, b.weights)))
 
     def current_snapshot(self):
         """The newest snapshot: ``epoch``, ``history``, ``weights`` and more."""

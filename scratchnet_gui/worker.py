@@ -29,6 +29,10 @@ from scratchnet import DivergenceError, data
 from scratchnet.config import Config, make_trainer
 
 from . import snapshot as snap
+from .stepper import Stepper
+
+STEPPER_COMMANDS = {"step_sample", "step_phase", "step_phase_back", "select_sample",
+                    "gradcheck", "speed", "axes"}
 
 SLICE = 0.008          # seconds of training between looks at the clock
 MIN_INTERVAL = 1 / 45  # snapshots at most this often (enough for 30+ frames/s) ...
@@ -70,7 +74,8 @@ class TrainingLoop:
         self._next_epoch_at = 0.0
         self._roc, self._roc_at = None, 0.0
         self._maps, self._maps_at, self._maps_cost = None, 0.0, 0.0
-        self.extensions = {}   # command name -> callable(**kw), for features that plug in
+        self._model_seen = None
+        self.stepper = Stepper(self)
 
     def _points(self, dataset, axes=(0, 1)):
         self._points_version += 1
@@ -104,9 +109,11 @@ class TrainingLoop:
             if name == "stop":
                 self.running = False
                 return False
-            handler = getattr(self, f"cmd_{name}", None) or self.extensions.get(name)
+            handler = getattr(self, f"cmd_{name}", None)
             if handler is None:
                 raise ValueError(f"unknown command {name!r}")
+            if name not in STEPPER_COMMANDS:  # anything else changes what a step showed
+                self.stepper.clear()
             handler(**kw)
         except DivergenceError as e:
             self.running = False
@@ -155,9 +162,15 @@ class TrainingLoop:
             self._samples_per_s = (self.trainer.samples_seen - n0) / (t0 - t0_rate)
             self._rate = (t0, self.trainer.samples_seen)
         self._seq += 1
-        fresh_roc = not self.running or self._roc is None or t0 - self._roc_at >= ROC_INTERVAL
-        fresh_maps = (not self.running or self._maps is None
-                      or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
+        # the ROC curve and the heatmaps follow the weights: reuse them while the weights
+        # have not changed (stepping through phases), and on a time budget while training
+        model = self._fingerprint()
+        changed = model != self._model_seen
+        self._model_seen = model
+        fresh_roc = self._roc is None or changed and (
+            not self.running or t0 - self._roc_at >= ROC_INTERVAL)
+        fresh_maps = self._maps is None or changed and (
+            not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             if fresh_maps:
                 self._maps = None
@@ -177,9 +190,14 @@ class TrainingLoop:
         self._last_snap = time.perf_counter()
         self._snap_cost = self._last_snap - t0
 
+    def _fingerprint(self):
+        net = self.trainer.network
+        return (self.points.version, tuple(net.sizes), tuple(net.activations),
+                tuple(float(np.add.reduce(p, None)) for p in net.parameters()),
+                self.trainer.samples_seen, len(self.trainer.history))
+
     def snapshot_extras(self) -> dict:
-        """Extra snapshot fields contributed by extensions (the stepper)."""
-        return {}
+        return {"step": self.stepper.view()}
 
     # --- commands -----------------------------------------------------------------------
     def cmd_play(self):
@@ -201,9 +219,6 @@ class TrainingLoop:
         """Fresh weights and history from the config's seed; the data stay."""
         self.running = False
         self.trainer = make_trainer(self.config, self.dataset)
-
-    def cmd_speed(self, epochs_per_s=None):
-        self.speed_cap = epochs_per_s
 
     def cmd_resize(self, hidden, activations):
         sizes = [self.dataset.n_features, *hidden, 1]
@@ -242,6 +257,24 @@ class TrainingLoop:
         points = self._points(ds)
         self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
         self.dataset, (self.points, self.planes), self.config.data = ds, points, spec
+
+    def cmd_step_sample(self):
+        self.stepper.step_sample()
+
+    def cmd_step_phase(self):
+        self.stepper.step_phase()
+
+    def cmd_step_phase_back(self):
+        self.stepper.step_phase_back()
+
+    def cmd_select_sample(self, index):
+        self.stepper.select(index)
+
+    def cmd_gradcheck(self):
+        self.stepper.gradcheck()
+
+    def cmd_speed(self, epochs_per_s=None):
+        self.speed_cap = epochs_per_s
 
     def cmd_axes(self, axes):
         self.points, self.planes = self._points(self.dataset, tuple(axes))

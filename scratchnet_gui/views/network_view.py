@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QToolTip
 
+from .. import stepper
 from . import colors
 
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
@@ -46,9 +47,15 @@ class NetworkView(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.getPlotItem().hideButtons()
         self.show_thumbs = True
-        self.overlay = "weight"
-        self.overlay_values = None   # per-layer (dW, db)-shaped arrays to draw instead
+        self.overlay = "weight"      # edges by weight, gradient or update (while stepping)
+        self.overlay_values = None   # per-layer (W, b)-shaped arrays drawn instead
         self.node_text = None        # per-layer list of strings shown beside nodes
+        self._value_texts = []
+        self._anim = QTimer(self)
+        self._anim.setInterval(30)
+        self._anim.timeout.connect(self._animate)
+        self._anim_t = 1.0
+        self._anim_key = None
         self._layout_key = None
         self._curves = {}
         for sign in (1, -1):
@@ -155,6 +162,41 @@ class NetworkView(pg.PlotWidget):
             out[m] = np.where(cols >= 0, W[rows, np.maximum(cols, 0)], b[rows])
         return out
 
+    def set_overlay(self, mode: str):
+        """Draw edges by "weight", "gradient" or "update" (the last two while stepping)."""
+        if mode not in OVERLAYS:
+            raise ValueError(f"overlay must be one of {OVERLAYS}")
+        self.overlay = mode
+        if self._snap is not None:
+            self.draw(self._snap)
+
+    def _step_overlay(self, snap):
+        step = snap.step
+        if step is None:
+            self.overlay_values, self.node_text = None, None
+            return
+        self.node_text = stepper.node_text(step)
+        if self.overlay != "weight":
+            self.overlay_values = stepper.overlay(step, self.overlay)
+            return
+        key = (step.index, step.applied)
+        if step.phase[0] == "update" and step.applied and key != self._anim_key:
+            self._anim_key, self._anim_t = key, 0.0  # animate before → after
+            self._anim.start()
+        if self._anim_t < 1.0:
+            t = self._anim_t
+            self.overlay_values = tuple((Wb + t * (Wa - Wb), bb + t * (ba - bb)) for
+                                        (Wb, bb), (Wa, ba) in zip(step.weights_before, snap.weights))
+        else:
+            self.overlay_values = None if step.applied else step.weights_before
+
+    def _animate(self):
+        self._anim_t = min(1.0, self._anim_t + 0.125)
+        if self._anim_t >= 1.0:
+            self._anim.stop()
+        if self._snap is not None:
+            self.draw(self._snap)
+
     def draw(self, snap, slow: bool = True) -> None:
         """Draw ``snap``; the neuron heatmaps only when ``slow`` (they cost the most)."""
         self._snap = snap
@@ -163,10 +205,17 @@ class NetworkView(pg.PlotWidget):
         if key != self._layout_key:
             self._build_layout(sizes)
             self._layout_key = key
+        self._step_overlay(snap)
+        self._draw_values()
         vals = self.edge_values(snap)
         scale = 1.0
-        if self.overlay != "weight" and len(vals):  # gradients are small: same scale, relative
-            scale = max(np.abs(vals).max() / 4.0, 1e-12)
+        if self.overlay_values is not None and self.overlay != "weight" and len(vals):
+            scale = max(np.abs(vals).max() / 4.0, 1e-12)  # gradients are small: rescale
+        self.legend.setHtml(
+            f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
+            f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
+            + ("width = min(8, |w| + 0.25)" if scale == 1.0 else
+               f"{self.overlay}: width = min(8, |v|/{scale:.3g} + 0.25)"))
         widths = colors.edge_width(vals, scale)
         level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
         src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
@@ -182,6 +231,26 @@ class NetworkView(pg.PlotWidget):
             curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
         if slow:
             self._draw_thumbs(snap)
+
+    def _draw_values(self):
+        """The stepper's z, a and δ beside each drawn node."""
+        if self.node_text is None:
+            for t in self._value_texts:
+                t.setVisible(False)
+            return
+        nodes = [(i, l, u) for i, (l, u) in enumerate(self._ids) if u >= 0]
+        while len(self._value_texts) < len(nodes):
+            t = pg.TextItem(color=(20, 20, 20), anchor=(0.5, 1.15))
+            t.setZValue(12)
+            self.addItem(t)
+            self._value_texts.append(t)
+        for t, (i, l, u) in zip(self._value_texts, nodes):
+            text = self.node_text[l][u] if l < len(self.node_text) and u < len(self.node_text[l]) else ""
+            t.setText(text)
+            t.setPos(*self._pos[i])
+            t.setVisible(bool(text))
+        for t in self._value_texts[len(nodes):]:
+            t.setVisible(False)
 
     def _draw_thumbs(self, snap):
         for l, u, im, rect in self._thumbs:

@@ -1,0 +1,189 @@
+"""The step inspector: every number of the sample being stepped through, and formulas."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy,
+                               QTableView, QVBoxLayout, QWidget)
+
+from scratchnet import activations as acts
+
+COLUMNS = ("layer", "unit", "z", "a", "δ", "∂L/∂b", "∂L/∂W (row)", "Δb")
+VALUE = Qt.ItemDataRole.UserRole  # full-precision value(s) behind each cell
+PHASE_NAMES = {"forward": "Forward, layer {}", "loss": "Loss and output error",
+               "backward": "Backward, layer {}", "update": "Update"}
+
+
+def _item(value):
+    if isinstance(value, np.ndarray):
+        it = QStandardItem(", ".join(f"{v:.4g}" for v in value))
+        it.setData(value.tolist(), VALUE)
+    elif isinstance(value, float):
+        it = QStandardItem(f"{value:.6g}")
+        it.setData(value, VALUE)
+    else:
+        it = QStandardItem(str(value))
+        it.setData(value, VALUE)
+    it.setEditable(False)
+    return it
+
+
+def _set(item, value):
+    fresh = _item(value)
+    if item.text() != fresh.text() or item.data(VALUE) != fresh.data(VALUE):
+        item.setText(fresh.text())
+        item.setData(fresh.data(VALUE), VALUE)
+
+
+class InspectorView(QWidget):
+    """Shows ``snapshot.step``: one row per neuron, the selected neuron's formulas.
+
+    ``model`` holds the values (``Qt.UserRole`` has them at full precision).
+    """
+
+    gradcheckRequested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("inspector_view")
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setToolTip("Every value of this sample's forward and backward pass "
+                              "(computed with the weights before the update). Select a row "
+                              "to see its formulas with the numbers plugged in.")
+        self.phase = QLabel("Press → (or N) to step a sample through backprop.")
+        self.phase.setObjectName("step_phase_label")
+        # changing texts must not re-layout the window: that repaints every plot
+        self.phase.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.formula = QPlainTextEdit()
+        self.formula.setObjectName("step_formula")
+        self.formula.setReadOnly(True)
+        self.formula.setFixedHeight(120)
+        self.copy = QPushButton("Copy values")
+        self.copy.setObjectName("copy_values")
+        self.copy.setToolTip("Copy the table (tab-separated, full precision) to the clipboard.")
+        self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.as_text()))
+        self.check = QPushButton("Gradient check")
+        self.check.setObjectName("gradient_check")
+        self.check.setToolTip("Compare this sample's backprop gradients with central finite "
+                              "differences (float64) and show the largest relative error.")
+        self.check.clicked.connect(self.gradcheckRequested)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("gradient_check_result")
+        self.check_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        buttons = QHBoxLayout()
+        for w in (self.copy, self.check, self.check_result):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.phase)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.formula)
+        lay.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._formula())
+        self._step = None
+        self._rows = []
+
+    def draw(self, snap, slow: bool = True) -> None:
+        step = snap.step
+        if step is None:
+            if self._step is not None:
+                self.model.removeRows(0, self.model.rowCount())
+                self._rows = []
+                self.phase.setText("Press → (or N) to step a sample through backprop.")
+                self.formula.clear()
+                self.check_result.clear()
+            self._step = None
+            return
+        self._acts = snap.activations
+        key = (step.index, step.pos, step.applied, step.gradcheck)
+        if self._step is not None and key == self._key:
+            return
+        self._key, self._step = key, step
+        kind, layer = step.phase
+        y = step.trace.y[0]
+        title = PHASE_NAMES[kind].format(layer)
+        self.phase.setText(f"Sample {step.index} (label {y:g}): {title}   "
+                           f"[phase {step.pos + 1} of {len(step.phases)}]"
+                           + ("   — update applied" if step.applied else ""))
+        row = self.table.currentIndex().row()
+        rows, cells = [], []
+        for l, rec in enumerate(step.trace.layers, 1):
+            db = step.updates[l - 1][1]
+            for j in range(len(rec.z)):
+                rows.append((l, j))
+                cells.append([l, j + 1, float(rec.z[j]), float(rec.a[j]), float(rec.delta[j]),
+                              float(rec.db[j]), rec.dW[j], float(db[j])])
+        if rows != self._rows:  # a new shape: rebuild; otherwise update in place
+            self.model.removeRows(0, self.model.rowCount())
+            for c in cells:
+                self.model.appendRow([_item(v) for v in c])
+            self._rows = rows
+        else:
+            for r, c in enumerate(cells):
+                for k, v in enumerate(c):
+                    _set(self.model.item(r, k), v)
+        if step.gradcheck is not None:
+            self.check_result.setText(f"max relative error {step.gradcheck:.2e}")
+        else:
+            self.check_result.clear()
+        if 0 <= row < self.model.rowCount():
+            self.table.selectRow(row)
+        self._formula()
+
+    def values(self, column: str):
+        """Column ``column`` of the table at full precision, in row order."""
+        c = COLUMNS.index(column)
+        return [self.model.item(r, c).data(VALUE) for r in range(self.model.rowCount())]
+
+    def as_text(self) -> str:
+        lines = ["\t".join(COLUMNS)]
+        for r in range(self.model.rowCount()):
+            cells = []
+            for c in range(len(COLUMNS)):
+                v = self.model.item(r, c).data(VALUE)
+                cells.append(" ".join(repr(x) for x in v) if isinstance(v, list) else repr(v))
+            lines.append("\t".join(cells))
+        return "\n".join(lines)
+
+    def select_neuron(self, layer: int, unit: int):
+        """Select neuron ``unit`` (0-based) of ``layer`` (1-based) to show its formulas."""
+        self.table.selectRow(self._rows.index((layer, unit)))
+
+    def _formula(self):
+        step = self._step
+        r = self.table.currentIndex().row()
+        if step is None or not 0 <= r < len(self._rows):
+            self.formula.setPlainText("Select a neuron to see its formulas with the numbers.")
+            return
+        l, j = self._rows[r]
+        tr = step.trace
+        rec = tr.layers[l - 1]
+        W, b = step.weights_before[l - 1]
+        name = self._acts[l - 1]
+        terms = " + ".join(f"{w:.3g}×{a:.3g}" for w, a in zip(W[j], rec.a_in))
+        lines = [f"z{l},{j + 1} = Σ w·a + b = {terms} + {b[j]:.3g} = {rec.z[j]:.6g}",
+                 f"a{l},{j + 1} = {name}(z) = {rec.a[j]:.6g}"]
+        if l == len(tr.layers):
+            lines.append(f"δ{l},{j + 1} = a − y = {rec.a[j]:.4g} − {tr.y[j]:g} = {rec.delta[j]:.6g}"
+                         f"   (loss = {tr.loss:.6g})")
+        else:
+            nxt = tr.layers[l]
+            Wn = step.weights_before[l][0]
+            sums = " + ".join(f"{w:.3g}×{d:.3g}" for w, d in zip(Wn[:, j], nxt.delta))
+            fprime = acts.get(name).df(np.array([rec.a[j]]))[0]
+            lines.append(f"δ{l},{j + 1} = f'(z) × (Σ w·δ) = {fprime:.4g} × ({sums}) = "
+                         f"{rec.delta[j]:.6g}")
+        lines.append(f"∂L/∂w{l},{j + 1},i = δ · a_i = {rec.delta[j]:.4g} × a_i;  "
+                     f"∂L/∂b = δ = {rec.db[j]:.6g}")
+        if step.optimizer == "sgd":
+            lines.append(f"update: Δw = −lr·∂L/∂w, lr = {step.lr:g};  Δb = {step.updates[l - 1][1][j]:.6g}")
+        else:
+            lines.append(f"update ({step.optimizer}): {step.formula};  Δb = "
+                         f"{step.updates[l - 1][1][j]:.6g}")
+        self.formula.setPlainText("\n".join(lines))

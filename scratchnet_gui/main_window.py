@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 
 import numpy as np
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
                                QMainWindow, QMessageBox, QScrollArea, QSizePolicy, QSplitter, QToolBar,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog
 from scratchnet import data
 from scratchnet.config import Config
 
+from . import export
 from .controller import Controller
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .views.curves import AucView, LossView, RocView
@@ -49,6 +51,9 @@ class MainWindow(QMainWindow):
         self._dialog = None
         self._slow_at = 0.0
         self._drawn = None
+        self._sync_panels_on_ack = None
+        self.recorder = None
+        self.gif_every = 5
         self.status = QLabel()
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status, 1)
@@ -170,8 +175,34 @@ class MainWindow(QMainWindow):
             self.toolbar.addAction(a)
         self.toolbar.addWidget(QLabel(" edges: "))
         self.toolbar.addWidget(self.overlay)
+        self.open_session_action = self._action("open_session", "Open session…",
+                                                self.open_session, QKeySequence.StandardKey.Open,
+                                                "Open a saved .scratchnet session (Ctrl+O)")
+        self.save_session_action = self._action("save_session", "Save session…",
+                                                self.save_session, QKeySequence.StandardKey.Save,
+                                                "Save data, weights, optimizer and history (Ctrl+S)")
+        self.export_all_action = self._action("export_all", "Export all views…", self.export_all,
+                                              "Ctrl+E", "Write every view as PNG, SVG and CSV "
+                                              "into a folder (Ctrl+E)")
+        self.record_action = self._action("record_gif", "Record GIF", self._record,
+                                          tip="Record the graph and boundary while training; "
+                                              "uncheck to save the GIF", checkable=True)
         self.file_menu = self.menuBar().addMenu("&File")
         self.file_menu.addAction(self.open_data_action)
+        self.file_menu.addAction(self.open_session_action)
+        self.file_menu.addAction(self.save_session_action)
+        self.recent_menu = self.file_menu.addMenu("Recent sessions")
+        self.file_menu.addSeparator()
+        export_menu = self.file_menu.addMenu("Export view")
+        for v in self.views + [self.inspector]:
+            a = QAction(f"Export {v.objectName().removesuffix('_view')}…", self)
+            a.setObjectName(f"export_{v.objectName()}")
+            a.triggered.connect(lambda _=False, name=v.objectName(): self.export_dialog(name))
+            export_menu.addAction(a)
+            self._add_context_action(v, a)
+        self.file_menu.addAction(self.export_all_action)
+        self.file_menu.addAction(self.record_action)
+        self._refresh_recent()
         self.train_menu = self.menuBar().addMenu("&Train")
         for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
                   self.reset_action, self.step_sample_action, self.step_phase_action,
@@ -180,6 +211,139 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("&View")
         self.view_menu.addAction(self.heatmaps_action)
         self.view_menu.addAction(self.test_points_action)
+
+    def _add_context_action(self, view, action):
+        """Put ``action`` in the view's right-click menu (pyqtgraph's scene menu for plots,
+        replacing its own Export, whose SVG route fails under Qt 6.11+)."""
+        if hasattr(view, "scene") and hasattr(view.scene(), "contextMenu"):
+            view.scene().contextMenu = [action]
+        else:
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addAction(action)
+
+    # --- files --------------------------------------------------------------------------
+    def settings(self) -> QSettings:
+        return QSettings("ScratchNet", "ScratchNet")
+
+    def _refresh_recent(self):
+        self.recent_menu.clear()
+        for path in self.settings().value("recent_sessions", [], list) or []:
+            a = self.recent_menu.addAction(path)
+            a.triggered.connect(lambda _=False, p=path: self.open_session(p))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
+    def _remember(self, key, path):
+        s = self.settings()
+        if key == "recent_sessions":
+            items = [path] + [p for p in (s.value(key, [], list) or []) if p != path]
+            s.setValue(key, items[:8])
+            self._refresh_recent()
+        else:
+            s.setValue(key, path)
+
+    def open_session(self, path: str | None = None):
+        """Open a session (asks for the file when ``path`` is None). A bad file shows an
+        error and leaves the current session as it was."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open session", self.settings().value("last_folder", ""),
+                "ScratchNet session (*.scratchnet);;All (*)")
+            if not path:
+                return
+        self._remember("recent_sessions", str(path))
+        self._remember("last_folder", os.path.dirname(str(path)))
+        self.controller.send("open_session", path=str(path))
+        self._sync_panels_on_ack = self.controller.last_command
+
+    def save_session(self, path: str | None = None):
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save session", self.settings().value("last_folder", ""),
+                "ScratchNet session (*.scratchnet)")
+            if not path:
+                return
+            if not path.endswith(".scratchnet"):
+                path += ".scratchnet"
+        self._remember("recent_sessions", str(path))
+        self._remember("last_folder", os.path.dirname(str(path)))
+        self.controller.send("save_session", path=str(path))
+
+    def view(self, name: str):
+        return self.inspector if name == "inspector_view" else self.findChild(QWidget, name)
+
+    def export_view(self, name: str, path, size=None):
+        """Export view ``name`` to ``path`` (.png, .svg or .csv); PNG at ``size``."""
+        snap = self.controller.latest
+        export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
+
+    def export_dialog(self, name: str):
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {name}", os.path.join(self.settings().value("last_folder", ""),
+                                                 name.removesuffix("_view")),
+            "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)")
+        if not path:
+            return
+        size = None
+        if path.lower().endswith(".png"):
+            w = self.view(name)
+            text, ok = QInputDialog.getText(self, "PNG size", "width × height in pixels:",
+                                            text=f"{w.width()}x{w.height()}")
+            if not ok:
+                return
+            try:
+                size = tuple(int(v) for v in text.lower().replace("×", "x").split("x"))
+                if len(size) != 2 or not all(16 <= v <= 20000 for v in size):
+                    raise ValueError
+            except ValueError:
+                self.show_message("error", f"{text!r} is not a size like 1920x1080 "
+                                           "(16 to 20000 pixels a side).")
+                return
+        try:
+            self.export_view(name, path, size)
+        except (OSError, ValueError) as e:
+            self.show_message("error", f"Could not export: {e}")
+            return
+        self._remember("last_folder", os.path.dirname(path))
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_all(self, folder: str | None = None, size=None) -> list:
+        """Write every view in every format into ``folder`` (asks when None)."""
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, "Export all views into",
+                                                      self.settings().value("last_folder", ""))
+            if not folder:
+                return []
+        views = {v.objectName(): v for v in self.views + [self.inspector]}
+        try:
+            written = export.export_all(views, self.controller.latest, folder, size, self.inspector)
+        except (OSError, ValueError) as e:
+            self.show_message("error", f"Could not export: {e}")
+            return []
+        self._remember("last_folder", str(folder))
+        self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}", 5000)
+        return written
+
+    def _record(self, on: bool):
+        if on:
+            self.recorder = export.GifRecorder([self.network_view, self.prediction_view],
+                                               every=self.gif_every)
+            return
+        rec, self.recorder = self.recorder, None
+        if rec is None or not rec.frames:
+            self.show_message("error", "No GIF frames were recorded: train while recording.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save GIF", self.settings().value(
+            "last_folder", ""), "GIF animation (*.gif)")
+        if path:
+            self.save_gif(rec, path)
+
+    def save_gif(self, recorder, path):
+        try:
+            n = recorder.save(path)
+        except (OSError, ValueError) as e:
+            self.show_message("error", f"Could not save the GIF: {e}")
+            return
+        self.statusBar().showMessage(f"Saved {n} frames to {path}", 5000)
 
     # --- actions ------------------------------------------------------------------------
     def _play_toggled(self, checked):
@@ -228,9 +392,13 @@ class MainWindow(QMainWindow):
 
     # --- feedback -----------------------------------------------------------------------
     def show_message(self, level: str, text: str):
-        """Tell the user something, in a dialog that does not block training."""
+        """Tell the user something: errors in a dialog that does not block training,
+        news in the status bar."""
         self.last_message = (level, text)
         self.statusBar().showMessage(text.splitlines()[0], 10_000)
+        if level != "error":
+            self.messageShown.emit(level, text)
+            return
         if self._dialog is not None:
             self._dialog.close()
         icon = QMessageBox.Icon.Warning if level == "error" else QMessageBox.Icon.Information
@@ -254,6 +422,11 @@ class MainWindow(QMainWindow):
             self.prediction_view.selected = selected
             self.prediction_view.draw(snap, slow)
         self.inspector.draw(snap)
+        if self.recorder is not None:
+            self.recorder.offer(snap)
+        if self._sync_panels_on_ack is not None and snap.ack >= self._sync_panels_on_ack:
+            self._sync_panels_on_ack = None
+            self._sync_panels(Config.from_dict(snap.extras["config"]))
         if slow and not same:
             for v in (self.auc_view, self.loss_view, self.roc_view):
                 v.draw(snap)
@@ -267,6 +440,16 @@ class MainWindow(QMainWindow):
             f"epoch {snap.epoch}   train AUC {last('train_auc'):.4f}   test AUC "
             f"{last('test_auc'):.4f}   loss {last('train_loss'):.4f}   "
             f"{snap.samples_per_s:,.0f} samples/s   lr {snap.lr:g}")
+
+    def _sync_panels(self, cfg: Config):
+        """Show a loaded session's settings in the panels (without sending them back)."""
+        for panel in (self.data_panel, self.model_panel, self.training_panel):
+            panel.blockSignals(True)
+        self.data_panel.set_spec(cfg.data)
+        self.model_panel.set_architecture(cfg.hidden, cfg.activations)
+        self.training_panel.set_config(cfg)
+        for panel in (self.data_panel, self.model_panel, self.training_panel):
+            panel.blockSignals(False)
 
     @staticmethod
     def _same_model(a, b) -> bool:

@@ -25,7 +25,7 @@ import traceback
 import numpy as np
 import threadpoolctl
 
-from scratchnet import DivergenceError, data
+from scratchnet import DivergenceError, data, session
 from scratchnet.config import Config, make_trainer
 
 from . import snapshot as snap
@@ -54,9 +54,10 @@ class TrainingLoop:
         Called with each new ``Snapshot``.
     """
 
-    def __init__(self, config: Config, dataset: data.Dataset, commands, publish):
+    def __init__(self, config: Config, dataset: data.Dataset, commands, publish, raw=None):
         self.config = config
         self.dataset = dataset
+        self.raw = raw  # (X, y, names) of CSV data, kept for saving sessions
         self.trainer = make_trainer(config, dataset)
         self._points_version = 0
         self.points, self.planes = self._points(dataset)
@@ -197,7 +198,7 @@ class TrainingLoop:
                 self.trainer.samples_seen, len(self.trainer.history))
 
     def snapshot_extras(self) -> dict:
-        return {"step": self.stepper.view()}
+        return {"step": self.stepper.view(), "extras": {"config": self.config.to_dict()}}
 
     # --- commands -----------------------------------------------------------------------
     def cmd_play(self):
@@ -257,6 +258,24 @@ class TrainingLoop:
         points = self._points(ds)
         self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
         self.dataset, (self.points, self.planes), self.config.data = ds, points, spec
+        self.raw = raw if spec.source == "csv" else None
+
+    def cmd_save_session(self, path, settings=None):
+        session.save(path, self.trainer, self.config, self.raw, settings)
+        self._notice = f"Saved the session to {path}."
+
+    def cmd_open_session(self, path):
+        """Replace everything with a saved session; a bad file changes nothing."""
+        trainer, config, dataset, _ = session.load(path)
+        self.running = False
+        self.trainer, self.config, self.dataset = trainer, config, dataset
+        self.raw = None
+        if config.data.source == "csv":
+            X = np.vstack([dataset.raw_train, dataset.raw_test])
+            y = np.concatenate([dataset.y_train, dataset.y_test])
+            self.raw = (X, y, dataset.names)
+        self.points, self.planes = self._points(dataset)
+        self._notice = f"Opened the session {path} at epoch {trainer.epoch}."
 
     def cmd_step_sample(self):
         self.stepper.step_sample()
@@ -315,7 +334,7 @@ def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     sender = threading.Thread(target=_send_loop, args=(mailbox, snapshots), daemon=True)
     sender.start()
     try:
-        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put)
+        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put, raw)
         loop.run()
     except Exception as e:  # cannot even start: say so through a last snapshot-less note
         snapshots.send(("fatal", f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}"))

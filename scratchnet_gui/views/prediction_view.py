@@ -61,7 +61,7 @@ class PredictionView(pg.PlotWidget):
         self.image.setImage(snap.grid, levels=(0.0, 1.0), autoLevels=False)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         if slow:
-            self.contour.setData(snap.grid)
+            self.contour.setData(snap.grid.T)  # isocurve indexes (x, y); the grid is (row=y, col=x)
             self.contour.setLevel(self.threshold)
         for split, raw, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
                                  ("test", pts.raw_test, pts.y_test, snap.test_pred)):

@@ -1,0 +1,204 @@
+"""Exports: every view to PNG (any size), SVG and CSV; all views into a folder; a GIF.
+
+pyqtgraph 0.14.0's SVGExporter raises under Qt >= 6.11 (pyqtgraph #3485), so both PNG
+and SVG render the view's scene with QPainter: onto a QImage, or onto a QSvgGenerator.
+Every file is written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+
+import numpy as np
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsView
+
+from .views import curves
+
+FORMATS = ("png", "svg", "csv")
+VIEW_NAMES = ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view",
+              "inspector_view")
+
+
+@contextlib.contextmanager
+def atomic_path(path: str):
+    """A temporary file name beside ``path``; renamed onto ``path`` if the block succeeds."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=os.path.splitext(path)[1], dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _paint(widget, painter: QPainter, target: QRectF) -> None:
+    if isinstance(widget, QGraphicsView):
+        source = widget.mapToScene(widget.viewport().rect()).boundingRect()
+        widget.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+    else:
+        painter.save()
+        painter.translate(target.topLeft())
+        painter.scale(target.width() / max(widget.width(), 1), target.height() / max(widget.height(), 1))
+        widget.render(painter, QPoint(0, 0))
+        painter.restore()
+
+
+def image(widget, size: tuple[int, int] | None = None) -> QImage:
+    """The widget drawn into a ``size`` image (default: its size on screen)."""
+    w, h = size or (max(widget.width(), 1), max(widget.height(), 1))
+    img = QImage(int(w), int(h), QImage.Format.Format_ARGB32)
+    img.fill(QColor("white"))
+    painter = QPainter(img)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    _paint(widget, painter, QRectF(0, 0, w, h))
+    painter.end()
+    return img
+
+
+def write_png(widget, path, size: tuple[int, int] | None = None) -> None:
+    img = image(widget, size)
+    with atomic_path(path) as tmp:
+        if not img.save(tmp, "PNG"):
+            raise OSError(f"could not write {path}")
+
+
+def svg_bytes(widget, title: str = "ScratchNet") -> bytes:
+    w, h = max(widget.width(), 1), max(widget.height(), 1)
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    gen = QSvgGenerator()
+    gen.setOutputDevice(buf)
+    gen.setSize(QSize(w, h))
+    gen.setViewBox(QRectF(0, 0, w, h))
+    gen.setTitle(title)
+    painter = QPainter(gen)
+    _paint(widget, painter, QRectF(0, 0, w, h))
+    painter.end()
+    buf.close()
+    return bytes(data)
+
+
+def write_svg(widget, path) -> None:
+    payload = svg_bytes(widget, widget.objectName())
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(payload)
+
+
+def table(snap, name: str, inspector=None):
+    """``(header, rows)``: the data behind view ``name`` for ``snap``."""
+    if name == "network_view":
+        rows = []
+        for l, (W, b) in enumerate(snap.weights, 1):
+            for r in range(W.shape[0]):
+                for c in range(W.shape[1]):
+                    rows.append([l, r + 1, c + 1, "weight", W[r, c]])
+                rows.append([l, r + 1, 0, "bias", b[r]])
+        return ["layer", "unit", "input", "kind", "value"], rows
+    if name == "prediction_view":
+        pts, rows = snap.points, []
+        names = list(pts.names) or [f"x{k + 1}" for k in range(pts.raw_train.shape[1])]
+        for split, X, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
+                               ("test", pts.raw_test, pts.y_test, snap.test_pred)):
+            for i in range(len(y)):
+                pred = int(p[i] >= 0.5)
+                rows.append([split, i, *X[i].tolist(), int(y[i]), p[i], pred, int(pred == y[i])])
+        return ["split", "index", *names, "label", "probability", "predicted", "correct"], rows
+    if name in ("auc_view", "loss_view", "roc_view"):
+        header, arr = curves.table(snap, name)
+        return header, np.asarray(arr).tolist()
+    if name == "inspector_view":
+        if inspector is None or snap.step is None:
+            return ["note"], [["no sample is being stepped through"]]
+        lines = [l.split("\t") for l in inspector.as_text().splitlines()]
+        return lines[0], lines[1:]
+    raise ValueError(f"unknown view {name!r}")
+
+
+def write_csv(snap, name: str, path, inspector=None) -> int:
+    """Write the data behind a view; returns the number of data rows."""
+    header, rows = table(snap, name, inspector)
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(header)
+    w.writerows([[repr(float(v)) if isinstance(v, (float, np.floating)) else v for v in r]
+                 for r in rows])  # repr: the shortest text that reads back to the same float
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            fh.write(out.getvalue())
+    return len(rows)
+
+
+def export_view(widget, snap, path, fmt: str | None = None, size=None, inspector=None) -> None:
+    """Export one view as PNG, SVG or CSV (by ``fmt`` or the file's extension)."""
+    fmt = (fmt or os.path.splitext(os.fspath(path))[1].lstrip(".")).lower()
+    if fmt == "png":
+        write_png(widget, path, size)
+    elif fmt == "svg":
+        write_svg(widget, path)
+    elif fmt == "csv":
+        write_csv(snap, widget.objectName(), path, inspector)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def export_all(views: dict, snap, folder, size=None, inspector=None) -> list:
+    """Write every view in every format into ``folder``; returns the paths written."""
+    os.makedirs(folder, exist_ok=True)
+    written = []
+    for name, widget in views.items():
+        for fmt in FORMATS:
+            path = os.path.join(folder, f"{name.removesuffix('_view')}.{fmt}")
+            export_view(widget, snap, path, fmt, size, inspector)
+            written.append(path)
+    return written
+
+
+class GifRecorder:
+    """Frames of the network graph and the boundary, one per ``every`` epochs."""
+
+    def __init__(self, widgets, every: int = 5, size=(480, 300), max_frames: int = 400):
+        self.widgets, self.every, self.size, self.max_frames = widgets, max(1, every), size, max_frames
+        self.frames = []
+        self._last_epoch = None
+
+    def offer(self, snap) -> None:
+        """Record a frame if ``snap`` is a new multiple of ``every`` epochs."""
+        if snap.epoch == self._last_epoch or snap.epoch % self.every or len(self.frames) >= self.max_frames:
+            return
+        self._last_epoch = snap.epoch
+        from PIL import Image
+
+        w, h = self.size
+        strip = QImage(w * len(self.widgets), h, QImage.Format.Format_RGB32)
+        strip.fill(QColor("white"))
+        painter = QPainter(strip)
+        for k, widget in enumerate(self.widgets):
+            _paint(widget, painter, QRectF(k * w, 0, w, h))
+        painter.end()
+        data = QByteArray()
+        buf = QBuffer(data)
+        buf.open(QIODevice.OpenModeFlag.WriteOnly)
+        strip.save(buf, "PNG")
+        buf.close()
+        self.frames.append(Image.open(io.BytesIO(bytes(data))).convert("P", palette=Image.Palette.ADAPTIVE))
+
+    def save(self, path, ms_per_frame: int = 120) -> int:
+        """Write the GIF; returns the number of frames."""
+        if not self.frames:
+            raise ValueError("no frames were recorded (train for a few epochs first)")
+        with atomic_path(path) as tmp:
+            self.frames[0].save(tmp, format="GIF", save_all=True, append_images=self.frames[1:],
+                                duration=ms_per_frame, loop=0)
+        return len(self.frames)

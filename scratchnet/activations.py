@@ -18,9 +18,11 @@ LEAKY_SLOPE = 0.01
 _SIGMOID_CLIP = 708.0
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Numerically stable logistic function: no overflow or underflow for any ``z``."""
-    t = np.maximum(z, -_SIGMOID_CLIP)
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Numerically stable logistic function: no overflow or underflow for any ``z``.
+
+    ``out=z`` computes in place (the training loop does, to save allocations)."""
+    t = np.maximum(z, -_SIGMOID_CLIP, out=out)
     np.minimum(t, _SIGMOID_CLIP, out=t)
     np.negative(t, out=t)
     np.exp(t, out=t)
@@ -28,12 +30,20 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.reciprocal(t, out=t)
 
 
-def _relu(z):
-    return np.maximum(z, 0.0)
+def _relu(z, out=None):
+    return np.maximum(z, 0.0, out=out)
 
 
-def _leaky_relu(z):
+def _leaky_relu(z, out=None):
     return np.where(z > 0.0, z, LEAKY_SLOPE * z)
+
+
+def _tanh(z, out=None):
+    return np.tanh(z, out=out)
+
+
+def _linear(z, out=None):
+    return z
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class Activation:
     """An activation ``f`` and its derivative ``f'`` expressed through ``a = f(z)``."""
 
     name: str
-    f: Callable[[np.ndarray], np.ndarray]
+    f: Callable[..., np.ndarray]  # f(z, out=None); out=z may compute in place
     df: Callable[[np.ndarray], np.ndarray]
     formula: str
     derivative_formula: str
@@ -52,13 +62,13 @@ ACTIVATIONS: dict[str, Activation] = {
     for a in (
         Activation("sigmoid", sigmoid, lambda a: a * (1.0 - a),
                    "σ(z) = 1 / (1 + e^-z)", "σ'(z) = a(1 − a)"),
-        Activation("tanh", np.tanh, lambda a: 1.0 - a * a,
+        Activation("tanh", _tanh, lambda a: 1.0 - a * a,
                    "tanh(z)", "tanh'(z) = 1 − a²"),
         Activation("relu", _relu, lambda a: (a > 0.0).astype(np.float64),
                    "max(0, z)", "relu'(z) = 1 if z > 0 else 0"),
         Activation("leaky_relu", _leaky_relu, lambda a: np.where(a > 0.0, 1.0, LEAKY_SLOPE),
                    f"z if z > 0 else {LEAKY_SLOPE}z", f"1 if z > 0 else {LEAKY_SLOPE}"),
-        Activation("linear", lambda z: z, np.ones_like, "z", "1"),
+        Activation("linear", _linear, np.ones_like, "z", "1"),
     )
 }
 

@@ -169,22 +169,28 @@ class Network:
             raise ValueError(f"expected {self.sizes[-1]} target(s) per sample, got {Y.shape[1]}")
         return Y
 
-    def _forward(self, X):
-        """All pre-activations and activations; ``acts[0]`` is the input."""
+    def _forward(self, X, keep_z=True):
+        """All pre-activations and activations; ``acts[0]`` is the input.
+
+        With ``keep_z=False`` each activation overwrites its ``z`` (no ``zs`` returned):
+        the training step needs only the activations."""
         zs, outs = [], [X]
         a = X
         for L in self.layers:
-            z = a @ L.weights.T + L.biases
-            a = acts.ACTIVATIONS[L.activation].f(z)
+            z = a @ L.weights.T
+            z += L.biases
+            a = acts.ACTIVATIONS[L.activation].f(z, out=None if keep_z else z)
             zs.append(z)
             outs.append(a)
-        return zs, outs
+        return (zs if keep_z else None), outs
 
     def forward(self, X) -> np.ndarray:
         """Output activations, shape ``(n, out)``, for inputs ``X`` of shape ``(n, in)``."""
         a = self._check_input(X)
         for L in self.layers:
-            a = acts.ACTIVATIONS[L.activation].f(a @ L.weights.T + L.biases)
+            z = a @ L.weights.T
+            z += L.biases
+            a = acts.ACTIVATIONS[L.activation].f(z, out=z)
         return a
 
     predict_proba = forward
@@ -205,10 +211,11 @@ class Network:
     def _backprop(self, X, Y, l1=0.0, l2=0.0, with_loss=True):
         """Forward, loss, deltas and gradients, all from the current (unchanged) weights."""
         n = len(X)
-        zs, outs = self._forward(X)
+        zs, outs = self._forward(X, keep_z=with_loss)
         loss = (losses.loss(self.output, zs[-1], outs[-1], Y) + self._penalty(l1, l2)
                 if with_loss else float("nan"))
-        delta = (outs[-1] - Y) / n  # exact for sigmoid+BCE and linear+half-MSE
+        delta = outs[-1] - Y  # exact for sigmoid+BCE and linear+half-MSE
+        delta /= n
         deltas, grads = [None] * len(self.layers), [None] * len(self.layers)
         for i in range(len(self.layers) - 1, -1, -1):
             W = self.layers[i].weights
@@ -221,7 +228,8 @@ class Network:
             grads[i] = (dW, np.add.reduce(delta, 0))
             if i:  # propagate through W *before* any update; outs[i] is layer i-1's output
                 prev = self.layers[i - 1].activation
-                delta = (delta @ W) * acts.ACTIVATIONS[prev].df(outs[i])
+                delta = delta @ W
+                delta *= acts.ACTIVATIONS[prev].df(outs[i])
         return loss, zs, outs, deltas, grads
 
     def gradients(self, X, y, l1: float = 0.0, l2: float = 0.0):

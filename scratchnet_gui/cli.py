@@ -27,7 +27,8 @@ def _layers(text: str) -> list:
     try:
         sizes = [int(p) for p in text.split(",") if p.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--layers takes whole numbers like 2,9,6,1, not {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"--layers takes whole numbers like 2,9,6,1, not {text!r}") from None
     if len(sizes) < 2:
         raise argparse.ArgumentTypeError("--layers needs at least an input and an output size")
     return sizes

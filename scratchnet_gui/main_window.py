@@ -211,6 +211,10 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("&View")
         self.view_menu.addAction(self.heatmaps_action)
         self.view_menu.addAction(self.test_points_action)
+        self.axes_action = self._action("plot_axes", "Plot columns…", self.choose_axes,
+                                        tip="With more than two input columns: which two the "
+                                            "prediction view plots")
+        self.view_menu.addAction(self.axes_action)
 
     def _add_context_action(self, view, action):
         """Put ``action`` in the view's right-click menu (pyqtgraph's scene menu for plots,
@@ -351,6 +355,29 @@ class MainWindow(QMainWindow):
 
     def reset(self):
         self.controller.send("reset")
+
+    def choose_axes(self, axes=None):
+        """Pick the two raw columns the prediction view plots (asks when ``axes`` is None)."""
+        snap = self.controller.latest
+        if snap is None:
+            return
+        names = list(snap.points.names)
+        if axes is None:
+            if len(names) < 3:
+                self.show_message("info", "The data have two columns; both are plotted.")
+                return
+            picked = []
+            for which, default in (("horizontal", snap.points.axes[0]), ("vertical", snap.points.axes[1])):
+                name, ok = QInputDialog.getItem(self, "Plot columns", f"{which} axis:", names,
+                                                default, False)
+                if not ok:
+                    return
+                picked.append(names.index(name))
+            axes = picked
+        if len(set(axes)) != 2:
+            self.show_message("error", "Choose two different columns to plot.")
+            return
+        self.controller.send("axes", axes=list(axes))
 
     def _sample_clicked(self, index):
         self.prediction_view.select(index)

@@ -73,7 +73,7 @@ class Snapshot:
     samples_seen: int
     running: bool
     history: dict
-    weights: tuple                # ((W, b), ...) one pair per layer, engine shapes
+    weights: list                 # [(W, b), ...] one pair per layer, engine shapes
     activations: tuple            # per layer, output layer included
     train_pred: np.ndarray
     test_pred: np.ndarray
@@ -106,7 +106,7 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
     hist = trainer.history.arrays()
     for v in hist.values():
         v.flags.writeable = False
-    weights = tuple((frozen(L.weights), frozen(L.biases)) for L in net.layers)
+    weights = [(frozen(L.weights), frozen(L.biases)) for L in net.layers]
     if maps is True:
         grid_inputs, thumb_inputs = planes
         grid = frozen(net.forward(grid_inputs)[:, 0].reshape(GRID, GRID))
@@ -150,6 +150,12 @@ class Mailbox:
                 return None
             self._fresh = False
             return self._latest
+
+    @property
+    def pending(self) -> bool:
+        """True while an item waits to be taken."""
+        with self._cond:
+            return self._fresh
 
     def close(self) -> None:
         with self._cond:

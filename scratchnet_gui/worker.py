@@ -341,7 +341,7 @@ def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     finally:
         # let the sender flush the last snapshot, then close
         deadline = time.perf_counter() + 2.0
-        while mailbox._fresh and time.perf_counter() < deadline and sender.is_alive():
+        while mailbox.pending and time.perf_counter() < deadline and sender.is_alive():
             time.sleep(0.001)
         mailbox.close()
         sender.join(2.0)

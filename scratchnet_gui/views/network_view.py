@@ -113,7 +113,7 @@ class NetworkView(pg.PlotWidget):
         for t in self._texts:
             self.removeItem(t)
         self._texts = []
-        for (l, u), p in zip(ids, self._pos):
+        for (_, u), p in zip(ids, self._pos):
             if u == -1:
                 t = pg.TextItem("1", color=(0, 0, 0), anchor=(0.5, 0.5))
                 t.setPos(*p)

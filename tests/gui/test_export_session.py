@@ -111,6 +111,10 @@ def test_open_data_loads_a_csv_with_more_than_two_features(qtbot, window, tmp_pa
     assert "plotting a × b" in s.points.projection_note
     click_action(qtbot, window, "step_epoch")
     assert wait_idle(qtbot, window).epoch == 1
+    window.choose_axes([2, 3])
+    s = wait_idle(qtbot, window)
+    assert s.points.axes == (2, 3) and "plotting c × d" in s.points.projection_note
+    assert window.prediction_view.getPlotItem().getAxis("bottom").labelText == "c"
 
 
 def test_a_bad_csv_names_line_and_column_and_keeps_the_data(qtbot, window, tmp_path):

@@ -319,13 +319,15 @@ def _send_loop(mailbox: snap.Mailbox, conn) -> None:
             return
 
 
-TUNABLE = ("SLICE", "MIN_INTERVAL", "SNAP_SHARE", "ROC_INTERVAL", "MAPS_SHARE")
+TUNABLE = ("SLICE", "MIN_INTERVAL", "SNAP_SHARE", "ROC_INTERVAL", "MAPS_SHARE", "GRID", "THUMB")
 
 
 def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     """Entry point of the training process. ``tuning`` overrides the pacing constants
     above (and ``GRID``/``THUMB`` of the snapshot module); tests use it."""
     for k, v in (tuning or {}).items():
+        if k not in TUNABLE:
+            raise ValueError(f"unknown tuning {k!r}; choose from {', '.join(TUNABLE)}")
         setattr(snap if k in ("GRID", "THUMB") else sys.modules[__name__], k, v)
     # One BLAS thread: a second one would spin on the core the GUI draws with, and the
     # matrices of an interactive network are too small to gain from it.

@@ -121,7 +121,7 @@ def main():
     appear = time.perf_counter() - T_START
     win.close()
     print(f"window shown {appear:.2f} s after the script started (target < 2 s; "
-          f"includes importing numpy, scikit-learn, PySide6 and pyqtgraph)")
+          f"imports included; scikit-learn loads only in the training process)")
 
     cases = [("2-9-6-1 default experiment, batch 10", Config(batch_size=10)),
              ("2-8-8-8-8-8-8-1, batch 10", Config(hidden=[8] * 6, activations=["sigmoid"] * 6))]

@@ -8,8 +8,6 @@ import os
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn import datasets as skd
-from sklearn.model_selection import train_test_split
 
 GENERATORS = ("circles", "blobs", "moons", "xor", "spiral", "gaussian")
 MIN_ROWS = 4
@@ -41,6 +39,8 @@ def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed:
         raise ValueError(f"n_samples must be a whole number ≥ {MIN_ROWS}, not {n_samples!r}")
     if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number ≥ 0, not {noise!r}")
+    from sklearn import datasets as skd  # here, not at the top: it costs the window ~1 s
+
     rng = np.random.default_rng(seed)
     if name == "circles":
         X, y = skd.make_circles(n_samples, noise=noise, factor=factor, random_state=seed)
@@ -100,6 +100,8 @@ def split(X, y, train_fraction: float = 0.75, seed: int = 0):
     n_test = len(y) - int(round(train_fraction * len(y)))
     if n_test < 1 or n_test >= len(y):
         raise ValueError(f"a train fraction of {train_fraction} leaves an empty train or test set")
+    from sklearn.model_selection import train_test_split
+
     _, counts = np.unique(y, return_counts=True)
     strat = y if counts.min() >= 2 and n_test >= len(counts) and len(y) - n_test >= len(counts) else None
     return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=strat)

@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from .views import curves
 
@@ -44,7 +44,16 @@ def atomic_path(path: str):
 def _paint(widget, painter: QPainter, target: QRectF) -> None:
     if isinstance(widget, QGraphicsView):
         source = widget.mapToScene(widget.viewport().rect()).boundingRect()
-        widget.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        # items cached as pixmaps for the screen would land in an SVG as bitmaps
+        items = widget.scene().items()
+        modes = [it.cacheMode() for it in items]
+        for it in items:
+            it.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            widget.scene().render(painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        finally:
+            for it, mode in zip(items, modes):
+                it.setCacheMode(mode)
     else:
         painter.save()
         painter.translate(target.topLeft())

@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from .. import stepper
 from . import colors
 
+CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
 WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
@@ -56,11 +57,14 @@ class NetworkView(pg.PlotWidget):
         self._anim.timeout.connect(self._animate)
         self._anim_t = 1.0
         self._anim_key = None
+        self._drawn_vals = None
+        self._legend_html = None
         self._layout_key = None
         self._curves = {}
         for sign in (1, -1):
             for k in range(len(WIDTH_LEVELS)):
                 c = pg.PlotCurveItem(connect="pairs", antialias=False)
+                c.setCacheMode(CACHED)  # repaints around changed labels reuse the pixels
                 self.addItem(c)
                 self._curves[sign, k] = c
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
@@ -140,6 +144,7 @@ class NetworkView(pg.PlotWidget):
             if l == 0 or u == -1:
                 continue
             im = pg.ImageItem(axisOrder="row-major")
+            im.setCacheMode(CACHED)
             im.setZValue(5)
             self.addItem(im)
             self._thumbs.append((l, u, im, QRectF(p[0] + 0.1, p[1] - 0.35, 0.28, 0.7)))
@@ -205,17 +210,25 @@ class NetworkView(pg.PlotWidget):
         if key != self._layout_key:
             self._build_layout(sizes)
             self._layout_key = key
+            self._drawn_vals = None
         self._step_overlay(snap)
         self._draw_values()
         vals = self.edge_values(snap)
+        if self._drawn_vals is not None and np.array_equal(vals, self._drawn_vals):
+            if slow:
+                self._draw_thumbs(snap)
+            return  # same edges (stepping through phases): leave them as they are
+        self._drawn_vals = vals
         scale = 1.0
         if self.overlay_values is not None and self.overlay != "weight" and len(vals):
             scale = max(np.abs(vals).max() / 4.0, 1e-12)  # gradients are small: rescale
-        self.legend.setHtml(
-            f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
-            f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
-            + ("width = min(8, |w| + 0.25)" if scale == 1.0 else
-               f"{self.overlay}: width = min(8, |v|/{scale:.3g} + 0.25)"))
+        html = (f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
+                f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
+                + ("width = min(8, |w| + 0.25)" if scale == 1.0 else
+                   f"{self.overlay}: width = min(8, |v|/{scale:.3g} + 0.25)"))
+        if html != self._legend_html:
+            self.legend.setHtml(html)
+            self._legend_html = html
         widths = colors.edge_width(vals, scale)
         level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
         src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
@@ -237,16 +250,20 @@ class NetworkView(pg.PlotWidget):
         if self.node_text is None:
             for t in self._value_texts:
                 t.setVisible(False)
+                t.shown = None
             return
         nodes = [(i, l, u) for i, (l, u) in enumerate(self._ids) if u >= 0]
         while len(self._value_texts) < len(nodes):
             t = pg.TextItem(color=(20, 20, 20), anchor=(0.5, 1.15))
+            t.setCacheMode(CACHED)
             t.setZValue(12)
             self.addItem(t)
             self._value_texts.append(t)
         for t, (i, l, u) in zip(self._value_texts, nodes):
             text = self.node_text[l][u] if l < len(self.node_text) and u < len(self.node_text[l]) else ""
-            t.setText(text)
+            if getattr(t, "shown", None) != text:  # re-laying out text is what costs
+                t.setText(text)
+                t.shown = text
             t.setPos(*self._pos[i])
             t.setVisible(bool(text))
         for t in self._value_texts[len(nodes):]:

@@ -193,8 +193,6 @@ class Network:
             a = acts.ACTIVATIONS[L.activation].f(z, out=z)
         return a
 
-    predict_proba = forward
-
     def loss(self, X, y, l1: float = 0.0, l2: float = 0.0) -> float:
         """Mean loss over the rows of ``X`` plus ``l1·Σ|W| + l2/2·ΣW²`` (weights only)."""
         X = self._check_input(X)

@@ -66,9 +66,6 @@ class History:
         """Every column as a list of floats (JSON-ready)."""
         return {k: v[:self._n].tolist() for k, v in self._cols.items()}
 
-    def copy(self) -> "History":
-        return History(self.rows)
-
 
 @dataclass(frozen=True)
 class SampleStep:

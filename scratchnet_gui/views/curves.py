@@ -12,7 +12,7 @@ TEST_PEN = pg.mkPen(*colors.NEGATIVE, width=2, style=pg.QtCore.Qt.PenStyle.DashL
 
 
 class _Curves(pg.PlotWidget):
-    key = ""
+    metric = ""  # history column drawn as train_<metric> and test_<metric>
 
     def __init__(self, name, title, ylabel, parent=None):
         super().__init__(parent)
@@ -26,9 +26,16 @@ class _Curves(pg.PlotWidget):
         self.showGrid(x=True, y=True, alpha=0.2)
         self.getAxis("left").enableAutoSIPrefix(False)
 
+    def draw(self, snap, slow: bool = True):
+        h = snap.history
+        self.train.setData(h["epoch"], h[f"train_{self.metric}"], connect="finite")
+        self.test.setData(h["epoch"], h[f"test_{self.metric}"], connect="finite")
+
 
 class AucView(_Curves):
     """Train and test AUC per epoch; epoch 0 is before any training."""
+
+    metric = "auc"
 
     def __init__(self, parent=None):
         super().__init__("auc_view", "AUC before each epoch", "AUC", parent)
@@ -36,23 +43,15 @@ class AucView(_Curves):
         self.setYRange(0, 1, padding=0.02)
         self.setLimits(yMin=-0.05, yMax=1.05)
 
-    def draw(self, snap, slow: bool = True):
-        h = snap.history
-        self.train.setData(h["epoch"], h["train_auc"], connect="finite")
-        self.test.setData(h["epoch"], h["test_auc"], connect="finite")
-
 
 class LossView(_Curves):
     """Train and test loss per epoch."""
 
+    metric = "loss"
+
     def __init__(self, parent=None):
         super().__init__("loss_view", "Loss", "loss", parent)
         self.setLabel("bottom", "epoch")
-
-    def draw(self, snap, slow: bool = True):
-        h = snap.history
-        self.train.setData(h["epoch"], h["train_loss"], connect="finite")
-        self.test.setData(h["epoch"], h["test_loss"], connect="finite")
 
 
 class RocView(_Curves):

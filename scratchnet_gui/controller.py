@@ -34,6 +34,7 @@ class Controller(QObject):
         self._ids = itertools.count(1)
         self.last_command = 0
         self._latest: Snapshot | None = None
+        self._last_notice = 0
         self.worker = WorkerProcess(self.config, tuning=tuning)
         self._reported_death = False
         self.timer = QTimer(self)
@@ -65,9 +66,11 @@ class Controller(QObject):
                                   + (f":\n\n{self.worker.fatal}" if self.worker.fatal else "."))
             return
         self._latest = s
-        if s.notice:
-            level = "error" if s.notice.startswith("error: ") else "info"
-            self.message.emit(level, s.notice.removeprefix("error: "))
+        for nid, _, text in s.notices:
+            if nid > self._last_notice:
+                self._last_notice = nid
+                level = "error" if text.startswith("error: ") else "info"
+                self.message.emit(level, text.removeprefix("error: "))
         self.snapshotReady.emit(s)
 
     @property

@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self._dialog = None
         self._slow_at = 0.0
         self._drawn = None
-        self._sync_panels_on_ack = None
+        self._session_command = None  # (command id, path) of an open/save in flight
         self.recorder = None
         self.gif_every = 5
         self.status = QLabel()
@@ -254,10 +254,7 @@ class MainWindow(QMainWindow):
                 "ScratchNet session (*.scratchnet);;All (*)")
             if not path:
                 return
-        self._remember("recent_sessions", str(path))
-        self._remember("last_folder", os.path.dirname(str(path)))
-        self.controller.send("open_session", path=str(path))
-        self._sync_panels_on_ack = self.controller.last_command
+        self._session_command = (self.controller.send("open_session", path=str(path)), str(path))
 
     def save_session(self, path: str | None = None):
         if not path:
@@ -268,9 +265,18 @@ class MainWindow(QMainWindow):
                 return
             if not path.endswith(".scratchnet"):
                 path += ".scratchnet"
-        self._remember("recent_sessions", str(path))
-        self._remember("last_folder", os.path.dirname(str(path)))
-        self.controller.send("save_session", path=str(path))
+        self._session_command = (self.controller.send("save_session", path=str(path)), str(path))
+
+    def _session_done(self, snap):
+        """Once the training process has answered an open or save: on success, remember
+        the file and show a loaded session's settings; a failure already told the user."""
+        cid, path = self._session_command
+        self._session_command = None
+        if any(c == cid and text.startswith("error: ") for _, c, text in snap.notices):
+            return
+        self._remember("recent_sessions", path)
+        self._remember("last_folder", os.path.dirname(path))
+        self._sync_panels(Config.from_dict(snap.extras["config"]))
 
     def view(self, name: str):
         return self.inspector if name == "inspector_view" else self.findChild(QWidget, name)
@@ -451,9 +457,8 @@ class MainWindow(QMainWindow):
         self.inspector.draw(snap)
         if self.recorder is not None:
             self.recorder.offer(snap)
-        if self._sync_panels_on_ack is not None and snap.ack >= self._sync_panels_on_ack:
-            self._sync_panels_on_ack = None
-            self._sync_panels(Config.from_dict(snap.extras["config"]))
+        if self._session_command is not None and snap.ack >= self._session_command[0]:
+            self._session_done(snap)
         if slow and not same:
             for v in (self.auc_view, self.loss_view, self.roc_view):
                 v.draw(snap)

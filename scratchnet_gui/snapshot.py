@@ -85,7 +85,7 @@ class Snapshot:
     lr: float = 0.0
     next_sample: int = 0
     step: object = None           # a StepView while stepping through one sample
-    notice: str = ""
+    notices: tuple = ()           # recent (id, command id, text); "error: " marks errors
     extras: dict = field(default_factory=dict)
 
     @property

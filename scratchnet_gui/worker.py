@@ -14,6 +14,7 @@ newest snapshot, and the GUI keeps only the newest it reads.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import multiprocessing as mp
@@ -67,15 +68,17 @@ class TrainingLoop:
         self.speed_cap = None   # epochs per second, or None for as fast as possible
         self._seq = 0
         self._ack = 0
-        self._notice = ""
+        # (id, command id, text) of recent notices: every snapshot carries them, so one
+        # the GUI never reads (it keeps only the newest) loses no message
+        self._notices = collections.deque(maxlen=32)
+        self._handling = 0
         self._snap_cost = 0.0
         self._last_snap = 0.0
         self._rate = (time.perf_counter(), 0)
         self._samples_per_s = 0.0
         self._next_epoch_at = 0.0
-        self._roc, self._roc_at = None, 0.0
-        self._maps, self._maps_at, self._maps_cost = None, 0.0, 0.0
-        self._model_seen = None
+        self._roc, self._roc_at, self._roc_model = None, 0.0, None
+        self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
         self.stepper = Stepper(self)
 
     def _points(self, dataset, axes=(0, 1)):
@@ -104,8 +107,14 @@ class TrainingLoop:
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
 
+    def _notify(self, text: str) -> None:
+        """Queue a message for the user; ``error: `` text is shown as an error."""
+        last = self._notices[-1][0] if self._notices else 0
+        self._notices.append((last + 1, self._handling, text))
+
     def _handle(self, item) -> bool:
         cmd_id, name, kw = item
+        self._handling = cmd_id
         try:
             if name == "stop":
                 self.running = False
@@ -118,14 +127,15 @@ class TrainingLoop:
             handler(**kw)
         except DivergenceError as e:
             self.running = False
-            self._notice = f"error: {e}"
+            self._notify(f"error: {e}")
         except ValueError as e:  # bad settings: say what is wrong, change nothing else
-            self._notice = f"error: {e}"
+            self._notify(f"error: {e}")
         except Exception as e:  # a bug: report it, keep the app and the weights alive
             self.running = False
-            self._notice = f"error: unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}"
+            self._notify(f"error: unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}")
         finally:
             self._ack = cmd_id
+            self._handling = 0
         return True
 
     def _train_slice(self) -> None:
@@ -135,8 +145,8 @@ class TrainingLoop:
             while True:
                 if t.epoch >= cfg.max_epochs or t.reached_target:
                     self.running = False
-                    self._notice = ("Reached the target AUC." if t.reached_target
-                                    else f"Reached the epoch limit ({cfg.max_epochs}).")
+                    self._notify("Reached the target AUC." if t.reached_target
+                                 else f"Reached the epoch limit ({cfg.max_epochs}).")
                     self.publish()
                     return
                 if t.step_batch() and self.speed_cap:
@@ -146,7 +156,7 @@ class TrainingLoop:
                     break
         except DivergenceError as e:
             self.running = False
-            self._notice = f"error: {e}"
+            self._notify(f"error: {e}")
             self.publish()
             return
         now = time.perf_counter()
@@ -164,28 +174,24 @@ class TrainingLoop:
             self._rate = (t0, self.trainer.samples_seen)
         self._seq += 1
         # the ROC curve and the heatmaps follow the weights: reuse them while the weights
-        # have not changed (stepping through phases), and on a time budget while training
+        # they were computed from are current (stepping through phases), and refresh them
+        # on a time budget while training
         model = self._fingerprint()
-        changed = model != self._model_seen
-        self._model_seen = model
-        fresh_roc = self._roc is None or changed and (
+        fresh_roc = model != self._roc_model and (
             not self.running or t0 - self._roc_at >= ROC_INTERVAL)
-        fresh_maps = self._maps is None or changed and (
+        fresh_maps = model != self._maps_model and (
             not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            if fresh_maps:
-                self._maps = None
-                m0 = time.perf_counter()
+            m0 = time.perf_counter()
             s = snap.take(self.trainer, self.points, self.planes, self._seq, self._ack,
                           self.running, roc=True if fresh_roc else self._roc,
                           maps=True if fresh_maps else self._maps,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
-                          notice=self._notice, **self.snapshot_extras())
-        self._notice = ""
+                          notices=tuple(self._notices), **self.snapshot_extras())
         if fresh_roc:
-            self._roc, self._roc_at = s.roc, t0
+            self._roc, self._roc_at, self._roc_model = s.roc, t0, model
         if fresh_maps:
-            self._maps, self._maps_at = (s.grid, s.thumbs), t0
+            self._maps, self._maps_at, self._maps_model = (s.grid, s.thumbs), t0, model
             self._maps_cost = time.perf_counter() - m0
         self.publish_to(s)
         self._last_snap = time.perf_counter()
@@ -262,7 +268,7 @@ class TrainingLoop:
 
     def cmd_save_session(self, path, settings=None):
         session.save(path, self.trainer, self.config, self.raw, settings)
-        self._notice = f"Saved the session to {path}."
+        self._notify(f"Saved the session to {path}.")
 
     def cmd_open_session(self, path):
         """Replace everything with a saved session; a bad file changes nothing."""
@@ -275,7 +281,7 @@ class TrainingLoop:
             y = np.concatenate([dataset.y_train, dataset.y_test])
             self.raw = (X, y, dataset.names)
         self.points, self.planes = self._points(dataset)
-        self._notice = f"Opened the session {path} at epoch {trainer.epoch}."
+        self._notify(f"Opened the session {path} at epoch {trainer.epoch}.")
 
     def cmd_step_sample(self):
         self.stepper.step_sample()

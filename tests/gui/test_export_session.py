@@ -102,6 +102,7 @@ def test_a_corrupt_session_shows_an_error_and_keeps_the_current_one(qtbot, windo
     s = wait_idle(qtbot, window)
     assert s.epoch == 1
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(before.weights, s.weights))
+    assert str(bad) not in [a.text() for a in window.recent_menu.actions()]
 
 
 def test_open_data_loads_a_csv_with_more_than_two_features(qtbot, window, tmp_path):

@@ -29,10 +29,29 @@ def test_play_advances_epochs_and_pause_stops_them(qtbot, window):
     click_action(qtbot, window, "play")
     s = wait_idle(qtbot, window)
     assert not s.running and not play.isChecked()
+    _assert_views_follow_the_weights(s)
     paused_at = s.epoch
     click_action(qtbot, window, "step_epoch")  # the worker is provably idle between commands
     s = wait_idle(qtbot, window)
     assert s.epoch == paused_at + 1 and not s.running
+
+
+def _assert_views_follow_the_weights(s):
+    """ROC and boundary grid of a paused snapshot come from its own weights, not from the
+    older ones they were last refreshed with while training."""
+    from scratchnet import Network, data, metrics
+    from scratchnet.config import Config
+    from scratchnet_gui.snapshot import Points
+
+    ds = data.build(Config().data)
+    net = Network(s.sizes, seed=0)
+    for L, (W, b) in zip(net.layers, s.weights):
+        L.weights[...], L.biases[...] = W, b
+    fpr, tpr, _ = metrics.roc(ds.y_test, net.forward(ds.X_test)[:, 0])
+    np.testing.assert_array_equal(s.roc[0], fpr)
+    np.testing.assert_array_equal(s.roc[1], tpr)
+    _, grid, _ = Points.from_dataset(ds)
+    np.testing.assert_allclose(s.grid.ravel(), net.forward(grid)[:, 0], rtol=1e-12)
 
 
 def test_step_epoch_adds_exactly_one_epoch_and_step_batch_one_batch(qtbot, window):
@@ -163,3 +182,23 @@ def test_threshold_changes_which_points_count_as_right(qtbot, window):
     everything_positive = right()
     window.training_panel.threshold.setValue(1.0)
     assert everything_positive + right() == 750
+
+
+def test_no_message_is_lost_when_snapshots_are_skipped(qtbot, window, monkeypatch):
+    """The GUI keeps only the newest snapshot; messages travel in every snapshot, so a
+    skipped one loses none, and none is shown twice."""
+    import dataclasses
+
+    base = wait_idle(qtbot, window)
+    first = dataclasses.replace(base, notices=((101, 0, "error: first"), (102, 0, "second")))
+    later = dataclasses.replace(base, notices=((101, 0, "error: first"), (102, 0, "second"),
+                                               (103, 0, "third")))
+    pending = [first, later]
+    monkeypatch.setattr(window.controller.worker, "latest",
+                        lambda: pending.pop(0) if pending else None)
+    shown = []
+    window.messageShown.connect(lambda level, text: shown.append((level, text)))
+    window.controller.poll()
+    window.controller.poll()
+    window.controller.poll()
+    assert shown == [("error", "first"), ("info", "second"), ("info", "third")]

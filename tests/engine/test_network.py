@@ -35,8 +35,8 @@ def test_forward_equals_a_plain_loop_over_samples():
         np.testing.assert_allclose(out, a, rtol=1e-14)
 
 
-@pytest.mark.parametrize("hidden,output", itertools.product(activations.ACTIVATIONS,
-                                                            ["sigmoid", "linear"]))
+@pytest.mark.parametrize("hidden,output", list(itertools.product(activations.ACTIVATIONS,
+                                                                 ["sigmoid", "linear"])))
 @pytest.mark.parametrize("seed", [0, 1])
 def test_gradients_match_central_differences(hidden, output, seed):
     net = Network([3, 5, 4, 1], activation=hidden, output=output, init="xavier", seed=seed)

@@ -60,7 +60,8 @@ class Config:
         return cls(data=data.DataSpec(**spec), **d)
 
 
-def make_trainer(config: Config, dataset: data.Dataset, network: Network | None = None) -> Trainer:
+def make_trainer(config: Config, dataset: data.Dataset, network: Network | None = None,
+                 track_metrics: bool = True) -> Trainer:
     """A fresh ``Trainer`` (and network, unless one is given) for ``config``."""
     if network is None:
         network = Network(config.sizes(dataset.n_features), activation=list(config.activations),
@@ -68,4 +69,4 @@ def make_trainer(config: Config, dataset: data.Dataset, network: Network | None 
     return Trainer(network, dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
                    optimizer=config.make_optimizer(), batch_size=config.batch_size,
                    l1=config.l1, l2=config.l2, seed=config.seed, target_auc=config.target_auc,
-                   target_on=config.target_on)
+                   target_on=config.target_on, track_metrics=track_metrics)

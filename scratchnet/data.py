@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import sklearn_ports
+
 GENERATORS = ("circles", "blobs", "moons", "xor", "spiral", "gaussian")
 MIN_ROWS = 4
 MAX_CSV_BYTES = 200 * 1024 * 1024
@@ -39,16 +41,11 @@ def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed:
         raise ValueError(f"n_samples must be a whole number ≥ {MIN_ROWS}, not {n_samples!r}")
     if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number ≥ 0, not {noise!r}")
-    from sklearn import datasets as skd  # here, not at the top: it costs the window ~1 s
-
     rng = np.random.default_rng(seed)
-    if name == "circles":
-        X, y = skd.make_circles(n_samples, noise=noise, factor=factor, random_state=seed)
-    elif name == "moons":
-        X, y = skd.make_moons(n_samples, noise=noise, random_state=seed)
-    elif name == "blobs":
-        std = cluster_std if cluster_std is not None else max(noise, 1e-9)
-        X, y = skd.make_blobs(n_samples, centers=2, cluster_std=std, random_state=seed)
+    if name == "circles":  # the classic demo: no scikit-learn import before its first frame
+        X, y = sklearn_ports.make_circles(n_samples, noise, factor, seed)
+    elif name in ("moons", "blobs"):
+        X, y = _sklearn_generated(name, n_samples, noise, seed, cluster_std)
     elif name == "xor":
         X = rng.uniform(-1, 1, (n_samples, 2))
         y = (X[:, 0] * X[:, 1] > 0).astype(float)
@@ -62,6 +59,15 @@ def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed:
         X = np.column_stack([t * np.cos(t + np.pi * y), t * np.sin(t + np.pi * y)]) / (3 * np.pi)
         X = X + rng.normal(0, noise, X.shape)
     return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def _sklearn_generated(name, n_samples, noise, seed, cluster_std):
+    from sklearn import datasets as skd  # here, not at the top: it costs the window ~1 s
+
+    if name == "moons":
+        return skd.make_moons(n_samples, noise=noise, random_state=seed)
+    std = cluster_std if cluster_std is not None else max(noise, 1e-9)
+    return skd.make_blobs(n_samples, centers=2, cluster_std=std, random_state=seed)
 
 
 # --- engineered features ---------------------------------------------------------------
@@ -91,7 +97,8 @@ def engineer(X: np.ndarray, features=()) -> np.ndarray:
 
 
 def split(X, y, train_fraction: float = 0.75, seed: int = 0):
-    """Stratified train/test split (scikit-learn): ``X_train, X_test, y_train, y_test``.
+    """Stratified train/test split: ``X_train, X_test, y_train, y_test``, exactly as
+    scikit-learn's ``train_test_split`` makes it (through a numpy port: ``sklearn_ports``).
 
     Falls back to an unstratified split when a class is too small to stratify.
     """
@@ -100,11 +107,10 @@ def split(X, y, train_fraction: float = 0.75, seed: int = 0):
     n_test = len(y) - int(round(train_fraction * len(y)))
     if n_test < 1 or n_test >= len(y):
         raise ValueError(f"a train fraction of {train_fraction} leaves an empty train or test set")
-    from sklearn.model_selection import train_test_split
-
     _, counts = np.unique(y, return_counts=True)
-    strat = y if counts.min() >= 2 and n_test >= len(counts) and len(y) - n_test >= len(counts) else None
-    return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=strat)
+    strat = counts.min() >= 2 and n_test >= len(counts) and len(y) - n_test >= len(counts)
+    train, test = sklearn_ports.split_indices(y, n_test, seed, strat)
+    return X[train], X[test], y[train], y[test]
 
 
 # --- CSV -------------------------------------------------------------------------------

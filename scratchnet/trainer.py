@@ -48,6 +48,10 @@ class History:
     def __len__(self) -> int:
         return self._n
 
+    def pop(self) -> None:
+        """Drop the last row."""
+        self._n = max(0, self._n - 1)
+
     def __getitem__(self, key: str) -> np.ndarray:
         """A read-only view of one column."""
         v = self._cols[key][:self._n]
@@ -298,8 +302,12 @@ class Trainer:
         auc, acc = metrics.auc_and_accuracy(y, outs[-1][:, 0])
         return {"auc": auc, "loss": loss + net._penalty(self.l1, self.l2), "acc": acc}
 
-    def record_epoch(self) -> None:
-        """Append the current metrics to the history as epoch ``self.epoch``."""
+    def record_epoch(self, replace: bool = False) -> None:
+        """Append the current metrics to the history as epoch ``self.epoch``.
+
+        ``replace`` overwrites the last row instead: the training process records row 0
+        without metrics, draws its first frame, and measures once scikit-learn is loaded.
+        """
         tr = te = {}
         if self.track_metrics:
             with _quiet():
@@ -309,4 +317,6 @@ class Trainer:
                "samples": self.samples_seen, "seconds": self.seconds}
         row.update({f"train_{k}": v for k, v in tr.items()})
         row.update({f"test_{k}": v for k, v in te.items()})
+        if replace:
+            self.history.pop()
         self.history.append(**row)

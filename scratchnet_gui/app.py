@@ -20,6 +20,23 @@ def main(argv=None) -> int:
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2
+    app, window = launch(argv)
+    window.show()
+    return app.exec()
+
+
+def launch(argv=None):
+    """``(QApplication, MainWindow)`` on the classic demo, not yet shown.
+
+    The training process starts first, before Qt is imported: it builds the data and
+    the network while this process loads Qt, so the first frame comes sooner.
+    """
+    from scratchnet.config import Config
+
+    from .worker import WorkerProcess
+
+    config = Config()
+    worker = WorkerProcess(config)
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -27,9 +44,7 @@ def main(argv=None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     pg.setConfigOptions(antialias=True)
-    window = MainWindow()
-    window.show()
-    return app.exec()
+    return app, MainWindow(config, worker=worker)
 
 
 if __name__ == "__main__":

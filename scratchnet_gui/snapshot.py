@@ -86,6 +86,7 @@ class Snapshot:
     next_sample: int = 0
     step: object = None           # a StepView while stepping through one sample
     notices: tuple = ()           # recent (id, command id, text); "error: " marks errors
+    pending: bool = False         # metrics and ROC not measured yet (the first frame)
     extras: dict = field(default_factory=dict)
 
     @property

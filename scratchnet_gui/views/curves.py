@@ -72,7 +72,8 @@ class RocView(_Curves):
     def draw(self, snap, slow: bool = True):
         if snap.roc is None:
             self.test.setData([], [])
-            self.note.setText("ROC undefined: the test set has one class")
+            self.note.setText("measuring…" if snap.pending else
+                              "ROC undefined: the test set has one class")
             return
         self.note.setText("")
         self.test.setData(snap.roc[0], snap.roc[1])

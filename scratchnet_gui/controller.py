@@ -23,19 +23,24 @@ class Controller(QObject):
         At most once per frame, with the newest snapshot only.
     message(str, str)
         ``(level, text)``, level "error" or "info": shown to the user.
+    died(str)
+        The training process ended on its own; the text says what is known of why.
     """
 
     snapshotReady = Signal(object)
     message = Signal(str, str)
+    died = Signal(str)
 
-    def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None):
+    def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None,
+                 worker: WorkerProcess | None = None):
         super().__init__(parent)
         self.config = config or Config()
         self._ids = itertools.count(1)
         self.last_command = 0
         self._latest: Snapshot | None = None
         self._last_notice = 0
-        self.worker = WorkerProcess(self.config, tuning=tuning)
+        # a worker started before Qt was imported (see app.main) gets a head start
+        self.worker = worker or WorkerProcess(self.config, tuning=tuning)
         self._reported_death = False
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
@@ -62,8 +67,10 @@ class Controller(QObject):
         if s is None:
             if not self.worker.is_alive() and not self._reported_death and self.timer.isActive():
                 self._reported_death = True
-                self.message.emit("error", "The training process stopped unexpectedly"
-                                  + (f":\n\n{self.worker.fatal}" if self.worker.fatal else "."))
+                code = self.worker.process.exitcode
+                self.died.emit("The training process stopped unexpectedly"
+                               + (f":\n\n{self.worker.fatal}" if self.worker.fatal
+                                  else f" (exit code {code})."))
             return
         self._latest = s
         for nid, _, text in s.notices:
@@ -85,10 +92,20 @@ class Controller(QObject):
 
     def is_idle(self) -> bool:
         """True when the trainer has answered every command sent so far."""
-        s = self.current_snapshot()
-        return s is not None and s.ack >= self.last_command
+        s = self.current_snapshot()  # ... from this process: a restarted one answered nothing yet
+        return s is not None and self.worker.received > 0 and s.ack >= self.last_command
 
     # --- lifetime -----------------------------------------------------------------------
+    def restart(self) -> None:
+        """Start a new training process with the last snapshot's settings and weights."""
+        snap = self._latest
+        config = Config.from_dict(snap.extras["config"]) if snap is not None else self.config
+        self.worker.stop(0.1)
+        self.worker = WorkerProcess(config)
+        self._reported_death, self._last_notice = False, 0
+        if snap is not None:
+            self.send("set_weights", weights=[(W, b) for W, b in snap.weights])
+
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop the training process and wait for it; True if it has ended."""
         self.timer.stop()

@@ -41,11 +41,12 @@ class MainWindow(QMainWindow):
 
     messageShown = Signal(str, str)
 
-    def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None):
+    def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None,
+                 worker=None):
         super().__init__(parent)
         self.setWindowTitle("ScratchNet")
         self.resize(1400, 900)
-        self.controller = Controller(config or Config(), self, tuning)
+        self.controller = Controller(config or Config(), self, tuning, worker)
         cfg = self.controller.config
         self.last_message = None
         self._dialog = None
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self._build_views()
         self.controller.snapshotReady.connect(self.draw)
         self.controller.message.connect(self.show_message)
+        self.controller.died.connect(self._trainer_died)
         self._build_panels(cfg)
         self._build_actions()
 
@@ -440,6 +442,22 @@ class MainWindow(QMainWindow):
         self._dialog.open()
         self.messageShown.emit(level, text)
 
+    def _trainer_died(self, text: str):
+        """Say the training process is gone and offer a new one with the last weights."""
+        self.last_message = ("error", text)
+        if self._dialog is not None:
+            self._dialog.close()
+        box = QMessageBox(QMessageBox.Icon.Critical, "ScratchNet",
+                          text + "\n\nRestart it from the last weights shown?",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("restart_dialog")
+        restart = box.addButton("Restart training", QMessageBox.ButtonRole.AcceptRole)
+        restart.setObjectName("restart_trainer")
+        restart.clicked.connect(self.controller.restart)
+        self._dialog = box
+        box.open()
+        self.messageShown.emit("error", text)
+
     def draw(self, snap):
         """Draw a snapshot. While training, the costly parts (curves, contour, neuron
         heatmaps) refresh at most every SLOW_PERIOD seconds; the rest every frame."""
@@ -467,10 +485,14 @@ class MainWindow(QMainWindow):
             self.play_action.setChecked(snap.running)
             self.play_action.blockSignals(False)
         h = snap.history
-        last = lambda k: h[k][-1] if len(h[k]) else float("nan")
+
+        def last(k):
+            v = h[k][-1] if len(h[k]) else float("nan")
+            return "…" if np.isnan(v) else f"{v:.4f}"
+
         self.status.setText(
-            f"epoch {snap.epoch}   train AUC {last('train_auc'):.4f}   test AUC "
-            f"{last('test_auc'):.4f}   loss {last('train_loss'):.4f}   "
+            f"epoch {snap.epoch}   train AUC {last('train_auc')}   test AUC "
+            f"{last('test_auc')}   loss {last('train_loss')}   "
             f"{snap.samples_per_s:,.0f} samples/s   lr {snap.lr:g}")
 
     def _sync_panels(self, cfg: Config):

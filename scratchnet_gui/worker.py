@@ -55,11 +55,15 @@ class TrainingLoop:
         Called with each new ``Snapshot``.
     """
 
-    def __init__(self, config: Config, dataset: data.Dataset, commands, publish, raw=None):
+    def __init__(self, config: Config, dataset: data.Dataset, commands, publish, raw=None,
+                 measure_later: bool = False):
         self.config = config
         self.dataset = dataset
         self.raw = raw  # (X, y, names) of CSV data, kept for saving sessions
-        self.trainer = make_trainer(config, dataset)
+        # measure_later: the first frame goes out before scikit-learn (0.85 s to import)
+        # has computed epoch 0's metrics; run() measures them right after
+        self.pending = measure_later
+        self.trainer = make_trainer(config, dataset, track_metrics=not measure_later)
         self._points_version = 0
         self.points, self.planes = self._points(dataset)
         self.commands = commands
@@ -89,6 +93,11 @@ class TrainingLoop:
     # --- loop ---------------------------------------------------------------------------
     def run(self) -> None:
         self.publish()
+        if self.pending:
+            self.trainer.track_metrics = True
+            self.trainer.record_epoch(replace=True)
+            self.pending = False
+            self.publish()
         while True:
             timeout = self._idle_timeout()
             if self.commands.poll(timeout):
@@ -184,11 +193,12 @@ class TrainingLoop:
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             m0 = time.perf_counter()
             s = snap.take(self.trainer, self.points, self.planes, self._seq, self._ack,
-                          self.running, roc=True if fresh_roc else self._roc,
+                          self.running, pending=self.pending,
+                          roc=None if self.pending else True if fresh_roc else self._roc,
                           maps=True if fresh_maps else self._maps,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
                           notices=tuple(self._notices), **self.snapshot_extras())
-        if fresh_roc:
+        if fresh_roc and not self.pending:
             self._roc, self._roc_at, self._roc_model = s.roc, t0, model
         if fresh_maps:
             self._maps, self._maps_at, self._maps_model = (s.grid, s.thumbs), t0, model
@@ -231,6 +241,16 @@ class TrainingLoop:
         sizes = [self.dataset.n_features, *hidden, 1]
         self.trainer.resize(sizes, list(activations))
         self.config.hidden, self.config.activations = list(hidden), list(activations)
+
+    def cmd_set_weights(self, weights):
+        """Put back every layer's ``(W, b)``, e.g. a dead trainer's last snapshot."""
+        layers = self.trainer.network.layers
+        if len(weights) != len(layers) or any(
+                W.shape != L.weights.shape or b.shape != L.biases.shape
+                for (W, b), L in zip(weights, layers)):
+            raise ValueError("the weights do not fit this network's layers")
+        for (W, b), L in zip(weights, layers):
+            L.weights[...], L.biases[...] = W, b
 
     def cmd_set_weight(self, layer, row, col, value):
         """Set one weight (``col == -1``: the bias)."""
@@ -342,7 +362,8 @@ def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     sender = threading.Thread(target=_send_loop, args=(mailbox, snapshots), daemon=True)
     sender.start()
     try:
-        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put, raw)
+        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put, raw,
+                            measure_later=True)
         loop.run()
     except Exception as e:  # cannot even start: say so through a last snapshot-less note
         snapshots.send(("fatal", f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}"))
@@ -423,16 +444,20 @@ class WorkerProcess:
         return self.process.is_alive()
 
     def stop(self, timeout: float = 2.0) -> bool:
-        """Ask the process to stop and wait for it (killing it if it does not)."""
+        """Ask the process to stop and wait up to ``timeout`` seconds for it; then
+        terminate it, and kill it if even that is ignored. True once it has ended."""
         if self.process.is_alive():
             self.send(0, "stop")
-            while self.process.is_alive() and timeout > 0:
+            deadline = time.monotonic() + timeout
+            while self.process.is_alive() and time.monotonic() < deadline:
                 self.latest()  # keep the pipe drained so the sender can finish
                 self.process.join(0.02)
-                timeout -= 0.02
             if self.process.is_alive():
                 self.process.terminate()
-                self.process.join(1.0)
+                self.process.join(3.0)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
         for c in (self._cmd_send, self._snap_recv, self._cmd_recv):
             c.close()
         return not self.process.is_alive()

@@ -35,6 +35,21 @@ def test_circles_deep_preset_reaches_the_target_and_writes_every_plot(tmp_path):
         assert len(list(csv.reader(fh))) == 1 + summary["epochs"] + 1
 
 
+def test_gif_records_one_frame_per_n_epochs(tmp_path):
+    gif = tmp_path / "train.gif"
+    done = run("train", "--dataset", "moons", "--layers", "2,4,1", "--epochs", "4",
+               "--gif", str(gif), "--gif-every", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    assert str(gif) in json.loads(done.stdout)["files"]
+    with Image.open(gif) as im:
+        assert im.size == (960, 300) and im.n_frames == 2  # epochs 2 and 4
+        frames = []
+        for k in range(im.n_frames):
+            im.seek(k)
+            frames.append(im.convert("RGB").tobytes())
+    assert frames[0] != frames[1]  # the network and its boundary moved
+
+
 def test_save_then_load_continues(tmp_path):
     s = tmp_path / "s.scratchnet"
     a = run("train", "--dataset", "moons", "--layers", "2,5,1", "--epochs", "3", "--save", str(s), "--json")

@@ -17,10 +17,14 @@ def test_generators_are_seeded_two_class_two_feature(name):
     assert np.array_equal(X, X2) and np.array_equal(y, y2) and not np.array_equal(X, X3)
 
 
-def test_noise_level_matters():
-    a, _ = data.make("moons", 200, 0.0, seed=0)
-    b, _ = data.make("moons", 200, 0.5, seed=0)
-    assert not np.allclose(a, b)
+@pytest.mark.parametrize("name", ["moons", "circles"])
+def test_noise_is_gaussian_with_the_given_spread(name):
+    # the same seed draws the same clean points; noise is added on top of them
+    clean, y0 = data.make(name, 4000, 0.0, seed=0)
+    noisy, y1 = data.make(name, 4000, 0.3, seed=0)
+    assert np.array_equal(y0, y1)
+    d = noisy - clean
+    assert abs(d.mean()) < 0.02 and abs(d.std() - 0.3) < 0.01
 
 
 @pytest.mark.parametrize("kw,msg", [({"name": "swirl"}, "unknown dataset"),

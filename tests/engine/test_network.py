@@ -165,10 +165,22 @@ def test_bad_sizes_are_refused_and_the_network_is_untouched(sizes, message):
 
 
 def test_numerical_gradients_are_float64_central_differences():
-    net = Network([2, 2, 1], seed=0)
+    # a linear unit with half MSE has a quadratic loss: central differences are exact
+    # there (up to round-off), while a one-sided difference is off by eps·L''/2 ≈ 5e-4
+    # and a float32 perturbation by ~1e-4
+    net = Network([1, 1], output="linear", seed=0)
+    X = np.array([[0.5], [-1.5], [2.0]])
+    y = np.array([0.3, -0.2, 1.0])
+    (dW, db), = numerical_gradients(net, X, y, eps=1e-3)
+    r = (net.forward(X) - y[:, None])[:, 0]
+    assert abs(dW[0, 0] - np.mean(r * X[:, 0])) <= 1e-10
+    assert abs(db[0] - np.mean(r)) <= 1e-10
+    # on a curved loss the error is O(eps²): 1e-6 at eps 1e-3, not O(eps)
+    net = Network([2, 3, 1], activation="tanh", seed=1)
     X, y = _batch(n=4, d=2)
-    g = numerical_gradients(net, X, y, eps=1e-5)
-    assert g[0][0].dtype == np.float64
+    for (a, b), (n_w, n_b) in zip(net.gradients(X, y), numerical_gradients(net, X, y, eps=1e-3)):
+        np.testing.assert_allclose(n_w, a, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(n_b, b, rtol=1e-5, atol=1e-7)
 
 
 def test_the_engine_never_imports_qt():

@@ -8,6 +8,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+# Every wait is on a condition, with a deadline that holds with both cores busy
+# elsewhere (pytest-qt's own default is 5 s).
+WAIT_MS = 60_000
+
 
 @pytest.fixture(autouse=True)
 def nothing_left_running(qapp):
@@ -30,13 +34,15 @@ def window(qtbot):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.current_snapshot() is not None)
+    # the first frame comes before the metrics; wait for the measured one
+    qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
+                    timeout=WAIT_MS)
     yield win
     win.close()
     assert not win.controller.worker.is_alive()
 
 
-def wait_idle(qtbot, win, timeout=20_000):
+def wait_idle(qtbot, win, timeout=WAIT_MS):
     """Wait until the worker has answered every command sent so far."""
     qtbot.waitUntil(win.controller.is_idle, timeout=timeout)
     return win.current_snapshot()
@@ -51,3 +57,14 @@ def click_action(qtbot, win, name):
     button = win.toolbar.widgetForAction(action)
     assert button is not None and button.isEnabled(), name
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def isolated_train_point(snap) -> int:
+    """The train point farthest from any other point, so a click on it hits only it."""
+    import numpy as np
+
+    pts = np.vstack([snap.points.raw_train, snap.points.raw_test])
+    d = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(d, np.inf)
+    n = len(snap.points.raw_train)
+    return int(np.argmax(d[:n].min(axis=1)))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from scratchnet_gui import export
 
-from .conftest import click_action, wait_idle
+from .conftest import WAIT_MS, click_action, wait_idle
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -96,7 +96,7 @@ def test_a_corrupt_session_shows_an_error_and_keeps_the_current_one(qtbot, windo
     before = wait_idle(qtbot, window)
     bad = tmp_path / "bad.scratchnet"
     bad.write_bytes(content)
-    with qtbot.waitSignal(window.messageShown, timeout=10_000) as sig:
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
         window.open_session(str(bad))
     assert sig.args[0] == "error" and "bad.scratchnet" in sig.args[1]
     s = wait_idle(qtbot, window)
@@ -128,7 +128,7 @@ def test_a_bad_csv_names_line_and_column_and_keeps_the_data(qtbot, window, tmp_p
     p = tmp_path / "bad.csv"
     p.write_text("x1,x2,label\n1,2,0\n3,oops,1\n5,6,1\n7,8,0\n")
     before = window.current_snapshot()
-    with qtbot.waitSignal(window.messageShown, timeout=5000) as sig:
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
         window.open_data(str(p))
     assert "line 3, column 'x2'" in sig.args[1]
     s = wait_idle(qtbot, window)

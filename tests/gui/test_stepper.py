@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QPushButton
 from scratchnet import Network, data
 from scratchnet.config import Config, make_trainer
 
-from .conftest import click_action, wait_idle
+from .conftest import WAIT_MS, click_action, isolated_train_point, wait_idle
 
 
 @pytest.fixture(scope="module")
@@ -75,12 +75,12 @@ def test_going_back_changes_no_weights_before_the_update(qtbot, window):
 
 def test_clicking_a_point_steps_that_sample(qtbot, window, dataset):
     view = window.prediction_view
+    target = isolated_train_point(window.current_snapshot())
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                     pos=view.mapFromScene(view.point_scene_pos(42)))
+                     pos=view.mapFromScene(view.point_scene_pos(target)))
     s = wait_idle(qtbot, window)
     assert s.step is not None and s.step.pos == 0
-    np.testing.assert_allclose(s.points.raw_train[s.step.index], s.points.raw_train[42], atol=0.05)
-    assert view.selected == s.step.index
+    assert s.step.index == target and view.selected == target
     np.testing.assert_array_equal(s.step.trace.x, dataset.X_train[s.step.index])
 
 
@@ -98,7 +98,7 @@ def test_play_and_epochs_continue_from_the_stepped_weights(qtbot, window, datase
         np.testing.assert_array_equal(W, L.weights)
         np.testing.assert_array_equal(b, L.biases)
     click_action(qtbot, window, "play")
-    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 3, timeout=20_000)
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 3, timeout=WAIT_MS)
     click_action(qtbot, window, "play")
     s = wait_idle(qtbot, window)
     assert s.step is None and list(s.history["samples"][:3]) == [0, 750, 1500]

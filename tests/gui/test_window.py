@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 
-from .conftest import click_action, wait_idle
+from .conftest import WAIT_MS, click_action, isolated_train_point, wait_idle
 
 
 def test_opens_on_the_classic_demo(window):
@@ -25,7 +25,7 @@ def test_play_advances_epochs_and_pause_stops_them(qtbot, window):
     play = window.findChild(QAction, "play")
     click_action(qtbot, window, "play")
     assert play.isChecked()
-    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 3, timeout=20_000)
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 3, timeout=WAIT_MS)
     click_action(qtbot, window, "play")
     s = wait_idle(qtbot, window)
     assert not s.running and not play.isChecked()
@@ -92,12 +92,12 @@ def test_editing_layers_changes_the_graph_and_keeps_surviving_weights(qtbot, win
 
 def test_editing_layers_during_a_run_keeps_training(qtbot, window):
     click_action(qtbot, window, "play")
-    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 2, timeout=20_000)
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 2, timeout=WAIT_MS)
     _set_layers(qtbot, window, "12, 6")
     s = wait_idle(qtbot, window)
     assert s.sizes == [2, 12, 6, 1] and s.running
     e = s.epoch
-    qtbot.waitUntil(lambda: window.current_snapshot().epoch > e + 1, timeout=20_000)
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch > e + 1, timeout=WAIT_MS)
     click_action(qtbot, window, "play")
     wait_idle(qtbot, window)
 
@@ -112,7 +112,7 @@ def test_ten_layers_of_64_are_allowed(qtbot, window):
 @pytest.mark.parametrize("text", ["9, 0", "9, -3", "nine", "9, 2.5", "9, 100000"])
 def test_a_bad_layer_size_shows_a_message_and_changes_nothing(qtbot, window, text):
     before = window.current_snapshot()
-    with qtbot.waitSignal(window.messageShown, timeout=5000) as sig:
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
         _set_layers(qtbot, window, text)
     assert sig.args[0] == "error" and "hidden layer" in sig.args[1]
     s = wait_idle(qtbot, window)
@@ -123,14 +123,14 @@ def test_a_bad_layer_size_shows_a_message_and_changes_nothing(qtbot, window, tex
 
 def test_closing_mid_training_stops_the_worker(qtbot, window):
     click_action(qtbot, window, "play")
-    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 1, timeout=20_000)
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 1, timeout=WAIT_MS)
     worker = window.controller.worker
     window.close()
     assert not worker.is_alive()
 
 
 def test_a_worker_exception_becomes_an_error_dialog_and_the_app_lives_on(qtbot, window):
-    with qtbot.waitSignal(window.messageShown, timeout=5000) as sig:
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
         window.controller.send("set_weight", layer=99, row=0, col=0, value=1.0)
     assert sig.args[0] == "error" and "IndexError" in sig.args[1]
     click_action(qtbot, window, "step_epoch")
@@ -143,7 +143,7 @@ def test_divergence_pauses_with_a_message_and_keeps_finite_weights(qtbot, window
     qtbot.mouseClick(window.findChild(QPushButton, "apply_model"), Qt.MouseButton.LeftButton)
     window.controller.send("configure", lr=100.0, batch_size=1)
     wait_idle(qtbot, window)
-    with qtbot.waitSignal(window.messageShown, timeout=20_000) as sig:
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
         click_action(qtbot, window, "play")
     assert "diverged" in sig.args[1] and "learning rate" in sig.args[1]
     s = wait_idle(qtbot, window)
@@ -166,22 +166,27 @@ def test_clicking_an_edge_sets_its_weight(qtbot, window, monkeypatch):
 
 def test_clicking_a_point_selects_that_sample(qtbot, window):
     view = window.prediction_view
-    with qtbot.waitSignal(view.sampleClicked, timeout=5000) as sig:
+    target = isolated_train_point(window.current_snapshot())
+    with qtbot.waitSignal(view.sampleClicked, timeout=WAIT_MS) as sig:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
-                         pos=view.mapFromScene(view.point_scene_pos(17)))
-    raw = window.current_snapshot().points.raw_train
-    picked = sig.args[0]
-    assert np.allclose(raw[picked], raw[17], atol=0.05)  # that point, or one drawn on top of it
-    assert view.selected == picked
+                         pos=view.mapFromScene(view.point_scene_pos(target)))
+    assert sig.args[0] == target and view.selected == target
 
 
 def test_threshold_changes_which_points_count_as_right(qtbot, window):
     view = window.prediction_view
+    s = window.current_snapshot()
+    p, y = s.train_pred, s.points.y_train
     right = lambda: len(view.scatter["train", True].data)
-    window.training_panel.threshold.setValue(0.0)
-    everything_positive = right()
-    window.training_panel.threshold.setValue(1.0)
-    assert everything_positive + right() == 750
+    # thresholds inside the spread of the untrained predictions: each splits them
+    # differently, so each gives its own count of right points
+    counts = set()
+    for t in np.round(np.quantile(p, [0.2, 0.5, 0.8]), 2):
+        window.training_panel.threshold.setValue(t)
+        expect = int(np.count_nonzero((p >= t) == (y > 0.5)))
+        assert right() == expect
+        counts.add(expect)
+    assert len(counts) == 3
 
 
 def test_no_message_is_lost_when_snapshots_are_skipped(qtbot, window, monkeypatch):

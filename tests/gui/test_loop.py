@@ -1,0 +1,53 @@
+"""The training loop itself, run inline with a scripted command pipe and a fake clock."""
+
+import pytest
+
+from scratchnet import data
+from scratchnet.config import Config
+from scratchnet_gui import worker
+
+
+class Clock:
+    """Advances a little at every reading, so a time slice ends without real time."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        self.t += 1e-5
+        return self.t
+
+
+class Commands:
+    """Never has a command, but records how long the loop asked to wait for one; after
+    ``n`` waits it delivers "stop"."""
+
+    def __init__(self, n):
+        self.n, self.waits = n, []
+
+    def poll(self, timeout=0.0):
+        if timeout != 0.0:  # a wait: None blocks until a command comes
+            self.waits.append(timeout)
+        return len(self.waits) >= self.n
+
+    def recv(self):
+        return (1, "stop", {})
+
+
+@pytest.mark.parametrize("cap", [None, 4])
+def test_the_speed_cap_waits_a_whole_period_after_each_epoch(monkeypatch, cap):
+    monkeypatch.setattr(worker.time, "perf_counter", Clock())
+    cfg = Config(data.DataSpec("circles", 40, 0.1), max_epochs=5)
+    snaps = []
+    loop = worker.TrainingLoop(cfg, data.build(cfg.data), Commands(1 if cap is None else 3),
+                               snaps.append)
+    loop.cmd_speed(epochs_per_s=cap)
+    loop.cmd_play()
+    loop.run()
+    if cap is None:  # as fast as possible: no wait until the epoch limit stops it
+        assert loop.commands.waits == [None]
+        assert loop.trainer.epoch == 5
+    else:  # one wait of ~1/cap s per epoch, nothing trained while waiting
+        assert len(loop.commands.waits) == 3
+        assert all(0.24 < w <= 0.25 for w in loop.commands.waits)
+        assert loop.trainer.epoch == 3

@@ -1,6 +1,6 @@
 """The article "Deep Learning from Scratch", its API on ScratchNet's exact engine.
 
-A reader of the article can keep their code and change only the import::
+A reader of the article keeps their code and changes only the import::
 
     from scratchnet.article import NeuralNetwork
 
@@ -28,11 +28,8 @@ from .network import Dense, Network, validate_sizes
 from .optimizers import SGD
 from .trainer import Trainer
 
-# The article's lr of 0.001 only "worked" together with its two backprop mistakes. With
-# exact gradients, per-sample SGD at 0.001 is far too slow (circles 2-9-6-1 ends 500
-# epochs at test AUC 0.95 and 0.57 for seeds 0 and 1). At 1.0 the article's own calls
-# reach its test targets within 3 epochs on its blobs and circles for seeds 0-4
-# (tests/engine/test_article_api.py).
+# Not the article's 0.001, which only worked with its backprop mistakes: see ``lr`` in
+# NeuralNetwork's docstring for why, and tests/engine/test_article_api.py for the proof.
 DEFAULT_LR = 1.0
 BACKPROPS = ("correct", "article")
 
@@ -105,16 +102,16 @@ def _shaped(value, shape, what) -> np.ndarray:
     return value
 
 
-def article_step(params, x, y, lr: float, wrap: bool = True, stale: bool = True):
+def article_step(params, x, y, lr: float, wrap: bool = True, updated: bool = True):
     """One sample of the article's SGD loop, in place on ``params = [[W, b], ...]``.
 
     ``b`` is a column (n, 1). The output error is ``a − y`` (sigmoid with cross-entropy,
-    as in the engine), so with ``wrap=False, stale=False`` this is exactly one engine
+    as in the engine), so with ``wrap=False, updated=False`` this is exactly one engine
     step. The article's two mistakes, both on by default:
 
     * ``wrap``: layer 0 reads its input as ``layers[index - 1].output``, which for
       ``index = 0`` is Python's ``layers[-1]``: the *last* layer's output, not ``x``;
-    * ``stale``: the error goes back through ``W`` *after* ``W`` was updated.
+    * ``updated``: the error goes back through ``W`` *after* ``W`` was updated.
 
     Returns
     -------
@@ -132,7 +129,7 @@ def article_step(params, x, y, lr: float, wrap: bool = True, stale: bool = True)
         # layer i's input is outs[i]; the article's layers[i - 1].output at i = 0 is outs[-1]
         a_in = outs[-1] if wrap and i == 0 else outs[i]
         dW = np.broadcast_to(error @ a_in.T, W.shape)  # a wrapped (1, 1) input fills W
-        W_back = W if stale else W.copy()  # stale: the same array, updated just below
+        W_back = W if updated else W.copy()  # updated: the same array, changed just below
         W -= lr * dW
         b -= lr * error
         grads[i] = (np.array(dW), error.copy())
@@ -151,9 +148,10 @@ class NeuralNetwork:
     epochs : int
         The most epochs ``fit`` trains.
     lr : float
-        Learning rate of per-sample SGD. The default, 1.0, replaces the article's 0.001:
-        that value only worked with the article's backprop mistakes, and with exact
-        gradients it needs thousands of epochs. At 1.0 the article's calls
+        Learning rate of per-sample SGD. The default, 1.0, replaces the article's 0.001,
+        which only worked with the article's backprop mistakes: with exact gradients,
+        500 epochs at 0.001 end circles 2-9-6-1 at a test AUC of 0.95 and 0.57 (seeds 0
+        and 1). At 1.0 the article's calls
         (``fit(X_train, y_train, target=...)`` on its blobs and circles) reach its test
         targets (AUC 0.99 and 0.975) for seeds 0-4 within 3 epochs. ``fit`` stops on the
         *train* AUC, as the article does, so the test AUC can fall short: circles seed 6
@@ -266,26 +264,24 @@ class NeuralNetwork:
         """The gradient of the mean loss over ``X`` as this mode's backprop computes it.
 
         "article": the mean of ``article_step``'s per-sample gradients from the current
-        weights at ``lr`` (the stale-weights mistake depends on it). Shapes follow
+        weights at ``lr`` (the updated-weights mistake depends on it). Shapes follow
         ``Layer``: ``(weights, biases)`` with biases as columns.
         """
         X = np.asarray(X, dtype=np.float64).reshape(-1, self.shape[0])
         y = np.asarray(y, dtype=np.float64).reshape(len(X), -1)
         if self.network is not None:
             return [(dW, db[:, None]) for dW, db in self.network.gradients(X, y)]
-        total = None
-        for x, t in zip(X, y):
-            params = [[L.weights.copy(), L.biases.copy()] for L in self.layers]
-            g = article_step(params, x, t, self.lr)
-            total = g if total is None else [(a + c, b + d) for (a, b), (c, d) in zip(total, g)]
-        return [(dW / len(X), db / len(X)) for dW, db in total]
+        per_sample = [article_step([[L.weights.copy(), L.biases.copy()] for L in self.layers],
+                                   x, t, self.lr) for x, t in zip(X, y)]
+        return [tuple(np.mean([g[i][k] for g in per_sample], axis=0) for k in (0, 1))
+                for i in range(len(self.layers))]
 
     def gradcheck(self, X, y, eps: float = 1e-5) -> float:
         """Largest relative error between ``gradients`` and central differences.
 
         Uses ``scratchnet.gradcheck``'s float64 differences and its error measure
         ``‖a − b‖ / (‖a‖ + ‖b‖)`` per array. "correct" gives about 1e-9; "article" gives
-        order 1, from layer 0 (wrapped input) and from the stale weights.
+        order 1, from layer 0 (wrapped input) and from the updated weights.
         """
         analytic = self.gradients(X, y)
         numeric = numerical_gradients(self, X, y, eps)

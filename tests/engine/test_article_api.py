@@ -132,7 +132,7 @@ def test_article_step_without_its_mistakes_is_one_engine_step():
     X, y = make_circles(50, factor=0.1, noise=0.1, random_state=0)
     nn = NeuralNetwork(2, 9, 6, 1, seed=1)
     params = [[L.weights.copy(), L.biases.copy()] for L in nn.layers]
-    grads = article.article_step(params, X[0], y[0], 0.5, wrap=False, stale=False)
+    grads = article.article_step(params, X[0], y[0], 0.5, wrap=False, updated=False)
     trace = nn.network.trace(X[0], y[0])
     for (dW, db), (W, b), L, t in zip(grads, params, nn.layers, trace.layers):
         np.testing.assert_allclose(dW, t.dW, rtol=0, atol=1e-15)
@@ -140,15 +140,15 @@ def test_article_step_without_its_mistakes_is_one_engine_step():
         np.testing.assert_allclose(W, L.weights - 0.5 * t.dW, rtol=0, atol=1e-15)
 
 
-@pytest.mark.parametrize("wrap, stale", [(True, False), (False, True)])
-def test_each_article_mistake_changes_the_step(wrap, stale):
+@pytest.mark.parametrize("wrap, updated", [(True, False), (False, True)])
+def test_each_article_mistake_changes_the_step(wrap, updated):
     X, y = make_circles(50, factor=0.1, noise=0.1, random_state=0)
     nn = NeuralNetwork(2, 9, 6, 1, seed=1)
     exact = nn.network.trace(X[0], y[0]).layers
     params = [[L.weights.copy(), L.biases.copy()] for L in nn.layers]
-    grads = article.article_step(params, X[0], y[0], 0.5, wrap=wrap, stale=stale)
+    grads = article.article_step(params, X[0], y[0], 0.5, wrap=wrap, updated=updated)
     wrong = [i for i, ((dW, _), t) in enumerate(zip(grads, exact)) if not np.allclose(dW, t.dW)]
-    # wrap spoils layer 0 only; stale weights spoil every layer below the last
+    # wrap spoils layer 0 only; updated weights spoil every layer below the last
     assert wrong == ([0] if wrap else [0, 1])
 
 

@@ -36,16 +36,18 @@ def _in_jupyter() -> bool:
     return getattr(shell, "kernel", None) is not None
 
 
-def _app(offscreen: bool):
-    """The running QApplication, or a new one (offscreen when nothing is shown)."""
-    if offscreen:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def _app():
+    """The running QApplication, or a new one (on the offscreen platform when there is
+    no display, so that files can still be written; the environment is left alone, so
+    a later window still finds no display and says so)."""
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
+    from .app import has_display
+
     app = QApplication.instance()
     if app is None:
-        app = QApplication(["scratchnet"])
+        app = QApplication(["scratchnet"] + ([] if has_display() else ["-platform", "offscreen"]))
         pg.setConfigOptions(antialias=True)
         _KEEP.append(app)  # a QApplication must outlive every widget drawn with it
     return app
@@ -115,14 +117,14 @@ def render(view_cls, snap, path=None, size=None, title: str = "ScratchNet"):
 
     if path is None and not inline and not has_display():
         raise RuntimeError(NO_DISPLAY)
-    app = _app(offscreen=path is not None or inline)
+    app = _app()
     from PySide6.QtCore import QEventLoop, Qt
 
     view = view_cls()
     view.setWindowTitle(title)
     view.resize(*(size or SIZE))
     if path is None and not inline:
-        return _window(app, view, snap)
+        return _window(view, snap)
     view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
     view.show()
     app.processEvents()  # lay the view out at its size before it draws
@@ -141,7 +143,7 @@ def render(view_cls, snap, path=None, size=None, title: str = "ScratchNet"):
         view.deleteLater()
 
 
-def _window(app, view, snap):
+def _window(view, snap):
     """Show ``view`` and wait until the user closes it (the ``plt.show()`` contract)."""
     view.show()
     view.draw(snap)
@@ -232,7 +234,7 @@ def open_app(nn, X, y, train_fraction: float = 0.75, split_seed: int = 0):
     spec = data.DataSpec("csv", n_samples=len(X), seed=int(split_seed), standardize=False,
                          train_fraction=train_fraction)
     data.build(spec, raw)  # a bad split raises here, not as a message in the window
-    _app(offscreen=False)
+    _app()
     window = MainWindow(cfg)
     window.data_panel.set_spec(spec)
     window.controller.send("set_data", spec=spec, raw=raw)

@@ -1,6 +1,8 @@
 """The article's plots drawn by the app's views, to files, inline and in a window."""
 
 import io
+import os
+import subprocess
 import sys
 import types
 import xml.etree.ElementTree as ET
@@ -18,6 +20,7 @@ from scratchnet_gui import article_plots, export, snapshot
 from .conftest import wait_idle
 
 SVG = "{http://www.w3.org/2000/svg}"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +175,20 @@ def test_without_a_display_it_says_to_pass_a_path(trained, monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     with pytest.raises(RuntimeError, match="path="):
         trained[0].plot_scores()
+
+
+def test_headless_it_writes_files_and_refuses_windows(tmp_path):
+    # a fresh process with no display at all, as on a server: files still work
+    code = ("from scratchnet.article import NeuralNetwork\n"
+            "nn = NeuralNetwork(2, 3, 1)\n"
+            f"print(nn.graph(path={str(tmp_path / 'g.png')!r}, size=(200, 100)))\n"
+            "try:\n    nn.graph()\nexcept RuntimeError as e:\n    print(e)\n")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    written, refused = done.stdout.splitlines()
+    assert written == str(tmp_path / "g.png") and "path=" in refused
+    with Image.open(written) as im:
+        assert im.size == (200, 100)

@@ -76,7 +76,8 @@ def build_config(args) -> Config:
     spec = cfg.data
     if args.seed is not None:
         cfg.seed = args.seed
-        spec = dataclasses.replace(spec, seed=args.seed)
+        if not args.preset or args.dataset:  # a preset seeds its own data (blobs: a fixed draw)
+            spec = dataclasses.replace(spec, seed=args.seed)
     if args.dataset:
         spec = dataclasses.replace(spec, source=args.dataset,
                                    cluster_std=spec.noise if args.dataset == "blobs" else None)

@@ -82,3 +82,15 @@ def test_the_gui_command_explains_a_missing_display():
                           env=env, timeout=60)
     assert done.returncode == 2
     assert "QT_QPA_PLATFORM=offscreen" in done.stderr and "scratchnet train" in done.stderr
+
+
+def test_the_blobs_preset_keeps_its_draw_whatever_the_seed():
+    from scratchnet.presets import BLOBS_SEED
+    from scratchnet_gui import cli
+
+    for argv, data_seed in ((["--preset", "blobs", "--seed", "3"], BLOBS_SEED),
+                            (["--preset", "circles-deep", "--seed", "3"], 3),
+                            (["--preset", "blobs", "--dataset", "moons", "--seed", "3"], 3),
+                            (["--dataset", "blobs", "--seed", "3"], 3)):
+        cfg = cli.build_config(cli.parser().parse_args(["train", *argv]))
+        assert (cfg.data.seed, cfg.seed) == (data_seed, 3), argv

@@ -259,6 +259,31 @@ class Trainer:
                 return "stopped"
             self.step_batch()
 
+    # --- checkpoints --------------------------------------------------------------------
+    def checkpoint(self) -> dict:
+        """Copies of everything training changes: weights, optimizer state, cursor, order,
+        counters, RNG and history length. ``restore`` puts them back to the bit."""
+        opt = self.optimizer
+        return {"params": [p.copy() for p in self.network.parameters()],
+                "opt_state": {k: [a.copy() for a in v] for k, v in opt.state.items()},
+                "opt_t": opt.t, "epoch": self.epoch, "cursor": self.cursor,
+                "order": self.order.copy(), "samples_seen": self.samples_seen,
+                "seconds": self.seconds, "rng": self.rng.bit_generator.state,
+                "history": len(self.history)}
+
+    def restore(self, cp: dict) -> None:
+        """Return to a ``checkpoint`` taken on this trainer with the same architecture."""
+        for p, saved in zip(self.network.parameters(), cp["params"]):
+            p[...] = saved
+        self.optimizer.state = {k: [a.copy() for a in v] for k, v in cp["opt_state"].items()}
+        self.optimizer.t = cp["opt_t"]
+        self.epoch, self.cursor = cp["epoch"], cp["cursor"]
+        self.order = cp["order"].copy()
+        self.samples_seen, self.seconds = cp["samples_seen"], cp["seconds"]
+        self.rng.bit_generator.state = cp["rng"]
+        while len(self.history) > cp["history"]:
+            self.history.pop()
+
     # --- edits --------------------------------------------------------------------------
     def resize(self, sizes, activations=None) -> None:
         """Change the architecture (see ``Network.resize``), resizing optimizer state too.

@@ -19,6 +19,7 @@ from scratchnet.config import Config
 
 from . import export
 from .controller import Controller
+from .step_walk import StepWalk
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .views.curves import AucView, LossView, RocView
 from .views.inspector import InspectorView
@@ -47,11 +48,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("ScratchNet")
         self.resize(1400, 900)
         self.controller = Controller(config or Config(), self, tuning, worker)
+        self.walk = StepWalk(lambda name: self.controller.send(name))
         cfg = self.controller.config
         self.last_message = None
         self._dialog = None
         self._slow_at = 0.0
         self._drawn = None
+        self._drawn_source = None
         self._session_command = None  # (command id, path) of an open/save in flight
         self.recorder = None
         self.gif_every = 5
@@ -147,11 +150,12 @@ class MainWindow(QMainWindow):
             "step_sample", "Step sample", lambda: self.controller.send("step_sample"), "N",
             "One SGD step on the next sample, with every number in the inspector (N)")
         self.step_phase_action = self._action(
-            "step_phase", "Phase →", lambda: self.controller.send("step_phase"),
+            "step_phase", "Phase →", lambda: self._walk(self.walk.forward),
             Qt.Key.Key_Right, "Walk the sample one phase on: forward, loss, backward, update (→)")
         self.step_phase_back_action = self._action(
-            "step_phase_back", "← Phase", lambda: self.controller.send("step_phase_back"),
-            Qt.Key.Key_Left, "One phase back; the weights do not change (←)")
+            "step_phase_back", "← Phase", lambda: self._walk(self.walk.back),
+            Qt.Key.Key_Left, "One phase back: through the update (undone to the bit) and on "
+                             "into the samples stepped before (←)")
         self.overlay = QComboBox()
         self.overlay.setObjectName("edge_overlay")
         self.overlay.addItems(list(OVERLAYS))
@@ -458,9 +462,27 @@ class MainWindow(QMainWindow):
         box.open()
         self.messageShown.emit("error", text)
 
+    def _walk(self, move):
+        """Move the stepper's phase cursor; a move within the sample redraws at once."""
+        move()
+        if self.controller.latest is not None:
+            self.draw(self.controller.latest)
+
+    def shown_snapshot(self):
+        """The snapshot the views draw: the newest, at the phase the window shows."""
+        snap = self.controller.latest
+        if snap is None or snap.step is None:
+            return snap
+        return dataclasses.replace(snap, step=self.walk.shown(snap.step))
+
     def draw(self, snap):
         """Draw a snapshot. While training, the costly parts (curves, contour, neuron
         heatmaps) refresh at most every SLOW_PERIOD seconds; the rest every frame."""
+        if snap is not self._drawn_source:
+            self.walk.update(snap.step)
+            self._drawn_source = snap
+        if snap.step is not None:
+            snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
         now = time.perf_counter()
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:

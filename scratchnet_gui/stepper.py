@@ -19,9 +19,18 @@ def phases(n_layers: int) -> tuple:
     return tuple(fwd + [("loss", n_layers)] + bwd + [("update", 0)])
 
 
+MAX_BACK = 100                # stepped samples ← can walk back through ...
+MAX_BACK_BYTES = 64 * 2**20   # ... within this much memory for their checkpoints
+
+
 @dataclass(frozen=True)
 class StepView:
-    """What the GUI shows of a sample being stepped through."""
+    """What the GUI shows of a sample being stepped through.
+
+    The training process sends it with ``pos`` at the first phase (or, once the update
+    is applied, at the update); the window moves ``pos`` itself, phase by phase, with
+    ``dataclasses.replace``: only applying or undoing the update needs the trainer.
+    """
 
     index: int                 # into the training set
     pos: int                   # index into ``phases``
@@ -34,97 +43,131 @@ class StepView:
     optimizer: str
     formula: str
     gradcheck: float | None = None
+    serial: int = 0            # changes with every sample stepped (or stepped back to)
+    back: int = 0              # earlier stepped samples ← can return to
 
     @property
     def phase(self):
         return self.phases[self.pos]
 
+    @property
+    def last(self) -> int:
+        return len(self.phases) - 1
+
+
+@dataclass
+class _Entry:
+    """One stepped sample: the trainer's state before it, and what it computed."""
+
+    checkpoint: dict
+    preview: object
+    index: int | None          # a chosen sample, or None for the shuffled order
+    serial: int
+    applied: bool = False
+    check: float | None = None
+
+    @property
+    def nbytes(self) -> int:
+        cp = self.checkpoint
+        return sum(a.nbytes for a in cp["params"]) + sum(
+            a.nbytes for v in cp["opt_state"].values() for a in v) + cp["order"].nbytes
+
 
 class Stepper:
-    """Phase state for one sample at a time, driven by the loop's step commands."""
+    """Samples stepped one at a time, newest last, each undoable to the bit.
+
+    Commands: ``next`` (a sample at its first phase), ``apply`` and ``unapply`` (its
+    update), ``previous`` (back to the sample before, update applied), ``step_sample``
+    (next and apply at once) and ``select`` (a chosen sample at its first phase).
+    """
 
     def __init__(self, loop):
         self.loop = loop
-        self.clear()
+        self.stack: list[_Entry] = []
+        self.serial = 0
 
     def clear(self):
-        self.index = None       # the chosen sample, None for the shuffled order
-        self.preview = None
-        self.before = None
-        self.pos = 0
-        self.applied = False
-        self.check = None
+        self.stack = []
 
     @property
     def active(self) -> bool:
-        return self.preview is not None
+        return bool(self.stack)
 
     def _start(self, index=None):
         t = self.loop.trainer
-        self.index = index
-        self.preview = t.preview_sample(index)
-        self.before = tuple((L.weights.copy(), L.biases.copy()) for L in t.network.layers)
-        self.pos, self.applied, self.check = 0, False, None
-
-    def _apply(self):
-        if not self.applied:
-            self.loop.trainer.step_sample(self.index)
-            self.applied = True
-
-    def _last(self):
-        return len(phases(len(self.before))) - 1
+        self.loop.running = False
+        if self.stack and not self.stack[-1].applied:
+            self.stack.pop()  # nothing of it was applied: the trainer is as it found it
+        self.serial += 1
+        self.stack.append(_Entry(t.checkpoint(), t.preview_sample(index), index, self.serial))
+        while len(self.stack) > MAX_BACK + 1 or (
+                len(self.stack) > 1 and sum(e.nbytes for e in self.stack) > MAX_BACK_BYTES):
+            self.stack.pop(0)
 
     # --- commands -----------------------------------------------------------------------
+    def next(self):
+        self._start(None)
+
     def select(self, index: int):
         """Show sample ``index`` next (from its first phase), instead of the order's."""
-        self.loop.running = False
         self._start(int(index))
 
-    def step_phase(self):
+    def apply(self):
         self.loop.running = False
-        if not self.active or (self.applied and self.pos == self._last()):
-            self._start(None)
-            return
-        self.pos += 1
-        if self.pos == self._last():
-            self._apply()
+        top = self.stack[-1] if self.stack else None
+        if top is not None and not top.applied:
+            self.loop.trainer.step_sample(top.index)
+            top.applied = True
 
-    def step_phase_back(self):
-        """One phase back; the weights do not change (an applied update stays)."""
+    def unapply(self):
+        """Undo the update: weights, optimizer, cursor, counters and history, to the bit."""
         self.loop.running = False
-        if self.active and self.pos > 0:
-            self.pos -= 1
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.applied:
+            self.loop.trainer.restore(top.checkpoint)
+            top.applied = False
+
+    def previous(self):
+        """Back to the sample stepped before this one (its update still applied)."""
+        self.loop.running = False
+        if len(self.stack) > 1 and not self.stack[-1].applied:
+            self.stack.pop()
+            self.serial += 1
+            self.stack[-1].serial = self.serial
 
     def step_sample(self):
         """Train on exactly one sample and show all of it (the update phase)."""
-        self.loop.running = False
-        if not self.active or self.applied:
+        if not self.stack or self.stack[-1].applied:
             self._start(None)
-        self.pos = self._last()
-        self._apply()
+        self.apply()
 
     def gradcheck(self):
         """Backprop against central differences for this sample, before the update."""
-        if not self.active:
-            self._start(self.index)
+        if not self.stack:
+            self._start(None)
+        top = self.stack[-1]
         t = self.loop.trainer
         net = t.network.copy()
-        for L, (W, b) in zip(net.layers, self.before):
-            L.weights[...], L.biases[...] = W, b
-        i = self.preview.index
-        self.check = _gradcheck(net, t.X_train[i:i + 1], t.y_train[i:i + 1])
+        for p, saved in zip(net.parameters(), top.checkpoint["params"]):
+            p[...] = saved
+        i = top.preview.index
+        top.check = _gradcheck(net, t.X_train[i:i + 1], t.y_train[i:i + 1])
 
     def view(self) -> StepView | None:
-        if not self.active:
+        if not self.stack:
             return None
-        p, opt = self.preview, self.loop.trainer.optimizer
-        ups = p.updates
+        top = self.stack[-1]
+        p, opt = top.preview, self.loop.trainer.optimizer
+        ups, params = p.updates, top.checkpoint["params"]
+        ph = phases(len(params) // 2)
         return StepView(
-            index=p.index, pos=self.pos, phases=phases(len(self.before)),
-            applied=self.applied, trace=p.trace,
+            index=p.index, pos=len(ph) - 1 if top.applied else 0, phases=ph,
+            applied=top.applied, trace=p.trace,
             updates=tuple((ups[2 * k], ups[2 * k + 1]) for k in range(len(ups) // 2)),
-            weights_before=self.before, lr=p.lr, optimizer=opt.name, formula=opt.formula,
-            gradcheck=self.check)
+            weights_before=tuple((params[2 * k], params[2 * k + 1])
+                                 for k in range(len(params) // 2)),
+            lr=p.lr, optimizer=opt.name, formula=opt.formula, gradcheck=top.check,
+            serial=top.serial, back=len(self.stack) - 1)
 
 
 def node_text(step: StepView) -> list:

@@ -32,8 +32,9 @@ from scratchnet.config import Config, make_trainer
 from . import snapshot as snap
 from .stepper import Stepper
 
-STEPPER_COMMANDS = {"step_sample", "step_phase", "step_phase_back", "select_sample",
-                    "gradcheck", "speed", "axes"}
+# commands that keep the stepped samples (anything else changes what a step showed)
+KEEPS_STEPS = {"step_sample", "step_next", "step_apply", "step_unapply", "step_previous",
+               "select_sample", "gradcheck", "speed", "axes", "save_session"}
 
 SLICE = 0.008          # seconds of training between looks at the clock
 MIN_INTERVAL = 1 / 45  # snapshots at most this often (enough for 30+ frames/s) ...
@@ -131,7 +132,7 @@ class TrainingLoop:
             handler = getattr(self, f"cmd_{name}", None)
             if handler is None:
                 raise ValueError(f"unknown command {name!r}")
-            if name not in STEPPER_COMMANDS:  # anything else changes what a step showed
+            if name not in KEEPS_STEPS:
                 self.stepper.clear()
             handler(**kw)
         except DivergenceError as e:
@@ -306,11 +307,17 @@ class TrainingLoop:
     def cmd_step_sample(self):
         self.stepper.step_sample()
 
-    def cmd_step_phase(self):
-        self.stepper.step_phase()
+    def cmd_step_next(self):
+        self.stepper.next()
 
-    def cmd_step_phase_back(self):
-        self.stepper.step_phase_back()
+    def cmd_step_apply(self):
+        self.stepper.apply()
+
+    def cmd_step_unapply(self):
+        self.stepper.unapply()
+
+    def cmd_step_previous(self):
+        self.stepper.previous()
 
     def cmd_select_sample(self, index):
         self.stepper.select(index)

@@ -26,7 +26,8 @@ def _net(snap):
 
 def _phase(qtbot, window, name="step_phase"):
     click_action(qtbot, window, name)
-    return wait_idle(qtbot, window)
+    wait_idle(qtbot, window)
+    return window.shown_snapshot()
 
 
 def test_every_phase_shows_the_engines_trace(qtbot, window, dataset):

@@ -72,7 +72,18 @@ def start_compiling() -> str:
 
 
 def wait(timeout: float | None = None) -> str:
-    """Block until compiling has finished (or ``timeout`` seconds); return :func:`status`."""
+    """Block until compiling has finished, for scripts and tests (training never waits).
+
+    Parameters
+    ----------
+    timeout : float, optional
+        Give up after this many seconds (no limit by default).
+
+    Returns
+    -------
+    str
+        :func:`status`; "idle" at once if compiling was never started.
+    """
     if _state == "compiling":
         _done.wait(timeout)
     return status()
@@ -98,14 +109,24 @@ def _warm_up(jit) -> None:
     """One call with arguments of exactly the types ``_run`` passes."""
     theta = np.zeros(3)
     X, Y = np.zeros((1, 1)), np.zeros((1, 1))
-    sizes, codes, order = np.array([1, 1]), np.array([0]), np.array([0])
+    sizes, codes, order = (np.array(v, np.int64) for v in ([1, 1], [0], [0]))
     jit.train(theta, theta.copy(), theta.copy(), sizes, codes, X, Y, order, 0, 1, 1, 0,
               np.zeros(5), 0, 0.0, 0.0)
 
 
 def fits(trainer) -> bool:
-    """Whether the kernel takes this trainer's optimizer and is the faster path for its
-    network and batch size (see ``WORK_PER_LAYER``)."""
+    """Whether the kernel should train ``trainer`` (whether or not it is compiled yet).
+
+    Parameters
+    ----------
+    trainer : Trainer
+
+    Returns
+    -------
+    bool
+        True when the optimizer is SGD, Momentum or Adam itself (not a subclass) and the
+        kernel is the faster path for the network and batch size (``WORK_PER_LAYER``).
+    """
     net, b = trainer.network, trainer.batch_size
     if type(trainer.optimizer) not in _OPT_CODES or any(
             L.activation not in _ACT_CODES for L in net.layers):
@@ -116,7 +137,8 @@ def fits(trainer) -> bool:
 
 def step_batches(trainer, max_batches: int | None = None,
                  deadline: float | None = None) -> bool:
-    """``Trainer.step_batches``: see there. Kernel when ready and fitting, else numpy."""
+    """``Trainer.step_batches`` (see there): the kernel when ready and fitting, else a
+    loop of ``trainer.step_batch()``."""
     if max_batches is not None and max_batches < 1:
         raise ValueError(f"max_batches must be at least 1, not {max_batches!r}")
     if status() == "ready" and fits(trainer):
@@ -176,15 +198,19 @@ def _plain_array(a: np.ndarray, dtype=np.float64) -> np.ndarray:
     return a if a.flags.writeable else a.copy()
 
 
+def _flat(arrays) -> np.ndarray:
+    """One new float64 buffer holding ``arrays`` one after another."""
+    return np.concatenate([a.ravel() for a in arrays]).astype(np.float64, copy=False)
+
+
 class _Packed:
     """Parameters and optimizer state as flat buffers, and back."""
 
     _KEYS = {optimizers.SGD: (), optimizers.Momentum: ("v",), optimizers.Adam: ("m", "v")}
 
     def __init__(self, params, opt):
-        self.theta = np.concatenate([p.ravel() for p in params])
-        slots = [np.concatenate([s.ravel() for s in opt._slots(k, params)])
-                 for k in self._KEYS[type(opt)]]
+        self.theta = _flat(params)
+        slots = [_flat(opt._slots(k, params)) for k in self._KEYS[type(opt)]]
         empty = np.empty(0)
         self.s1, self.s2 = (slots + [empty, empty])[:2]
 

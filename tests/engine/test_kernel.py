@@ -113,6 +113,20 @@ def test_penalties_schedules_and_the_linear_output_match(compiled, split, act, o
     assert len(set(ref.history["lr"])) == (1 if schedule is None else 4)
 
 
+@pytest.mark.parametrize("sizes, bs, opt, act", [
+    ([2, 64, 64, 1], 1, "adam", "relu"),
+    ([2, 3, 40, 5, 1], 10, "sgd", "leaky_relu"),
+    ([2, 1], 7, "momentum", "sigmoid"),
+])
+def test_other_shapes_and_a_ragged_last_batch_match(compiled, split, sizes, bs, opt, act):
+    Xtr, Xte, ytr, yte = split
+    t = Trainer(Network(sizes, act, init="xavier", seed=3), Xtr, ytr, Xte, yte,
+                optimizer=OPTIMIZERS[opt](), batch_size=bs, l2=1e-3, seed=4)
+    ref, fast = _twins(t)
+    _three_epochs(ref, fast)
+    _assert_same_run(ref, fast)
+
+
 @pytest.mark.parametrize("bs, scale", [(1, 3), (10, 10)])  # diverging within 10 batches
 def test_a_diverging_step_is_refused_the_same_way(compiled, split, bs, scale):
     Xtr, Xte, ytr, yte = split

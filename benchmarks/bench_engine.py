@@ -6,19 +6,31 @@
    the same arithmetic).
 2. Minibatch 64 on a 64-256-128-1 sigmoid network over 20,000 samples, against PyTorch
    on the CPU doing the same steps, when torch is installed.
+3. The compiled kernel (``scratchnet.kernel``) and the numpy path side by side on
+   2-9-6-1 and 2-8-8-8-8-8-8-1 tanh, batch 1 and 10, circles (750 training points),
+   against TensorFlow Playground's nn.ts core in node (/work/shared/bench/playground,
+   its ``core_samples_per_s``: the training pass alone) where it has the same case.
 
-Run: ``python benchmarks/bench_engine.py`` (add ``--quick`` for a shorter run).
+Run: ``python benchmarks/bench_engine.py`` (``--quick`` for a shorter run, ``--kernel``
+for section 3 only). Every figure is printed with the 1-minute load average: the test
+machine's 2 cores are shared, and a load above ~1 lowers every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
+import threadpoolctl
 
-from scratchnet import SGD, Network, Trainer, data
+from scratchnet import SGD, Network, Trainer, data, kernel
 
 
 def _best(fn, repeat):
@@ -114,11 +126,89 @@ def bench_torch(epochs: int):
     return len(X) / secs, f"torch {torch.__version__}, {torch.get_num_threads()} threads, float64"
 
 
+# --- 3. compiled kernel vs numpy vs Playground's core -------------------------------------
+PLAYGROUND = Path("/work/shared/bench/playground/bench.js")
+KERNEL_CASES = [  # (sizes, batch, Playground's case of the same shape, or None)
+    ([2, 9, 6, 1], 1, "train 2-9-6-1 tanh b1"),
+    ([2, 9, 6, 1], 10, "train 2-9-6-1 tanh b10"),
+    ([2, 8, 8, 8, 8, 8, 8, 1], 1, "train 2-8x6-1 tanh b1"),
+    # bench.js has no batch-10 case for this shape: its batch-1 figure stands in (in
+    # Playground batch 10 is not slower than batch 1: 2-9-6-1 gave about the same)
+    ([2, 8, 8, 8, 8, 8, 8, 1], 10, "train 2-8x6-1 tanh b1"),
+]
+
+
+def _load() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def train_rate(sizes, batch, seconds, compiled: bool):
+    """Training samples/s over whole epochs (no per-epoch metrics, like Playground's
+    core figure) and the share of wall time this process had the CPU."""
+    ds = data.build(data.DataSpec("circles", 1000, 0.1, seed=0))
+    t = Trainer(Network(sizes, "tanh", seed=0), ds.X_train, ds.y_train,
+                optimizer=SGD(0.03), batch_size=batch, track_metrics=False)
+    epoch = t.step_epoch if compiled else lambda: [None for _ in iter(t.step_batch, True)]
+    epoch()  # warm-up
+    n0, w0, c0 = t.samples_seen, time.perf_counter(), time.process_time()
+    while time.perf_counter() - w0 < seconds:
+        epoch()
+    wall = time.perf_counter() - w0
+    return (t.samples_seen - n0) / wall, (time.process_time() - c0) / wall
+
+
+_PLAYGROUND_SEEN: dict = {}
+
+
+def playground_rate(case, seconds):
+    """Playground's core samples/s and CPU share for ``case`` (each case run once), or
+    None without node."""
+    node = shutil.which("node")
+    if node is None or not PLAYGROUND.exists():
+        return None
+    if case in _PLAYGROUND_SEEN:
+        return _PLAYGROUND_SEEN[case]
+    out = subprocess.run([node, str(PLAYGROUND), "--case", case, "--seconds", str(seconds)],
+                         capture_output=True, text=True, check=True).stdout
+    res = json.loads(out.strip().splitlines()[-1])
+    _PLAYGROUND_SEEN[case] = res["core_samples_per_s"], res["core_cpu_share"]
+    return _PLAYGROUND_SEEN[case]
+
+
+def bench_kernel(seconds: float):
+    t0 = time.perf_counter()
+    kernel.start_compiling()
+    print(f"kernel: {kernel.wait(300)} after {time.perf_counter() - t0:.1f} s (first "
+          f"compile, or numba's cache)")
+    if kernel.status() != "ready":
+        return
+    print("samples/s, training pass only; cpu = this process's share of the wall time")
+    with threadpoolctl.threadpool_limits(1):  # as in the training process
+        for sizes, batch, case in KERNEL_CASES:
+            name = f"{'-'.join(map(str, sizes))} tanh b{batch}"
+            k, k_cpu = train_rate(sizes, batch, seconds, compiled=True)
+            print(f"{name:24} kernel     {k:>11,.0f}  cpu {k_cpu:.2f}  {_load()}", flush=True)
+            n, n_cpu = train_rate(sizes, batch, seconds, compiled=False)
+            print(f"{'':24} numpy      {n:>11,.0f}  cpu {n_cpu:.2f}  {_load()}  "
+                  f"kernel/numpy {k / n:.1f}x", flush=True)
+            pg = playground_rate(case, seconds)
+            if pg is None:
+                print(f"{'':24} playground          n/a  (no node or no bench.js)")
+                continue
+            stand_in = "" if case.endswith(f"b{batch}") else f" (its {case[-2:]} figure)"
+            print(f"{'':24} playground {pg[0]:>11,.0f}  cpu {pg[1]:.2f}  {_load()}  "
+                  f"kernel/playground {k / pg[0]:.2f}x (target >= 2x){stand_in}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--kernel", action="store_true", help="section 3 only")
     args = ap.parse_args()
     epochs = 2 if args.quick else 5
+    bench_kernel(1.0 if args.quick else 2.0)
+    if args.kernel:
+        return
     ours, naive = bench_per_sample(epochs)
     print(f"per-sample SGD 2-9-6-1 circles: scratchnet {ours:,.0f} samples/s, "
           f"naive np.vectorize baseline {naive:,.0f} samples/s, ratio {ours / naive:.1f}x "

@@ -1,6 +1,6 @@
 """ScratchNet: an exact, vectorised multilayer perceptron written from scratch with numpy."""
 
-from . import activations, data, losses, metrics, optimizers
+from . import activations, data, kernel, losses, metrics, optimizers
 from .gradcheck import gradcheck
 from .network import Dense, LayerTrace, Network, Trace
 from .optimizers import SGD, Adam, Momentum, Schedule
@@ -9,6 +9,6 @@ from .trainer import DivergenceError, History, SampleStep, Trainer
 __all__ = [
     "Adam", "Dense", "DivergenceError", "History", "LayerTrace", "Momentum", "Network",
     "SGD", "SampleStep", "Schedule", "Trace", "Trainer", "activations", "data",
-    "gradcheck", "losses", "metrics", "optimizers",
+    "gradcheck", "kernel", "losses", "metrics", "optimizers",
 ]
 __version__ = "0.1.0"

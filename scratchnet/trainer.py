@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import losses, metrics
+from . import kernel, losses, metrics
 from .network import Network, Trace
 from .optimizers import SGD, Optimizer
 
@@ -205,9 +205,33 @@ class Trainer:
         self.seconds += time.perf_counter() - t0
         return self._advance(len(idx))
 
+    def step_batches(self, max_batches: int | None = None,
+                     deadline: float | None = None) -> bool:
+        """Train minibatches until the epoch ends, ``max_batches`` or ``deadline``.
+
+        Runs through the compiled kernel when ``kernel.status()`` is "ready" and the
+        network fits (``kernel.fits``), else through ``step_batch`` in a loop: the same
+        samples in the same order and the same updates either way (to ~1e-12), and the
+        same divergence guard. At least one batch always runs.
+
+        Parameters
+        ----------
+        max_batches : int, optional
+            At most this many batches (no limit by default).
+        deadline : float, optional
+            A ``time.perf_counter()`` time after which no further batch starts (the
+            compiled path sizes its runs of batches to end near it).
+
+        Returns
+        -------
+        bool
+            ``True`` when the last batch completed an epoch (its metrics are recorded).
+        """
+        return kernel.step_batches(self, max_batches, deadline)
+
     def step_epoch(self) -> None:
         """Train on the rest of the current epoch (a whole epoch from its start)."""
-        while not self.step_batch():
+        while not self.step_batches():
             pass
 
     def next_sample(self) -> int:
@@ -257,7 +281,10 @@ class Trainer:
                 return "epochs"
             if should_stop is not None and should_stop():
                 return "stopped"
-            self.step_batch()
+            if should_stop is None:  # whole epochs: the compiled path when it is ready
+                self.step_batches()
+            else:
+                self.step_batch()
 
     # --- checkpoints --------------------------------------------------------------------
     def checkpoint(self) -> dict:

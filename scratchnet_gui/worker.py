@@ -18,6 +18,7 @@ import collections
 import contextlib
 import dataclasses
 import multiprocessing as mp
+import os
 import sys
 import threading
 import time
@@ -26,7 +27,7 @@ import traceback
 import numpy as np
 import threadpoolctl
 
-from scratchnet import DivergenceError, data, session
+from scratchnet import DivergenceError, data, kernel, session
 from scratchnet.config import Config, make_trainer
 
 from . import snapshot as snap
@@ -85,6 +86,7 @@ class TrainingLoop:
         self._roc, self._roc_at, self._roc_model = None, 0.0, None
         self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
         self.stepper = Stepper(self)
+        self._kernel_noted = False
 
     def _points(self, dataset, axes=(0, 1)):
         self._points_version += 1
@@ -99,6 +101,7 @@ class TrainingLoop:
             self.trainer.record_epoch(replace=True)
             self.pending = False
             self.publish()
+            kernel.start_compiling()  # on a thread; training runs on numpy meanwhile
         while True:
             timeout = self._idle_timeout()
             if self.commands.poll(timeout):
@@ -109,6 +112,14 @@ class TrainingLoop:
                 self.publish()
             if self.running:
                 self._train_slice()
+
+    def _kernel_note(self) -> None:
+        """Say once that training runs without the compiled kernel, and why."""
+        state = kernel.status()
+        asked = os.environ.get(kernel.ENV) == "numpy"  # the user chose it: nothing to say
+        if state.startswith("unavailable") and not asked and not self._kernel_noted:
+            self._kernel_noted = True
+            self._notify(f"Training runs on numpy only ({state.removeprefix('unavailable: ')}).")
 
     def _idle_timeout(self):
         if not self.running:
@@ -149,6 +160,7 @@ class TrainingLoop:
         return True
 
     def _train_slice(self) -> None:
+        self._kernel_note()
         t, cfg, poll = self.trainer, self.config, self.commands.poll
         end = time.perf_counter() + SLICE
         try:
@@ -159,7 +171,7 @@ class TrainingLoop:
                                  else f"Reached the epoch limit ({cfg.max_epochs}).")
                     self.publish()
                     return
-                if t.step_batch() and self.speed_cap:
+                if t.step_batches(deadline=end) and self.speed_cap:
                     self._next_epoch_at = time.perf_counter() + 1.0 / self.speed_cap
                     break
                 if poll() or time.perf_counter() >= end:  # pause lands within one batch

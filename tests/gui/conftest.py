@@ -5,6 +5,9 @@ import os
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# GUI tests run the numpy path: each test's trainer process would otherwise load (or, on
+# a fresh clone, compile) the numba kernel, which tests/engine/test_kernel.py checks
+os.environ.setdefault("SCRATCHNET_KERNEL", "numpy")
 
 import pytest  # noqa: E402
 

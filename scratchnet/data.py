@@ -39,11 +39,7 @@ def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed:
     """
     if name not in GENERATORS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(GENERATORS)}")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) \
-            or n_samples < MIN_ROWS:
-        raise ValueError(f"n_samples must be a whole number ≥ {MIN_ROWS}, not {n_samples!r}")
-    if n_samples > MAX_SAMPLES:
-        raise ValueError(f"n_samples {n_samples:,} is too many; the limit is {MAX_SAMPLES:,}")
+    n_samples = checks.whole(n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES)  # before allocating
     if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number ≥ 0, not {noise!r}")
     from sklearn import datasets as skd  # here, not at the top: it costs the window ~1 s

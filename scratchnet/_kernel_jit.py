@@ -34,6 +34,7 @@ SIGMOID, TANH, RELU, LEAKY_RELU, LINEAR = 0, 1, 2, 3, 4
 SGD, MOMENTUM, ADAM = 0, 1, 2
 LEAKY_SLOPE = 0.01   # activations.LEAKY_SLOPE
 SIGMOID_CLIP = 708.0  # activations._SIGMOID_CLIP
+MAX_WEIGHT = 1e6      # trainer.MAX_WEIGHT
 # Indexing with a signed integer costs a "negative index wraps around" test on every
 # access and keeps LLVM from vectorising; every index here is >= 0, so the hot loops
 # index with _u(i). That took a quarter to a third off a step on 2-9-6-1 and 2-8x6-1.
@@ -177,6 +178,16 @@ def _finite_sum(x):
 
 
 @_plain(cache=True, inline="always")
+def _bounded(theta, upd):
+    """Whether every weight stays within Trainer's MAX_WEIGHT after the step (a finite
+    blow-up is divergence too; numpy then refuses the step with its own message)."""
+    for q in range(len(theta)):
+        if abs(theta[_u(q)] + upd[_u(q)]) > MAX_WEIGHT:
+            return False
+    return True
+
+
+@_plain(cache=True, inline="always")
 def _commit(theta, upd, s1, s2, n1, n2, opt):
     """Apply a step that passed the check: weights and optimizer state."""
     for q in range(len(theta)):
@@ -219,7 +230,8 @@ def train(theta, s1, s2, sizes, codes, X, Y, order, start, n_batches, batch, opt
         _forward(theta, sizes, woff, aoff, codes, acts, nb)
         _backward(theta, grad, sizes, woff, aoff, codes, acts, delta, dprev, Y, idx, nb,
                   l1, l2)
-        if not _propose(grad, upd, s1, s2, n1, n2, opt, lr, mu, b1, b2, eps, t0 + done + 1):
+        if not (_propose(grad, upd, s1, s2, n1, n2, opt, lr, mu, b1, b2, eps, t0 + done + 1)
+                and _bounded(theta, upd)):
             return done, True
         _commit(theta, upd, s1, s2, n1, n2, opt)
         done += 1

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from . import data, optimizers
-from .network import Network, validate_sizes
-from .trainer import Trainer
+from . import activations, checks, data, losses, optimizers
+from .network import INITS, MAX_LAYERS, Network, validate_sizes
+from .trainer import MAX_EPOCHS, TARGETS, Trainer
 
 
 @dataclass
@@ -27,6 +27,9 @@ class Config:
     optimizer: str = "sgd"
     lr: float = 0.1
     momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
     schedule: dict = field(default_factory=lambda: {"kind": "constant"})
     batch_size: int = 10
     l1: float = 0.0
@@ -40,15 +43,52 @@ class Config:
         return validate_sizes([n_inputs, *self.hidden, 1])
 
     def make_optimizer(self) -> optimizers.Optimizer:
-        extra = {"momentum": self.momentum} if self.optimizer == "momentum" else {}
+        """The optimizer these settings describe, with its own hyperparameters."""
+        extra = {k: getattr(self, k) for k in optimizers.EXTRAS.get(self.optimizer, ())}
         return optimizers.make(self.optimizer, self.lr, dict(self.schedule), **extra)
+
+    def validate(self) -> "Config":
+        """Check every field's type and range; return ``self`` or raise ``ValueError``.
+
+        The data settings are checked by ``DataSpec``; the hidden sizes by
+        ``validate_sizes``; the optimizer's own settings by building it once.
+        """
+        if not isinstance(self.data, data.DataSpec):
+            raise ValueError(f"data settings must be a DataSpec, not {self.data!r}")
+        self.data.validate()
+        hidden = checks.items(self.hidden, "hidden sizes", MAX_LAYERS - 1)
+        validate_sizes([1, *hidden, 1])
+        acts = checks.items(self.activations, "activations", MAX_LAYERS - 1)
+        if len(acts) != len(hidden):
+            raise ValueError(f"{len(acts)} activation(s) for {len(hidden)} hidden layer(s)")
+        for i, a in enumerate(acts):
+            checks.choice(a, f"activation of hidden layer {i + 1}", list(activations.ACTIVATIONS))
+        checks.choice(self.output, "output", list(losses.OUTPUTS))
+        checks.choice(self.init, "init", list(INITS))
+        checks.whole(self.seed, "seed", 0, 2**63 - 1)
+        checks.choice(self.optimizer, "optimizer", list(optimizers.OPTIMIZERS))
+        # checked whichever optimizer is chosen: switching to it later must not fail
+        checks.number(self.momentum, "momentum", 0, 1, hi_open=True)
+        checks.number(self.beta1, "Adam beta1", 0, 1, hi_open=True)
+        checks.number(self.beta2, "Adam beta2", 0, 1, hi_open=True)
+        checks.number(self.eps, "Adam epsilon", 0, 1, lo_open=True)
+        self.make_optimizer()  # the learning rate and the schedule
+        checks.whole(self.batch_size, "batch size", 1, data.MAX_SAMPLES)
+        checks.number(self.l1, "l1", 0)
+        checks.number(self.l2, "l2", 0)
+        checks.whole(self.max_epochs, "max epochs", 0, MAX_EPOCHS)
+        if self.target_auc is not None:
+            checks.number(self.target_auc, "target AUC", 0, 1, lo_open=True)
+        checks.choice(self.target_on, "target_on", TARGETS)
+        return self
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Config":
-        d = dict(d)
+        """Settings from ``to_dict()`` output, every field validated (``ValueError``)."""
+        d = dict(checks.mapping(d, "settings"))
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = set(d) - known
         if unknown:
@@ -56,8 +96,8 @@ class Config:
         spec = d.pop("data", {})
         dknown = {f.name for f in dataclasses.fields(data.DataSpec)}
         if not isinstance(spec, dict) or set(spec) - dknown:
-            raise ValueError(f"bad data settings: {spec!r}")
-        return cls(data=data.DataSpec(**spec), **d)
+            raise ValueError(f"bad data settings: {str(spec)[:80]}")
+        return cls(data=data.DataSpec(**spec), **d).validate()
 
 
 def make_trainer(config: Config, dataset: data.Dataset, network: Network | None = None,

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import math
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import sklearn_ports
+from . import checks, sklearn_ports
+from .csvfile import LABEL_NAMES, MAX_CSV_BYTES, MIN_ROWS, load_csv  # noqa: F401 (API)
 
 GENERATORS = ("circles", "blobs", "moons", "xor", "spiral", "gaussian")
-MIN_ROWS = 4
-MAX_CSV_BYTES = 200 * 1024 * 1024
+# Points per dataset, generated or read. A million 2-D points train at a few seconds an
+# epoch and fill the views' budget many times over; 10**9 would ask for 16 GB before the
+# first epoch. Checked before anything is allocated.
+MAX_SAMPLES = 1_000_000
 
 
 def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed: int = 0,
@@ -24,6 +25,7 @@ def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed:
     ----------
     name : {"circles", "blobs", "moons", "xor", "spiral", "gaussian"}
     n_samples : int
+        From ``MIN_ROWS`` up to ``MAX_SAMPLES`` (checked before anything is allocated).
     noise : float
         Gaussian noise on the points; for "blobs" it is the cluster standard deviation
         unless ``cluster_std`` is given.
@@ -37,8 +39,7 @@ def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed:
     """
     if name not in GENERATORS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(GENERATORS)}")
-    if not isinstance(n_samples, (int, np.integer)) or n_samples < MIN_ROWS:
-        raise ValueError(f"n_samples must be a whole number ≥ {MIN_ROWS}, not {n_samples!r}")
+    n_samples = checks.whole(n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES)  # before allocating
     if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number ≥ 0, not {noise!r}")
     rng = np.random.default_rng(seed)
@@ -93,7 +94,8 @@ def engineer(X: np.ndarray, features=()) -> np.ndarray:
     if X.shape[1] < 2:
         raise ValueError("engineered features need at least two input columns")
     x1, x2 = X[:, 0], X[:, 1]
-    return np.column_stack([X] + [FEATURES[f](x1, x2) for f in features])
+    with np.errstate(over="ignore", invalid="ignore"):  # Dataset names a column that overflows
+        return np.column_stack([X] + [FEATURES[f](x1, x2) for f in features])
 
 
 def split(X, y, train_fraction: float = 0.75, seed: int = 0):
@@ -113,151 +115,6 @@ def split(X, y, train_fraction: float = 0.75, seed: int = 0):
     return X[train], X[test], y[train], y[test]
 
 
-# --- CSV -------------------------------------------------------------------------------
-LABEL_NAMES = ("label", "y", "class", "target")
-
-
-def _is_number(s: str) -> bool:
-    try:
-        float(s)
-        return True
-    except ValueError:
-        return False
-
-
-def _text_cells(row) -> set:
-    return {j for j, c in enumerate(row) if not _is_number(c.strip())}
-
-
-def load_csv(path, label: str | int | None = None):
-    """Load numeric feature columns plus a binary label column from a CSV file.
-
-    The first row is a header when it has text cells where the second row does not
-    (so ``0.5,1.2,yes`` over ``0.1,0.3,no`` is data, not a header); otherwise the
-    columns are named ``x1, x2, ...`` and ``label``. The label column is ``label`` if
-    given (a name or 0-based index), else the first column named one of
-    ``label, y, class, target``, else the last column. Its two distinct values map to
-    0 and 1 (``0/1`` stay as they are; otherwise in sorted order).
-
-    Returns
-    -------
-    X : ndarray (n, d) float64
-    y : ndarray (n,) float64 in {0, 1}
-    names : list of str
-        The feature column names, then the label column's name.
-
-    Raises
-    ------
-    ValueError
-        For anything wrong with the file, naming the 1-based line and the column.
-    """
-    path = os.fspath(path)
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_CSV_BYTES:
-            raise ValueError(f"{path}: {size / 2**20:.0f} MiB is larger than the "
-                             f"{MAX_CSV_BYTES // 2**20} MiB limit")
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path}: is a folder, not a CSV file") from None
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{path}: not UTF-8 text (byte {e.start}); is it really a CSV?") from None
-    except csv.Error as e:
-        raise ValueError(f"{path}: not valid CSV ({e})") from None
-    except OSError as e:
-        raise ValueError(f"{path}: cannot be read ({e.strerror or e})") from None
-    return _parse_rows(path, rows, label)
-
-
-def _parse_rows(path, rows, label):
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
-    if not numbered:
-        raise ValueError(f"{path}: the file is empty")
-    first_line, first = numbered[0]
-    text = _text_cells(first)
-    has_header = bool(text) and (len(numbered) < 2 or text != _text_cells(numbered[1][1]))
-    if has_header:
-        names = [c.strip() or f"column {j + 1}" for j, c in enumerate(first)]
-        numbered = numbered[1:]
-        if len(set(names)) != len(names):
-            dup = next(n for n in names if names.count(n) > 1)
-            raise ValueError(f"{path}: line {first_line}: column name {dup!r} appears twice")
-    else:
-        names = [f"x{j + 1}" for j in range(len(first) - 1)] + ["label"]
-    width = len(names)
-    if width < 2:
-        raise ValueError(f"{path}: line {first_line}: need at least one feature column and a "
-                         f"label column, found {width} column")
-    li = _label_index(path, names, label)
-    if len(numbered) < MIN_ROWS:
-        raise ValueError(f"{path}: only {len(numbered)} data row(s); need at least {MIN_ROWS}")
-    feats = [j for j in range(width) if j != li]
-    X = np.empty((len(numbered), width - 1))
-    raw_labels = []
-    for r, (line, row) in enumerate(numbered):
-        if len(row) != width:
-            raise ValueError(f"{path}: line {line} has {len(row)} field(s), expected {width}")
-        for k, j in enumerate(feats):
-            cell = row[j].strip()
-            try:
-                v = float(cell)
-            except ValueError:
-                shown = cell if cell else "an empty cell"
-                raise ValueError(f"{path}: line {line}, column {names[j]!r}: {shown!r} is not "
-                                 f"a number") from None
-            if not math.isfinite(v):
-                raise ValueError(f"{path}: line {line}, column {names[j]!r}: {cell} is not a "
-                                 f"finite number")
-            X[r, k] = v
-        raw_labels.append((line, row[li].strip()))
-    y = _binary_labels(path, names[li], raw_labels)
-    return X, y, [names[j] for j in feats] + [names[li]]
-
-
-def _label_index(path, names, label):
-    if label is None:
-        lowered = [n.lower() for n in names]
-        return next((lowered.index(n) for n in LABEL_NAMES if n in lowered), len(names) - 1)
-    if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
-        if not -len(names) <= label < len(names):
-            raise ValueError(f"{path}: label column {label} does not exist ({len(names)} columns)")
-        return int(label) % len(names)
-    if label not in names:
-        raise ValueError(f"{path}: no column named {label!r}; columns are {', '.join(names)}")
-    return names.index(label)
-
-
-def _binary_labels(path, name, raw):
-    values = {}
-    for line, cell in raw:
-        if cell == "":
-            raise ValueError(f"{path}: line {line}, column {name!r}: the label is empty")
-        values.setdefault(cell, line)
-    if len(values) == 1:
-        raise ValueError(f"{path}: column {name!r} has a single class ({next(iter(values))!r}); "
-                         f"a binary label needs two")
-    if len(values) > 2:
-        shown = ", ".join(repr(v) for v in list(values)[:5])
-        raise ValueError(f"{path}: column {name!r} is not two-valued: it has {len(values)} "
-                         f"distinct values ({shown}{', …' if len(values) > 5 else ''}); "
-                         f"the third first appears on line {list(values.values())[2]}")
-    a, b = values
-    if all(_is_number(v) for v in (a, b)):
-        fa, fb = float(a), float(b)
-        if not (math.isfinite(fa) and math.isfinite(fb)):
-            raise ValueError(f"{path}: column {name!r}: labels must be finite")
-        if fa == fb:
-            raise ValueError(f"{path}: column {name!r}: {a!r} and {b!r} are the same class "
-                             f"written twice; a binary label needs two classes")
-        lo = a if fa < fb else b
-    else:
-        lo = min(a, b)
-    return np.array([0.0 if cell == lo else 1.0 for _, cell in raw])
-
-
 @dataclass
 class DataSpec:
     """How a dataset was made, so a session can rebuild it (or carry the raw arrays)."""
@@ -273,27 +130,65 @@ class DataSpec:
     factor: float = 0.1
     cluster_std: float | None = None
 
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> "DataSpec":
+        """Check every field's type and range (``ValueError``); normalise the numbers."""
+        checks.choice(self.source, "data source", [*GENERATORS, "csv"])
+        self.n_samples = checks.whole(self.n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES)
+        self.noise = checks.number(self.noise, "noise", 0)
+        # scikit-learn takes seeds below 2**32
+        self.seed = checks.whole(self.seed, "data seed", 0, 2**32 - 1)
+        self.train_fraction = checks.number(self.train_fraction, "train fraction", 0, 1,
+                                            lo_open=True, hi_open=True)
+        self.features = checks.items(self.features, "features", len(FEATURES))
+        for f in self.features:
+            checks.choice(f, "feature", list(FEATURES))
+        checks.flag(self.standardize, "standardize")
+        checks.text(self.csv_path, "CSV path")
+        self.factor = checks.number(self.factor, "circles factor", 0, 1, hi_open=True)
+        if self.cluster_std is not None:
+            self.cluster_std = checks.number(self.cluster_std, "cluster std", 0, lo_open=True)
+        return self
+
 
 @dataclass(frozen=True)
 class Inputs:
     """Raw points → network inputs: engineered features, then optional standardisation
-    with the *training* set's mean and standard deviation."""
+    with the *training* set's mean and standard deviation.
+
+    Each column is first divided by ``scale``, a power of two near its largest size, so
+    the sums of squares cannot overflow (values of 1e200 or 1e308 standardise as well
+    as values of 1). Scaling by a power of two is exact: the results are bit-identical
+    to ``(X − mean) / std`` whenever that does not overflow.
+    """
 
     features: tuple = ()
     mean: np.ndarray | None = None
     std: np.ndarray | None = None
+    scale: np.ndarray | None = None
 
     def __call__(self, X_raw: np.ndarray) -> np.ndarray:
         X = engineer(np.asarray(X_raw, dtype=np.float64), self.features)
-        return X if self.mean is None else (X - self.mean) / self.std
+        if self.mean is None:
+            return X
+        s = 1.0 if self.scale is None else self.scale
+        with np.errstate(over="ignore", invalid="ignore"):  # Dataset names such a column
+            return (X / s - self.mean / s) / (self.std / s)
 
     @classmethod
     def fit(cls, X_raw, features=(), standardize=True) -> "Inputs":
         X = engineer(np.asarray(X_raw, dtype=np.float64), features)
-        if not standardize:
-            return cls(tuple(features))
-        std = X.std(axis=0)
-        return cls(tuple(features), X.mean(axis=0), np.where(std > 0, std, 1.0))
+        if not standardize or not np.all(np.isfinite(X)):
+            return cls(tuple(features))  # Dataset refuses non-finite inputs by name
+        top = np.max(np.abs(X), axis=0) if len(X) else np.zeros(X.shape[1])
+        scale = np.ldexp(1.0, np.frexp(top)[1] - 1)  # max|x|/scale in [1, 2): 2**1023 at most
+        Xs = X / scale
+        std = Xs.std(axis=0)
+        # std ≤ max|x| and |mean| ≤ max|x|: both are finite in real units
+        return cls(tuple(features), Xs.mean(axis=0) * scale,
+                   np.where(std > 0, std * scale, 1.0), scale)
 
 
 @dataclass
@@ -313,6 +208,12 @@ class Dataset:
     def __post_init__(self):
         self.X_train = self.inputs(self.raw_train)
         self.X_test = self.inputs(self.raw_test)
+        for X, part in ((self.X_train, "training"), (self.X_test, "test")):
+            bad = ~np.all(np.isfinite(X), axis=0)
+            if bad.any():
+                name = self.input_names[int(np.argmax(bad))]
+                raise ValueError(f"input column {name!r}: its {part} values overflow float64 "
+                                 f"once engineered or standardised; rescale that column")
 
     @property
     def n_features(self) -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+
 SCHEDULES = ("constant", "step", "exponential", "cosine")
 
 
@@ -33,6 +35,20 @@ class Schedule:
     def __post_init__(self):
         if self.kind not in SCHEDULES:
             raise ValueError(f"unknown schedule {self.kind!r}; choose one of {', '.join(SCHEDULES)}")
+        # gamma ≤ 10: a schedule is for decay; a larger factor only serves to blow up
+        self.gamma = checks.number(self.gamma, "schedule gamma", 0, 10, lo_open=True)
+        self.step_size = checks.whole(self.step_size, "schedule step size", 1, 10**9)
+        self.period = checks.whole(self.period, "schedule period", 1, 10**9)
+        self.min_lr = checks.number(self.min_lr, "schedule min_lr", 0)
+
+    @classmethod
+    def from_dict(cls, d) -> "Schedule":
+        """A schedule from its settings; ``ValueError`` names a bad or unknown one."""
+        d = checks.mapping(d, "schedule")
+        unknown = set(d) - {"kind", "gamma", "step_size", "period", "min_lr"}
+        if unknown:
+            raise ValueError(f"unknown schedule setting(s): {', '.join(sorted(map(str, unknown)))}")
+        return cls(**d)
 
     def __call__(self, lr: float, epoch: int) -> float:
         if self.kind == "step":
@@ -52,7 +68,8 @@ class Optimizer:
     formula = ""
 
     def __init__(self, lr: float = 0.1, schedule: Schedule | None = None):
-        if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        if not (isinstance(lr, (int, float)) and not isinstance(lr, bool)
+                and math.isfinite(lr) and lr > 0):
             raise ValueError(f"learning rate must be a positive finite number, not {lr!r}")
         self.lr = float(lr)
         self.schedule = schedule or Schedule()
@@ -129,7 +146,8 @@ class Momentum(Optimizer):
 
     def __init__(self, lr=0.1, momentum=0.9, schedule=None):
         super().__init__(lr, schedule)
-        self.momentum = float(momentum)
+        # μ ≥ 1 makes the velocity a sum that never forgets: it grows without bound
+        self.momentum = checks.number(momentum, "momentum", 0, 1, hi_open=True)
 
     def propose(self, grads, epoch=0):
         lr = self.lr_at(epoch)
@@ -149,7 +167,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, schedule=None):
         super().__init__(lr, schedule)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.beta1 = checks.number(beta1, "Adam beta1", 0, 1, hi_open=True)
+        self.beta2 = checks.number(beta2, "Adam beta2", 0, 1, hi_open=True)
+        self.eps = checks.number(eps, "Adam epsilon", 0, 1, lo_open=True)
 
     def propose(self, grads, epoch=0):
         lr, b1, b2 = self.lr_at(epoch), self.beta1, self.beta2
@@ -173,5 +193,20 @@ def make(name: str = "sgd", lr: float = 0.1, schedule: Schedule | dict | None = 
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
     if isinstance(schedule, dict):
-        schedule = Schedule(**schedule)
+        schedule = Schedule.from_dict(schedule)
     return OPTIMIZERS[name](lr=lr, schedule=schedule, **kw)
+
+
+# the extra settings each optimizer takes, beyond lr and schedule
+EXTRAS = {"sgd": (), "momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
+
+
+def from_hyperparameters(h) -> Optimizer:
+    """Rebuild an optimizer from ``Optimizer.hyperparameters()``; ``ValueError`` if bad."""
+    h = checks.mapping(h, "optimizer")
+    name = checks.choice(h.get("name"), "optimizer name", list(OPTIMIZERS))
+    missing = [k for k in ("lr", "schedule", *EXTRAS[name]) if k not in h]
+    if missing:
+        raise ValueError(f"optimizer settings lack {', '.join(missing)}")
+    return make(name, h["lr"], Schedule.from_dict(h["schedule"]),
+                **{k: h[k] for k in EXTRAS[name]})

@@ -3,8 +3,11 @@
 The file is an ``.npz`` archive (a zip of ``.npy`` arrays) holding ``meta.json`` as a
 byte array next to the arrays: the settings, architecture, history, cursor, optimizer
 scalars and RNG states in JSON; weights, optimizer state, the shuffled order and (for CSV
-data) the raw points as arrays. It is read with ``allow_pickle=False``, and written to a
-temporary file that is renamed over the target, so a crash never leaves half a file.
+data) the raw points as arrays. It is written through ``fileio`` (temporary file, fsync,
+rename), so a crash never leaves half a file. It is read without ``np.load``: the zip
+directory's sizes are capped before anything is inflated, every ``.npy`` header is
+checked against its entry before an array is allocated, nothing is unpickled, and every
+field of ``meta.json`` is checked before any of it is used.
 """
 
 from __future__ import annotations
@@ -12,12 +15,10 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
-import zipfile
 
 import numpy as np
 
-from . import data
+from . import archive, data, fileio, session_meta
 from .config import Config, make_trainer
 from .network import Dense, Network
 from .trainer import History, Trainer
@@ -63,115 +64,86 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
     arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
-    _atomic_write(os.fspath(path), buf.getvalue())
-
-
-def _atomic_write(path: str, payload: bytes) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    fileio.write_bytes(path, buf.getvalue())
 
 
 class SessionError(ValueError):
-    """A session file that cannot be loaded; the message says what is wrong."""
+    """A session file that cannot be loaded; the message names the file and what is wrong."""
 
 
 def load(path):
     """Read a session: ``(trainer, config, dataset, settings)``.
 
+    Every field is checked (types, ranges, sizes against each other and against the
+    caps) before any of it is used, and sizes are checked before anything is allocated
+    or inflated (see :mod:`scratchnet.archive` and :mod:`scratchnet.session_meta`).
+
     Raises
     ------
     SessionError
-        For a missing, truncated, corrupt, foreign or incompatible file. Nothing is
-        changed in the caller's state: a new trainer is built from the file.
+        For a missing, unreadable, non-regular (FIFO, device), truncated, corrupt,
+        oversized, foreign or inconsistent file, naming ``path`` and the problem.
+        Nothing is changed in the caller's state: a new trainer is built from the file.
     """
     path = os.fspath(path)
     try:
-        with open(path, "rb") as fh:  # np.load leaks the handle on a damaged zip
-            payload = fh.read()
-    except FileNotFoundError:
-        raise SessionError(f"{path}: no such file") from None
-    except OSError as e:
-        raise SessionError(f"{path}: cannot be read ({e.strerror or e})") from None
-    try:
-        with np.load(io.BytesIO(payload), allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, KeyError) as e:
-        raise SessionError(f"{path}: not a ScratchNet session, or a damaged one "
-                           f"(truncated or corrupt): {e}") from None
-    try:
-        meta = json.loads(bytes(arrays.pop("meta.json")).decode("utf-8"))
-    except KeyError:
-        raise SessionError(f"{path}: not a ScratchNet session (no meta.json inside)") from None
-    except (ValueError, UnicodeDecodeError) as e:
-        raise SessionError(f"{path}: its meta.json is not valid JSON ({e})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise SessionError(f"{path}: not a ScratchNet session")
-    if meta.get("version") != VERSION:
-        raise SessionError(f"{path}: session format version {meta.get('version')!r}; this "
-                           f"ScratchNet reads version {VERSION}")
-    try:
-        return _rebuild(meta, arrays)
-    except SessionError as e:
+        return _load(path)
+    except SessionError:
+        raise
+    except ValueError as e:  # the checks' messages
         raise SessionError(f"{path}: {e}") from None
-    except (KeyError, TypeError, ValueError, IndexError) as e:
+    except (TypeError, KeyError, IndexError, AttributeError, OverflowError, MemoryError) as e:
+        # a gap in the checks: still a clean refusal (the fuzz test hunts for these)
         raise SessionError(f"{path}: inconsistent session ({type(e).__name__}: {e})") from None
 
 
-def _rebuild(meta, arrays):
-    config = Config.from_dict(meta["config"])
-    raw = None
-    if "raw_X" in arrays:
-        raw = (arrays["raw_X"].astype(np.float64), arrays["raw_y"].astype(np.float64),
-               list(meta["raw_names"]))
-    dataset = data.build(config.data, raw)
-    n = meta["network"]
-    sizes = [int(s) for s in n["sizes"]]
-    if sizes[0] != dataset.n_features:
-        raise SessionError(f"the network has {sizes[0]} inputs but the data give "
-                           f"{dataset.n_features}")
-    net = Network(sizes, activation=n["activations"][:-1], output=n["output"], init=n["init"])
-    layers = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W, b = arrays[f"W{i}"], arrays[f"b{i}"]
-        if W.shape != (n_out, n_in) or b.shape != (n_out,):
-            raise SessionError(f"layer {i + 1}: weights of shape {W.shape} and biases of shape "
-                               f"{b.shape} do not fit a {n_in}→{n_out} layer")
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise SessionError(f"layer {i + 1} holds non-finite weights")
-        layers.append(Dense(W.astype(np.float64), b.astype(np.float64), n["activations"][i]))
-    net.layers = layers
+def _load(path: str):
+    try:
+        size = fileio.regular_file(path, "ScratchNet session")  # a FIFO would block in open()
+    except ValueError as e:  # already names the path
+        raise SessionError(str(e)) from None
+    if size > archive.MAX_UNCOMPRESSED:
+        raise SessionError(f"{path}: {size / 2**20:,.0f} MiB is larger than any session")
+    try:
+        with open(path, "rb") as fh:
+            payload = fh.read()
+    except OSError as e:
+        raise SessionError(f"{path}: cannot be read ({e.strerror or e})") from None
+    try:
+        arrays = archive.read(payload)
+    except archive.ArchiveError as e:
+        raise SessionError(f"{path}: not a ScratchNet session, or a damaged one: {e}") from None
+    if "meta.json" not in arrays:
+        raise SessionError(f"{path}: not a ScratchNet session (no meta.json inside)")
+    try:
+        meta = json.loads(arrays["meta.json"].astype(np.uint8, copy=False).tobytes()
+                          .decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        raise SessionError(f"{path}: its meta.json is not valid JSON ({e})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise SessionError(f"{path}: not a ScratchNet session")
+    if type(meta.get("version")) is not int or meta["version"] != VERSION:
+        raise SessionError(f"{path}: session format version {str(meta.get('version'))[:20]}; "
+                           f"this ScratchNet reads version {VERSION}")
+    return _rebuild(session_meta.check(meta, arrays))
+
+
+def _rebuild(c: session_meta.Checked):
+    dataset = data.build(c.config.data, c.raw)
+    n = c.network
+    net = Network(c.sizes, activation=n["activations"][:-1], output=n["output"], init=n["init"])
+    net.layers = [Dense(W, b, a) for (W, b), a in zip(c.weights, n["activations"])]
     _set_rng(net.rng, n["rng"])
-    trainer = make_trainer(config, dataset, network=net)
-    o = meta["optimizer"]
-    shapes = [p.shape for p in net.parameters()]
-    for key, count in o["slots"].items():
-        slots = [arrays[f"opt_{key}_{i}"].astype(np.float64) for i in range(count)]
-        if [s.shape for s in slots] != shapes:
-            raise SessionError(f"optimizer state {key!r} does not match the weights' shapes")
-        trainer.optimizer.state[key] = slots
-    trainer.optimizer.t = int(o["t"])
-    t = meta["trainer"]
-    order = arrays["order"]
-    if sorted(order.tolist()) != list(range(trainer.n_train)):
-        raise SessionError("the saved sample order does not match the training set")
-    trainer.order = order.astype(np.int64)
-    trainer.epoch, trainer.cursor = int(t["epoch"]), int(t["cursor"])
-    if not 0 <= trainer.cursor < trainer.n_train:
-        raise SessionError(f"cursor {trainer.cursor} is outside the training set")
-    trainer.samples_seen, trainer.seconds = int(t["samples_seen"]), float(t["seconds"])
-    trainer.batch_size = int(t["batch_size"])
-    trainer.l1, trainer.l2 = float(t["l1"]), float(t["l2"])
+    trainer = make_trainer(c.config, dataset, network=net)
+    trainer.optimizer = c.optimizer  # its own saved hyperparameters, not the Config's
+    c.optimizer.state, c.optimizer.t = c.opt_state, c.opt_t
+    t = c.trainer
+    trainer.order = c.order
+    trainer.epoch, trainer.cursor = t["epoch"], t["cursor"]
+    trainer.samples_seen, trainer.seconds = t["samples_seen"], t["seconds"]
+    trainer.batch_size = t["batch_size"]
+    trainer.l1, trainer.l2 = t["l1"], t["l2"]
     trainer.target_auc, trainer.target_on = t["target_auc"], t["target_on"]
     _set_rng(trainer.rng, t["rng"])
-    trainer.history = History(meta["history"])
-    return trainer, config, dataset, meta.get("settings", {})
+    trainer.history = History(c.history)
+    return trainer, c.config, dataset, c.settings

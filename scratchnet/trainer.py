@@ -9,66 +9,32 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import kernel, losses, metrics
+from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network, Trace
 from .optimizers import SGD, Optimizer
 
-_add = np.add.reduce  # the bare ufunc: ndarray.sum goes through a Python wrapper
+
 def _quiet():
     return np.errstate(over="ignore", invalid="ignore", under="ignore")
 
 
-
-HISTORY_KEYS = ("epoch", "train_auc", "test_auc", "train_loss", "test_loss",
-                "train_acc", "test_acc", "lr", "samples", "seconds")
+# A weight this large means training has blown up even if every number is still finite:
+# on ScratchNet's inputs (standardised, or generated at unit scale) a pre-activation is
+# then ~1e6 times an input, so sigmoid and tanh units are saturated to machine precision
+# and relu outputs swamp the rest (relu at lr 1e6 reaches 1e51 with AUC 0.5). A sound run
+# gets nowhere near it: with a cross-entropy loss the weights grow like log(steps).
+MAX_WEIGHT = 1e6
+MAX_EPOCHS = 10**7
+TARGETS = ("train", "test")
 
 
 class DivergenceError(RuntimeError):
-    """Training produced a non-finite loss or weight; the last finite weights are kept."""
+    """A step would make a weight nan, infinite or larger than ``MAX_WEIGHT`` in size;
+    the step is refused and the last good weights are kept."""
 
 
-class History:
-    """Per-epoch metrics in growable float64 columns (copied cheaply by snapshots).
-
-    Row 0 is the untrained network: the article's "AUC prior to each epoch".
-    """
-
-    def __init__(self, rows: dict | None = None):
-        self._n = 0
-        self._cols = {k: np.empty(64) for k in HISTORY_KEYS}
-        for i in range(len(next(iter(rows.values()))) if rows else 0):
-            self.append(**{k: rows[k][i] for k in HISTORY_KEYS if k in rows})
-
-    def append(self, **values) -> None:
-        if self._n == len(self._cols["epoch"]):
-            self._cols = {k: np.concatenate([v, np.empty(len(v))]) for k, v in self._cols.items()}
-        for k in HISTORY_KEYS:
-            self._cols[k][self._n] = values.get(k, np.nan)
-        self._n += 1
-
-    def __len__(self) -> int:
-        return self._n
-
-    def pop(self) -> None:
-        """Drop the last row."""
-        self._n = max(0, self._n - 1)
-
-    def __getitem__(self, key: str) -> np.ndarray:
-        """A read-only view of one column."""
-        v = self._cols[key][:self._n]
-        v.flags.writeable = False
-        return v
-
-    def last(self, key: str) -> float:
-        return float(self._cols[key][self._n - 1]) if self._n else float("nan")
-
-    def arrays(self) -> dict:
-        """Copies of every column."""
-        return {k: v[:self._n].copy() for k, v in self._cols.items()}
-
-    @property
-    def rows(self) -> dict:
-        """Every column as a list of floats (JSON-ready)."""
-        return {k: v[:self._n].tolist() for k, v in self._cols.items()}
+def _norm(params) -> float:
+    return math.sqrt(sum(float(np.vdot(p, p)) for p in params))
 
 
 @dataclass(frozen=True)
@@ -122,7 +88,10 @@ class Trainer:
         self.batch_size = batch_size
         self.l1, self.l2 = float(l1), float(l2)
         self.target_auc = target_auc
+        if target_on not in TARGETS:
+            raise ValueError(f"target_on must be one of {', '.join(TARGETS)}, not {target_on!r}")
         self.target_on = target_on
+        self._norm = None  # an upper bound on the weights' 2-norm (see _apply)
         self.track_metrics = track_metrics
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
@@ -155,13 +124,25 @@ class Trainer:
         auc = self.history.last(f"{self.target_on}_auc")
         return not math.isnan(auc) and auc >= self.target_auc
 
+    def stop_reason(self, max_epochs: int) -> str | None:
+        """Why training should stop now: "target", "epochs" (``max_epochs`` in all) or
+        ``None`` to go on. The one rule for every training loop (run, CLI, app)."""
+        if self.reached_target:
+            return "target"
+        if self.epoch >= max_epochs:
+            return "epochs"
+        return None
+
     # --- steps --------------------------------------------------------------------------
     def _apply(self, idx, index_hint: str):
-        """One optimizer step on the train rows ``idx``; refuses a step that is not finite.
+        """One optimizer step on the train rows ``idx``; refuses a step that diverges.
 
         The batch loss is not computed: a nan or inf anywhere in the forward or backward
-        pass reaches the weight updates, and a sum over an array is nan/inf exactly when
-        an element is, so checking the updates guards every weight.
+        pass reaches the weight updates. ``vdot(u, u)`` (one BLAS call per array) is nan
+        or inf exactly when an update is, or is so large that training has blown up.
+        Its root also bounds how far the weights moved: ``_norm``, an upper bound on
+        the weights' 2-norm kept up to date step by step, bounds every ``|w|``, and only
+        when it passes ``MAX_WEIGHT`` are the weights themselves looked at.
         """
         net = self.network
         X, Y = self.X_train[idx], self._Y_train[idx]
@@ -169,23 +150,38 @@ class Trainer:
             grads = net._backprop(X, Y, self.l1, self.l2, with_loss=False)[4]
             flat = [g for pair in grads for g in pair]
             updates, state = self.optimizer.propose(flat, self.epoch)
-        if not math.isfinite(sum(_add(u, None) for u in updates)):
-            lr = self.optimizer.lr_at(self.epoch)
-            raise DivergenceError(
-                f"training diverged at epoch {self.epoch + 1} ({index_hint}): the weight "
-                f"update became nan or infinite. The learning rate ({lr:g}) is probably too "
-                f"high for this network; lower it and train again. The last finite weights "
-                f"were kept.")
-        for p, u in zip(net.parameters(), updates):
+            step = math.sqrt(sum(float(np.vdot(u, u)) for u in updates))
+            params = net.parameters()
+            if self._norm is None:
+                self._norm = _norm(params)
+            bound = self._norm + step
+            exact = math.isfinite(bound) and bound > MAX_WEIGHT
+            if exact:
+                bound = max(float(np.max(np.abs(p + u))) for p, u in zip(params, updates))
+        if not math.isfinite(bound):
+            self._diverged(index_hint, "the weight update became nan or infinite")
+        if bound > MAX_WEIGHT:
+            self._diverged(index_hint, f"a weight would reach {bound:.3g}, past the "
+                                       f"±{MAX_WEIGHT:g} bound")
+        for p, u in zip(params, updates):
             p += u
+        self._norm = None if exact else self._norm + step  # after a close call, re-measure
         self.optimizer.commit(state)
         self.samples_seen += len(X)
         return updates
+
+    def _diverged(self, index_hint: str, what: str):
+        lr = self.optimizer.lr_at(self.epoch)
+        raise DivergenceError(
+            f"training diverged at epoch {self.epoch + 1} ({index_hint}): {what}. The "
+            f"learning rate ({lr:g}) is probably too high for this network; lower it and "
+            f"train again. The last finite weights (all within ±{MAX_WEIGHT:g}) were kept.")
 
     def _advance(self, n: int) -> bool:
         """Move the cursor ``n`` samples on; finish the epoch when it wraps."""
         self.cursor += n
         if self.cursor >= self.n_train:
+            self._norm = None  # re-measured once an epoch: weights may be edited in between
             self.epoch += 1
             self.cursor = 0
             self.order = self.rng.permutation(self.n_train)
@@ -275,10 +271,9 @@ class Trainer:
         "epochs" or "stopped".
         """
         while True:
-            if self.reached_target:
-                return "target"
-            if self.epoch >= max_epochs:
-                return "epochs"
+            reason = self.stop_reason(max_epochs)
+            if reason is not None:
+                return reason
             if should_stop is not None and should_stop():
                 return "stopped"
             if should_stop is None:  # whole epochs: the compiled path when it is ready
@@ -322,6 +317,7 @@ class Trainer:
             raise ValueError(f"the input layer must have {self.X_train.shape[1]} units, one "
                              f"per input feature, not {list(sizes)[0]}")
         carried = self.network.resize(sizes, activations)
+        self._norm = None
         keep = [old[2 * i + k] if c and 2 * i + k < len(old) else None
                 for i, c in enumerate(carried) for k in (0, 1)]
         self.optimizer.resize(keep, [p.shape for p in self.network.parameters()])
@@ -339,6 +335,7 @@ class Trainer:
         self.y_test = None if y_test is None else np.asarray(y_test, dtype=np.float64)
         self._Y_train = self.network._targets(self.y_train, len(self.y_train))
         self.epoch, self.cursor, self.samples_seen, self.seconds = 0, 0, 0, 0.0
+        self._norm = None
         self.order = self.rng.permutation(self.n_train)
         self.history = History()
         self.record_epoch()

@@ -5,108 +5,17 @@
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import json
 import os
 import sys
 import time
 
-from scratchnet import data, presets, session
-from scratchnet.config import Config, make_trainer
+from scratchnet import DivergenceError, data, fileio, session
+from scratchnet.config import make_trainer
+
+from .cli_options import build_config, check_combinations, parser
 
 VIEW_SIZE = (900, 650)
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, no usage dump
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def _layers(text: str) -> list:
-    try:
-        sizes = [int(p) for p in text.split(",") if p.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"--layers takes whole numbers like 2,9,6,1, not {text!r}") from None
-    if len(sizes) < 2:
-        raise argparse.ArgumentTypeError("--layers needs at least an input and an output size")
-    return sizes
-
-
-def _fraction(text: str) -> float:
-    v = float(text)
-    if not 0.0 < v <= 1.0:
-        raise argparse.ArgumentTypeError(f"--target-auc must be in (0, 1], not {text}")
-    return v
-
-
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="scratchnet", description="Train a from-scratch network headless.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    t = sub.add_parser("train", help="train, then write plots, a summary and a session")
-    t.add_argument("--preset", choices=list(presets.PRESETS),
-                   help="one of the article's experiments, or the app's classic demo")
-    src = t.add_mutually_exclusive_group()
-    src.add_argument("--dataset", choices=list(data.GENERATORS))
-    src.add_argument("--csv", metavar="FILE", help="your own data: numeric columns + a binary label")
-    t.add_argument("--samples", type=int, help="points to generate")
-    t.add_argument("--noise", type=float, help="noise of the generated points")
-    t.add_argument("--features", default=None,
-                   help="engineered inputs, comma-separated: " + ", ".join(data.FEATURES))
-    t.add_argument("--layers", type=_layers, help="sizes, input first, e.g. 2,9,6,1")
-    t.add_argument("--activation", help="hidden activation: one name, or one per layer")
-    t.add_argument("--optimizer", choices=["sgd", "momentum", "adam"])
-    t.add_argument("--lr", type=float)
-    t.add_argument("--batch-size", type=int)
-    t.add_argument("--epochs", type=int, help="epochs to train in this run")
-    t.add_argument("--target-auc", type=_fraction, help="stop once the AUC reaches this")
-    t.add_argument("--seed", type=int)
-    t.add_argument("--out", metavar="DIR", help="write every plot as PNG, SVG and CSV here")
-    t.add_argument("--gif", metavar="FILE", help="record the graph and boundary as a GIF")
-    t.add_argument("--gif-every", type=int, default=5, metavar="N", help="one GIF frame per N epochs")
-    t.add_argument("--save", metavar="SESSION", help="save the session when done")
-    t.add_argument("--load", metavar="SESSION", help="continue a saved session")
-    t.add_argument("--json", action="store_true", help="print the summary as JSON")
-    return p
-
-
-def build_config(args) -> Config:
-    cfg = presets.get(args.preset, args.seed or 0) if args.preset else Config()
-    spec = cfg.data
-    if args.seed is not None:
-        cfg.seed = args.seed
-        if not args.preset or args.dataset:  # a preset seeds its own data (blobs: a fixed draw)
-            spec = dataclasses.replace(spec, seed=args.seed)
-    if args.dataset:
-        spec = dataclasses.replace(spec, source=args.dataset,
-                                   cluster_std=spec.noise if args.dataset == "blobs" else None)
-    if args.csv:
-        spec = dataclasses.replace(spec, source="csv", csv_path=args.csv)
-    if args.samples is not None:
-        spec = dataclasses.replace(spec, n_samples=args.samples)
-    if args.noise is not None:
-        spec = dataclasses.replace(spec, noise=args.noise)
-    if args.features is not None:
-        spec = dataclasses.replace(spec, features=[f.strip() for f in args.features.split(",") if f.strip()])
-    cfg.data = spec
-    if args.layers:
-        if args.layers[-1] != 1:
-            raise ValueError(f"the output layer has one unit (a probability), not {args.layers[-1]}")
-        cfg.hidden = args.layers[1:-1]
-        cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
-    if args.activation:
-        names = [a.strip() for a in args.activation.split(",")]
-        cfg.activations = names * len(cfg.hidden) if len(names) == 1 else names
-    for field in ("optimizer", "lr", "batch_size", "target_auc"):
-        value = getattr(args, field)
-        if value is not None:
-            setattr(cfg, field, value)
-    if args.epochs is not None:
-        if args.epochs < 0:
-            raise ValueError(f"--epochs must be ≥ 0, not {args.epochs}")
-        cfg.max_epochs = args.epochs
-    return Config.from_dict(cfg.to_dict())  # validates every field once more
 
 
 def _progress(trainer, total, enabled):
@@ -165,45 +74,32 @@ def dataset_raw(dataset):
     return X, y, dataset.names
 
 
-def train(args) -> dict:
+def _check_outputs(args) -> None:
+    """Refuse an output that could not be written before training, not after it."""
+    if args.out:
+        fileio.check_writable(args.out, folder=True)
+    for path in (args.save, args.gif):
+        if path:
+            fileio.check_writable(path)
+
+
+def _setup(args):
+    """``(trainer, config, dataset, epochs to run)`` from --load or the options."""
     if args.load:
         trainer, cfg, dataset, _ = session.load(args.load)
         epochs = args.epochs if args.epochs is not None else cfg.max_epochs
         if args.target_auc is not None:
             trainer.target_auc = args.target_auc
-    else:
-        cfg = build_config(args)
-        dataset = data.build(cfg.data)
-        if args.layers and args.layers[0] != dataset.n_features:
-            raise ValueError(f"the input layer must have {dataset.n_features} units, one per "
-                             f"input feature ({', '.join(dataset.input_names)}), not {args.layers[0]}")
-        trainer = make_trainer(cfg, dataset)
-        epochs = cfg.max_epochs
-    start_epoch, t0 = trainer.epoch, time.perf_counter()
-    goal = start_epoch + epochs
-    show = sys.stderr.isatty() and not args.json
-    recorder = app = views = None
-    if args.gif:
-        from .export import GifRecorder
+        return trainer, cfg, dataset, epochs
+    cfg = build_config(args)
+    dataset = data.build(cfg.data)
+    if args.layers and args.layers[0] != dataset.n_features:
+        raise ValueError(f"the input layer must have {dataset.n_features} units, one per "
+                         f"input feature ({', '.join(dataset.input_names)}), not {args.layers[0]}")
+    return make_trainer(cfg, dataset), cfg, dataset, cfg.max_epochs
 
-        app, views = _views()
-        recorder = GifRecorder([views["network_view"], views["prediction_view"]], args.gif_every)
-    reason = "epochs"
-    while trainer.epoch < goal:
-        if trainer.reached_target:
-            reason = "target"
-            break
-        trainer.step_epoch()
-        _progress(trainer, goal, show)
-        if recorder is not None and trainer.epoch % recorder.every == 0:
-            snap = _snapshot(trainer, dataset, trainer.epoch)
-            _draw(app, views, snap)
-            recorder.offer(snap)
-    if trainer.reached_target:
-        reason = "target"
-    if show:
-        print(file=sys.stderr)
-    seconds = time.perf_counter() - t0
+
+def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
     written = []
     if args.out or args.gif:
         from . import export
@@ -221,15 +117,51 @@ def train(args) -> dict:
     if args.save:
         session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
         written.append(args.save)
+    return written
+
+
+def train(args) -> dict:
+    """Train as the options say and write the outputs; a divergence still writes them
+    (with the last good weights) and is reported in the summary's ``error``."""
+    check_combinations(args)
+    _check_outputs(args)
+    trainer, cfg, dataset, epochs = _setup(args)
+    start_epoch, t0 = trainer.epoch, time.perf_counter()
+    goal = start_epoch + epochs
+    show = sys.stderr.isatty() and not args.json
+    recorder = app = views = None
+    if args.gif:
+        from .export import GifRecorder
+
+        app, views = _views()
+        recorder = GifRecorder([views["network_view"], views["prediction_view"]], args.gif_every)
+    error = None
+    try:
+        while trainer.stop_reason(goal) is None:
+            trainer.step_epoch()
+            _progress(trainer, goal, show)
+            if recorder is not None and trainer.epoch % recorder.every == 0:
+                snap = _snapshot(trainer, dataset, trainer.epoch)
+                _draw(app, views, snap)
+                recorder.offer(snap)
+        reason = trainer.stop_reason(goal)
+    except DivergenceError as e:
+        reason, error = "diverged", str(e)
+    if show:
+        print(file=sys.stderr)
+    seconds = time.perf_counter() - t0
+    written = _write(args, trainer, cfg, dataset, recorder, app, views)
     h = trainer.history
     return {"epochs": trainer.epoch, "epochs_run": trainer.epoch - start_epoch,
             "train_auc": h.last("train_auc"), "test_auc": h.last("test_auc"),
             "train_loss": h.last("train_loss"), "seconds": round(seconds, 4),
             "target_auc": trainer.target_auc, "target_reached": trainer.reached_target,
-            "stopped_by": reason, "architecture": trainer.network.sizes, "files": written}
+            "stopped_by": reason, "architecture": trainer.network.sizes, "files": written,
+            "error": error}
 
 
 def main(argv=None) -> int:
+    """Run the command; 0 when done, 1 when training diverged, 2 for bad input or files."""
     args = parser().parse_args(argv)
     try:
         summary = train(args)
@@ -248,6 +180,9 @@ def main(argv=None) -> int:
               + (f", target {summary['target_auc']} reached" if summary["target_reached"] else ""))
         for f in summary["files"]:
             print(f"  wrote {f}")
+    if summary["error"]:
+        print(f"scratchnet: error: {summary['error']}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,16 +2,15 @@
 
 pyqtgraph 0.14.0's SVGExporter raises under Qt >= 6.11 (pyqtgraph #3485), so both PNG
 and SVG render the view's scene with QPainter: onto a QImage, or onto a QSvgGenerator.
-Every file is written to a temporary name and renamed into place.
+Every file is written through ``scratchnet.fileio.atomic_path``: a temporary name in the
+same folder, fsync, rename; a failure names the target and the reason.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
-import tempfile
 
 import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRectF, QSize, Qt
@@ -19,26 +18,13 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
+from scratchnet.fileio import atomic_path  # temp file, fsync, rename; errors name the target
+
 from .views import curves
 
 FORMATS = ("png", "svg", "csv")
 VIEW_NAMES = ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view",
               "inspector_view")
-
-
-@contextlib.contextmanager
-def atomic_path(path: str):
-    """A temporary file name beside ``path``; renamed onto ``path`` if the block succeeds."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=os.path.splitext(path)[1], dir=folder)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _paint(widget, painter: QPainter, target: QRectF) -> None:
@@ -78,7 +64,7 @@ def write_png(widget, path, size: tuple[int, int] | None = None) -> None:
     img = image(widget, size)
     with atomic_path(path) as tmp:
         if not img.save(tmp, "PNG"):
-            raise OSError(f"could not write {path}")
+            raise OSError("Qt could not encode the PNG")  # atomic_path names the path
 
 
 def svg_bytes(widget, title: str = "ScratchNet") -> bytes:

@@ -139,7 +139,7 @@ def test_a_diverging_step_is_refused_the_same_way(compiled, split, bs, scale):
     with pytest.raises(DivergenceError) as kernel_err:
         fast.step_epoch()
     assert str(kernel_err.value) == str(numpy_err.value)
-    assert ref.samples_seen > 2 * bs  # the kernel applied batches before refusing one
+    assert ref.samples_seen > bs  # past the warm-up batch: the kernel applied some first
     _assert_same_run(ref, fast)
     assert all(np.isfinite(p).all() for p in fast.network.parameters())
 
@@ -223,3 +223,9 @@ def test_without_numba_the_status_says_why_and_numpy_trains():
                       "print(t.epoch)")
     status, epoch = out.strip().splitlines()
     assert status.startswith("unavailable: ") and "numba" in status and epoch == "1"
+
+
+def test_the_kernels_weight_bound_is_the_trainers():
+    from scratchnet import _kernel_jit, trainer
+
+    assert _kernel_jit.MAX_WEIGHT == trainer.MAX_WEIGHT

@@ -1,0 +1,189 @@
+"""The options of ``scratchnet train``: parsing with one-line errors, and the Config.
+
+Every value is checked as it is parsed (type and range, naming the option); options
+that would be ignored are refused instead: model and data options with ``--load``,
+``--momentum`` without the momentum optimizer, ``--gamma`` without a schedule that
+uses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+
+from scratchnet import data, optimizers, presets
+from scratchnet.config import Config
+from scratchnet.network import INITS
+from scratchnet.trainer import MAX_EPOCHS
+
+# what a session already holds: given with --load, each would be silently ignored
+LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "features", "layers",
+                  "activation", "init", "optimizer", "lr", "momentum", "beta1", "beta2",
+                  "schedule", "gamma", "step_size", "period", "min_lr", "batch_size", "l1",
+                  "l2", "seed")
+# schedule parameter -> the schedules that use it
+SCHEDULE_PARAMS = {"gamma": ("step", "exponential"), "step_size": ("step",),
+                   "period": ("cosine",), "min_lr": ("cosine",)}
+OPTIMIZER_PARAMS = {"momentum": "momentum", "beta1": "adam", "beta2": "adam"}
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def whole(lo: int, hi: int, what: str = "it"):
+    """An argparse type: a whole number in ``[lo, hi]``."""
+    def parse(text: str) -> int:
+        v = int(text)  # ValueError: argparse says "invalid int value: 'x'"
+        if not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number from {lo} to "
+                                             f"{hi:,}, not {text}")
+        return v
+    parse.__name__ = "int"
+    return parse
+
+
+def real(lo: float, hi: float = math.inf, lo_open=False, hi_open=False, what: str = "it"):
+    """An argparse type: a finite number between ``lo`` and ``hi`` (open ends if asked)."""
+    def parse(text: str) -> float:
+        v = float(text)  # ValueError: argparse says "invalid float value: 'x'"
+        low = v > lo if lo_open else v >= lo
+        high = v < hi if hi_open else v <= hi
+        if not (math.isfinite(v) and low and high):
+            rule = f"{'>' if lo_open else '≥'} {lo:g}"
+            if hi != math.inf:
+                rule += f" and {'<' if hi_open else '≤'} {hi:g}"
+            raise argparse.ArgumentTypeError(f"{what} must be a finite number {rule}, "
+                                             f"not {text}")
+        return v
+    parse.__name__ = "float"
+    return parse
+
+
+def layers(text: str) -> list:
+    try:
+        sizes = [int(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"takes whole numbers like 2,9,6,1, not {text!r}") from None
+    if len(sizes) < 2:
+        raise argparse.ArgumentTypeError("needs at least an input and an output size")
+    return sizes
+
+
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="scratchnet", description="Train a from-scratch network headless.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    t = sub.add_parser("train", help="train, then write plots, a summary and a session")
+    add = t.add_argument
+    add("--preset", choices=list(presets.PRESETS),
+        help="one of the article's experiments, or the app's classic demo")
+    src = t.add_mutually_exclusive_group()
+    src.add_argument("--dataset", choices=list(data.GENERATORS))
+    src.add_argument("--csv", metavar="FILE", help="your own data: numeric columns + a binary label")
+    add("--samples", type=whole(data.MIN_ROWS, data.MAX_SAMPLES, "the number of points"),
+        help=f"points to generate (at most {data.MAX_SAMPLES:,})")
+    add("--noise", type=real(0), help="noise of the generated points")
+    add("--features", help="engineered inputs, comma-separated: " + ", ".join(data.FEATURES))
+    add("--layers", type=layers, help="sizes, input first, e.g. 2,9,6,1")
+    add("--activation", help="hidden activation: one name, or one per layer")
+    add("--init", choices=list(INITS), help="weight initialisation")
+    add("--optimizer", choices=list(optimizers.OPTIMIZERS))
+    add("--lr", type=real(0, lo_open=True, what="the learning rate"))
+    add("--momentum", type=real(0, 1, hi_open=True), help="μ of the momentum optimizer")
+    add("--beta1", type=real(0, 1, hi_open=True), help="Adam's β1")
+    add("--beta2", type=real(0, 1, hi_open=True), help="Adam's β2")
+    add("--schedule", choices=list(optimizers.SCHEDULES), help="learning-rate schedule")
+    add("--gamma", type=real(0, 10, lo_open=True), help="step/exponential decay factor")
+    add("--step-size", type=whole(1, 10**9), help="epochs per step of the step schedule")
+    add("--period", type=whole(1, 10**9), help="epochs of the cosine schedule")
+    add("--min-lr", type=real(0), help="the cosine schedule's final learning rate")
+    add("--batch-size", type=whole(1, data.MAX_SAMPLES))
+    add("--l1", type=real(0), help="L1 weight penalty")
+    add("--l2", type=real(0), help="L2 weight penalty")
+    # 0 is allowed: --load run.scratchnet --epochs 0 --out plots redraws a saved session
+    add("--epochs", type=whole(0, MAX_EPOCHS, "the number of epochs"),
+        help="epochs to train in this run")
+    add("--target-auc", type=real(0, 1, lo_open=True), help="stop once the AUC reaches this")
+    add("--seed", type=whole(0, 2**32 - 1, "the seed"))
+    add("--out", metavar="DIR", help="write every plot as PNG, SVG and CSV here")
+    add("--gif", metavar="FILE", help="record the graph and boundary as a GIF")
+    add("--gif-every", type=whole(1, 10**6), default=5, metavar="N",
+        help="one GIF frame per N epochs")
+    add("--save", metavar="SESSION", help="save the session when done")
+    add("--load", metavar="SESSION", help="continue a saved session")
+    add("--json", action="store_true", help="print the summary as JSON")
+    return p
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def check_combinations(args) -> None:
+    """Refuse options that would be ignored (``ValueError``, one line)."""
+    if args.load:
+        given = [_flag(n) for n in LOAD_CONFLICTS if getattr(args, n) is not None]
+        if given:
+            raise ValueError(f"--load continues a saved session with its own settings; "
+                             f"it cannot take {', '.join(given)}")
+    if args.csv and (args.samples is not None or args.noise is not None):
+        raise ValueError("--samples and --noise shape generated data, not --csv")
+
+
+def _check_extras(args, cfg: Config) -> None:
+    for name, opt in OPTIMIZER_PARAMS.items():
+        if getattr(args, name) is not None and cfg.optimizer != opt:
+            raise ValueError(f"{_flag(name)} applies to --optimizer {opt}, not {cfg.optimizer}")
+    kind = cfg.schedule.get("kind", "constant")
+    for name, kinds in SCHEDULE_PARAMS.items():
+        if getattr(args, name) is not None and kind not in kinds:
+            raise ValueError(f"{_flag(name)} applies to --schedule {' or '.join(kinds)}, "
+                             f"not {kind}")
+
+
+def build_config(args) -> Config:
+    """The experiment the options describe: the preset (or the classic demo), changed."""
+    cfg = presets.get(args.preset, args.seed or 0) if args.preset else Config()
+    spec = cfg.data
+    if args.seed is not None:
+        cfg.seed = args.seed
+        if not args.preset or args.dataset:  # a preset seeds its own data (blobs: a fixed draw)
+            spec = dataclasses.replace(spec, seed=args.seed)
+    if args.dataset:
+        spec = dataclasses.replace(spec, source=args.dataset,
+                                   cluster_std=spec.noise if args.dataset == "blobs" else None)
+    if args.csv:
+        spec = dataclasses.replace(spec, source="csv", csv_path=args.csv)
+    if args.samples is not None:
+        spec = dataclasses.replace(spec, n_samples=args.samples)
+    if args.noise is not None:
+        spec = dataclasses.replace(spec, noise=args.noise)
+    if args.features is not None:
+        spec = dataclasses.replace(spec, features=[f.strip() for f in args.features.split(",")
+                                                   if f.strip()])
+    cfg.data = spec
+    if args.layers:
+        if args.layers[-1] != 1:
+            raise ValueError(f"the output layer has one unit (a probability), not {args.layers[-1]}")
+        cfg.hidden = args.layers[1:-1]
+        cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
+    if args.activation:
+        names = [a.strip() for a in args.activation.split(",")]
+        cfg.activations = names * len(cfg.hidden) if len(names) == 1 else names
+    for field in ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",
+                  "l1", "l2", "target_auc"):
+        value = getattr(args, field)
+        if value is not None:
+            setattr(cfg, field, value)
+    if args.schedule is not None:
+        cfg.schedule = {"kind": args.schedule}
+    for name in SCHEDULE_PARAMS:
+        if getattr(args, name) is not None:
+            cfg.schedule = {**cfg.schedule, name: getattr(args, name)}
+    _check_extras(args, cfg)
+    if args.epochs is not None:
+        cfg.max_epochs = args.epochs
+    return Config.from_dict(cfg.to_dict())  # validates every field once more

@@ -87,10 +87,13 @@ class MainWindow(QMainWindow):
         center.setStretchFactor(0, 3)
         center.setStretchFactor(1, 2)
         self.setCentralWidget(center)
+        self._splitters = (center, top)
+        self._normal_sizes = None  # splitter sizes to return to after stepping
         self.network_view.edgeClicked.connect(self._edit_weight)
         self.prediction_view.sampleClicked.connect(self._sample_clicked)
         self.inspector = InspectorView()
         self.inspector.gradcheckRequested.connect(lambda: self.controller.send("gradcheck"))
+        self.inspector.phaseClicked.connect(lambda k: self._walk(lambda: self.walk.jump(k)))
         dock = QDockWidget("Step inspector", self)
         dock.setObjectName("inspector_dock")
         dock.setWidget(self.inspector)
@@ -215,6 +218,13 @@ class MainWindow(QMainWindow):
                   self.step_phase_back_action):
             self.train_menu.addAction(a)
         self.view_menu = self.menuBar().addMenu("&View")
+        self.stepping_layout_action = self._action(
+            "stepping_layout", "Stepping layout", lambda on: self._set_stepping_layout(
+                on and self.shown_snapshot() is not None and self.shown_snapshot().step is not None),
+            tip="While a sample is stepped, give the network graph most of the window",
+            checkable=True)
+        self.stepping_layout_action.setChecked(True)
+        self.view_menu.addAction(self.stepping_layout_action)
         self.view_menu.addAction(self.heatmaps_action)
         self.view_menu.addAction(self.test_points_action)
         self.axes_action = self._action("plot_axes", "Plot columns…", self.choose_axes,
@@ -462,6 +472,20 @@ class MainWindow(QMainWindow):
         box.open()
         self.messageShown.emit("error", text)
 
+    def _set_stepping_layout(self, on: bool):
+        """Shrink the curves and widen the graph while stepping; restore after."""
+        center, top = self._splitters
+        if on and self._normal_sizes is None:
+            self._normal_sizes = (center.sizes(), top.sizes())
+            total = sum(center.sizes())  # curves shrink, not fold: exports still draw them
+            center.setSizes([int(total * 0.82), total - int(total * 0.82)])
+            total = sum(top.sizes())
+            top.setSizes([int(total * 0.68), total - int(total * 0.68)])
+        elif not on and self._normal_sizes is not None:
+            center.setSizes(self._normal_sizes[0])
+            top.setSizes(self._normal_sizes[1])
+            self._normal_sizes = None
+
     def _walk(self, move):
         """Move the stepper's phase cursor; a move within the sample redraws at once."""
         move()
@@ -483,6 +507,8 @@ class MainWindow(QMainWindow):
             self._drawn_source = snap
         if snap.step is not None:
             snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
+        if self.stepping_layout_action.isChecked():
+            self._set_stepping_layout(snap.step is not None)
         now = time.perf_counter()
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:

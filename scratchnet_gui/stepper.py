@@ -171,26 +171,39 @@ class Stepper:
 
 
 def node_text(step: StepView) -> list:
-    """Per layer (input first), per unit: the values the current phase has revealed."""
+    """Per layer (input first), per unit: what the current phase says, and only that.
+
+    forward k: layer k's z and a (and the inputs at layer 1); loss: the output's a, y,
+    loss and a − y; backward k: layer k's δ; update: nothing (the edges show Δw).
+    """
     tr = step.trace
-    kind, layer = step.phase
-    L = len(tr.layers)
-    out = [[f"x = {v:.4g}" for v in tr.x]]
-    for l in range(1, L + 1):
-        rec = tr.layers[l - 1]
-        texts = []
-        for j in range(len(rec.z)):
-            parts = []
-            fwd_done = kind != "forward" or l <= layer
-            if fwd_done:
-                parts.append(f"z = {rec.z[j]:.4g}\na = {rec.a[j]:.4g}")
-            bwd_done = kind in ("loss", "update") and (kind == "update" or l == L) or (
-                kind == "backward" and l >= layer)
-            if bwd_done:
-                parts.append(f"δ = {rec.delta[j]:.4g}")
-            texts.append("\n".join(parts))
-        out.append(texts)
+    kind, k = step.phase
+    out = [[""] * len(tr.x)] + [[""] * len(rec.z) for rec in tr.layers]
+    if kind == "forward":
+        rec = tr.layers[k - 1]
+        out[k] = [f"z {z:.3g}\na {a:.3g}" for z, a in zip(rec.z, rec.a)]
+        if k == 1:
+            out[0] = [f"x {v:.3g}" for v in tr.x]
+    elif kind == "loss":
+        rec = tr.layers[-1]
+        out[-1] = [f"a {a:.3g}  y {y:g}\nloss {tr.loss:.3g}  a−y {a - y:.3g}"
+                   for a, y in zip(rec.a, tr.y)]
+    elif kind == "backward":
+        out[k] = [f"δ {d:.3g}" for d in tr.layers[k - 1].delta]
     return out
+
+
+def lit_layers(step: StepView) -> set:
+    """The edge layers (0 = input → layer 1) that carry the current phase's numbers."""
+    kind, k = step.phase
+    L = len(step.trace.layers)
+    if kind == "forward":
+        return {k - 1}
+    if kind == "loss":
+        return {L - 1}
+    if kind == "backward":
+        return {k} if k < L else {L - 1}
+    return set(range(L))
 
 
 def overlay(step: StepView, mode: str):

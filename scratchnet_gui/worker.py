@@ -165,9 +165,10 @@ class TrainingLoop:
         end = time.perf_counter() + SLICE
         try:
             while True:
-                if t.epoch >= cfg.max_epochs or t.reached_target:
+                reason = t.stop_reason(cfg.max_epochs)
+                if reason is not None:
                     self.running = False
-                    self._notify("Reached the target AUC." if t.reached_target
+                    self._notify("Reached the target AUC." if reason == "target"
                                  else f"Reached the epoch limit ({cfg.max_epochs}).")
                     self.publish()
                     return

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton,
+                               QSizePolicy, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from scratchnet import activations as acts
 
@@ -20,8 +20,8 @@ def _item(value):
     if isinstance(value, np.ndarray):
         it = QStandardItem(", ".join(f"{v:.4g}" for v in value))
         it.setData(value.tolist(), VALUE)
-    elif isinstance(value, float):
-        it = QStandardItem(f"{value:.6g}")
+    elif isinstance(value, float):  # four digits to read; Copy values has them all
+        it = QStandardItem(f"{value:.4g}")
         it.setData(value, VALUE)
     else:
         it = QStandardItem(str(value))
@@ -44,6 +44,7 @@ class InspectorView(QWidget):
     """
 
     gradcheckRequested = Signal()
+    phaseClicked = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,12 +59,17 @@ class InspectorView(QWidget):
                               "to see its formulas with the numbers plugged in.")
         self.phase = QLabel("Press → (or N) to step a sample through backprop.")
         self.phase.setObjectName("step_phase_label")
-        # changing texts must not re-layout the window: that repaints every plot
+        # two wrapped lines of fixed height: a new text never re-lays out the window
+        self.phase.setWordWrap(True)
         self.phase.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.phase.setFixedHeight(2 * self.phase.fontMetrics().lineSpacing() + 4)
+        self.strip = QHBoxLayout()
+        self.strip.setSpacing(2)
+        self._strip_buttons = []
         self.formula = QPlainTextEdit()
         self.formula.setObjectName("step_formula")
         self.formula.setReadOnly(True)
-        self.formula.setFixedHeight(120)
+        self.formula.setMinimumHeight(120)
         self.copy = QPushButton("Copy values")
         self.copy.setObjectName("copy_values")
         self.copy.setToolTip("Copy the table (tab-separated, full precision) to the clipboard.")
@@ -82,10 +88,19 @@ class InspectorView(QWidget):
         buttons.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.phase)
+        strip = QWidget()
+        strip.setObjectName("phase_strip")
+        strip.setLayout(self.strip)
+        lay.addWidget(strip)
         lay.addWidget(self.table, 1)
-        lay.addWidget(self.formula)
+        lay.addWidget(self.formula, 1)
         lay.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._formula())
+        for c in (COLUMNS.index("layer"), COLUMNS.index("∂L/∂W (row)")):
+            self.table.setColumnHidden(c, True)  # the title names the layer; ∂L/∂w: below
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
         self._step = None
         self._rows = []
 
@@ -98,6 +113,10 @@ class InspectorView(QWidget):
                 self.phase.setText("Press → (or N) to step a sample through backprop.")
                 self.formula.clear()
                 self.check_result.clear()
+                for b in self._strip_buttons:
+                    self.strip.removeWidget(b)
+                    b.deleteLater()
+                self._strip_buttons = []
             self._step = None
             return
         self._acts = snap.activations
@@ -134,7 +153,40 @@ class InspectorView(QWidget):
             self.check_result.clear()
         if 0 <= row < self.model.rowCount():
             self.table.selectRow(row)
+        self._show_layer(step)
+        self._mark_phase(step)
         self._formula()
+
+    def _show_layer(self, step):
+        """Rows of the current phase's layer only (all of them at the update)."""
+        kind, layer = step.phase
+        for r, (l, _) in enumerate(self._rows):
+            self.table.setRowHidden(r, kind != "update" and l != layer)
+        r = self.table.currentIndex().row()
+        if not 0 <= r < len(self._rows) or self.table.isRowHidden(r):
+            first = next((r for r in range(len(self._rows)) if not self.table.isRowHidden(r)), 0)
+            self.table.selectRow(first)
+
+    def _mark_phase(self, step):
+        """The phase strip: forward 1 … L, loss, backward L … 1, update; a click jumps."""
+        names = [{"forward": f"F{l}", "loss": "loss", "backward": f"B{l}",
+                  "update": "update"}[k] for k, l in step.phases]
+        if [b.text() for b in self._strip_buttons] != names:
+            for b in self._strip_buttons:
+                self.strip.removeWidget(b)
+                b.deleteLater()
+            self._strip_buttons = []
+            for k, name in enumerate(names):
+                b = QToolButton()
+                b.setText(name)
+                b.setCheckable(True)
+                b.setAutoRaise(True)
+                b.setToolTip(PHASE_NAMES[step.phases[k][0]].format(step.phases[k][1]))
+                b.clicked.connect(lambda _=False, k=k: self.phaseClicked.emit(k))
+                self.strip.addWidget(b)
+                self._strip_buttons.append(b)
+        for k, b in enumerate(self._strip_buttons):
+            b.setChecked(k == step.pos)
 
     def values(self, column: str):
         """Column ``column`` of the table at full precision, in row order."""
@@ -179,8 +231,10 @@ class InspectorView(QWidget):
             fprime = acts.get(name).df(np.array([rec.a[j]]))[0]
             lines.append(f"δ{l},{j + 1} = f'(z) × (Σ w·δ) = {fprime:.4g} × ({sums}) = "
                          f"{rec.delta[j]:.6g}")
-        lines.append(f"∂L/∂w{l},{j + 1},i = δ · a_i = {rec.delta[j]:.4g} × a_i;  "
-                     f"∂L/∂b = δ = {rec.db[j]:.6g}")
+        for i, (a, g) in enumerate(zip(rec.a_in[:12], rec.dW[j][:12])):
+            lines.append(f"∂L/∂w{l},{j + 1},{i + 1} = δ · a{i + 1} = {rec.delta[j]:.4g} × "
+                         f"{a:.4g} = {g:.4g}")
+        lines.append(f"∂L/∂b{l},{j + 1} = δ = {rec.db[j]:.6g}")
         if step.optimizer == "sgd":
             lines.append(f"update: Δw = −lr·∂L/∂w, lr = {step.lr:g};  Δb = {step.updates[l - 1][1][j]:.6g}")
         else:

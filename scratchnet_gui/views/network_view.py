@@ -5,16 +5,21 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from .. import stepper
 from . import colors
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+LABEL_FONT = QFont()
+LABEL_FONT.setPointSize(8)
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
 WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
 OVERLAYS = ("weight", "gradient", "update")
+LABEL_GAP = 0.09        # layer widths between a node and the right edge of its label
+DIM_ALPHA = 35          # edges and heatmaps the current phase does not speak about
 
 
 def drawn_units(n: int) -> np.ndarray:
@@ -63,10 +68,12 @@ class NetworkView(pg.PlotWidget):
         self._curves = {}
         for sign in (1, -1):
             for k in range(len(WIDTH_LEVELS)):
-                c = pg.PlotCurveItem(connect="pairs", antialias=False)
-                c.setCacheMode(CACHED)  # repaints around changed labels reuse the pixels
-                self.addItem(c)
-                self._curves[sign, k] = c
+                for lit in (True, False):
+                    c = pg.PlotCurveItem(connect="pairs", antialias=False)
+                    c.setCacheMode(CACHED)  # repaints around changed labels reuse the pixels
+                    self.addItem(c)
+                    self._curves[sign, k, lit] = c
+        self.lit = None              # edge layers the stepper's phase lights up (None: all)
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
         self.nodes.setZValue(10)
         self.addItem(self.nodes)
@@ -210,10 +217,14 @@ class NetworkView(pg.PlotWidget):
         if key != self._layout_key:
             self._build_layout(sizes)
             self._layout_key = key
-            self._drawn_vals = None
+            self._drawn_vals, self.lit = None, False  # new heatmaps: dim them afresh
         self._step_overlay(snap)
         self._draw_values()
         vals = self.edge_values(snap)
+        lit = None if snap.step is None else frozenset(stepper.lit_layers(snap.step))
+        if lit != self.lit:
+            self.lit, self._drawn_vals = lit, None
+            self._dim_thumbs()
         if self._drawn_vals is not None and np.array_equal(vals, self._drawn_vals):
             if slow:
                 self._draw_thumbs(snap)
@@ -232,15 +243,17 @@ class NetworkView(pg.PlotWidget):
         widths = colors.edge_width(vals, scale)
         level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
         src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
-        for (sign, k), curve in self._curves.items():
-            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
+        on = (np.ones(len(vals), bool) if self.lit is None
+              else np.isin(self.edges[:, 0], list(self.lit)))
+        for (sign, k, lit), curve in self._curves.items():
+            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0)) & (on == lit)
             if not m.any():
                 curve.setData([], [])
                 continue
             xy = np.empty((2 * m.sum(), 2))
             xy[0::2], xy[1::2] = src[m], dst[m]
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
-            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
+            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1)) if lit else DIM_ALPHA
             curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
         if slow:
             self._draw_thumbs(snap)
@@ -254,7 +267,10 @@ class NetworkView(pg.PlotWidget):
             return
         nodes = [(i, l, u) for i, (l, u) in enumerate(self._ids) if u >= 0]
         while len(self._value_texts) < len(nodes):
-            t = pg.TextItem(color=(20, 20, 20), anchor=(0.5, 1.15))
+            # left of its node, between the layer's incoming edges: the heatmaps sit to
+            # the right of every node, so a label there would cover one
+            t = pg.TextItem(color=(20, 20, 20), anchor=(1.0, 0.5), fill=(255, 255, 255, 200))
+            t.setFont(LABEL_FONT)
             t.setCacheMode(CACHED)
             t.setZValue(12)
             self.addItem(t)
@@ -264,10 +280,19 @@ class NetworkView(pg.PlotWidget):
             if getattr(t, "shown", None) != text:  # re-laying out text is what costs
                 t.setText(text)
                 t.shown = text
-            t.setPos(*self._pos[i])
+            t.setPos(self._pos[i][0] - LABEL_GAP, self._pos[i][1])
             t.setVisible(bool(text))
         for t in self._value_texts[len(nodes):]:
             t.setVisible(False)
+
+    def _dim_thumbs(self):
+        """Heatmaps of layers the current phase is not about fade back."""
+        kind_layer = None
+        if self._snap is not None and self._snap.step is not None:
+            kind_layer = self._snap.step.phase
+        for l, _, im, _ in self._thumbs:
+            speaks = kind_layer is None or kind_layer[0] == "update" or kind_layer[1] == l
+            im.setOpacity(1.0 if speaks else 0.25)
 
     def _draw_thumbs(self, snap):
         for l, u, im, rect in self._thumbs:

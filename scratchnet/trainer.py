@@ -305,6 +305,7 @@ class Trainer:
         self.rng.bit_generator.state = cp["rng"]
         while len(self.history) > cp["history"]:
             self.history.pop()
+        self._norm = None  # the divergence guard's running bound belongs to other weights
 
     # --- edits --------------------------------------------------------------------------
     def resize(self, sizes, activations=None) -> None:

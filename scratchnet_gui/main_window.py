@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         self.view_menu = self.menuBar().addMenu("&View")
         self.stepping_layout_action = self._action(
             "stepping_layout", "Stepping layout", lambda on: self._set_stepping_layout(
-                on and self.shown_snapshot() is not None and self.shown_snapshot().step is not None),
+                on and getattr(self.controller.latest, "step", None) is not None),
             tip="While a sample is stepped, give the network graph most of the window",
             checkable=True)
         self.stepping_layout_action.setChecked(True)
@@ -448,19 +448,14 @@ class MainWindow(QMainWindow):
         if level != "error":
             self.messageShown.emit(level, text)
             return
-        if self._dialog is not None:
-            self._dialog.close()
-        icon = QMessageBox.Icon.Warning if level == "error" else QMessageBox.Icon.Information
-        self._dialog = QMessageBox(icon, "ScratchNet", text, QMessageBox.StandardButton.Ok, self)
-        self._dialog.setObjectName("message_dialog")
-        self._dialog.open()
-        self.messageShown.emit(level, text)
+        box = QMessageBox(QMessageBox.Icon.Warning, "ScratchNet", text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("message_dialog")
+        self._open_dialog(box, text)
 
     def _trainer_died(self, text: str):
         """Say the training process is gone and offer a new one with the last weights."""
         self.last_message = ("error", text)
-        if self._dialog is not None:
-            self._dialog.close()
         box = QMessageBox(QMessageBox.Icon.Critical, "ScratchNet",
                           text + "\n\nRestart it from the last weights shown?",
                           QMessageBox.StandardButton.Close, self)
@@ -468,6 +463,12 @@ class MainWindow(QMainWindow):
         restart = box.addButton("Restart training", QMessageBox.ButtonRole.AcceptRole)
         restart.setObjectName("restart_trainer")
         restart.clicked.connect(self.controller.restart)
+        self._open_dialog(box, text)
+
+    def _open_dialog(self, box: QMessageBox, text: str):
+        """Show ``box`` without blocking training, in place of any dialog still open."""
+        if self._dialog is not None:
+            self._dialog.close()
         self._dialog = box
         box.open()
         self.messageShown.emit("error", text)

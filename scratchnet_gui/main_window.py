@@ -9,7 +9,7 @@ import time
 import numpy as np
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QInputDialog, QLabel,
                                QMainWindow, QMessageBox, QScrollArea, QSizePolicy, QSplitter, QToolBar,
                                QVBoxLayout, QWidget)
@@ -46,7 +46,8 @@ class MainWindow(QMainWindow):
                  worker=None):
         super().__init__(parent)
         self.setWindowTitle("ScratchNet")
-        self.resize(1400, 900)
+        screen = QGuiApplication.primaryScreen().availableGeometry()  # e.g. 1280×800
+        self.resize(min(1400, screen.width()), min(900, screen.height()))
         self.controller = Controller(config or Config(), self, tuning, worker)
         self.walk = StepWalk(lambda name: self.controller.send(name))
         cfg = self.controller.config

@@ -372,12 +372,17 @@ class NetworkView(pg.PlotWidget):
             W, b = self._snap.weights[l]
             self.edgeClicked.emit(l, row, col, float(b[row] if col < 0 else W[row, col]))
 
-    def edge_scene_pos(self, layer: int, row: int, col: int, along: float = 0.3):
-        """Scene position of a point ``along`` the way down an edge (for automation).
+    def edge_scene_pos(self, layer: int, row: int, col: int):
+        """Scene position of a point on an edge that hits only that edge (for automation).
 
-        Not the midpoint: in a symmetric layout, edges cross exactly there."""
+        Not simply the midpoint: in a symmetric layout edges cross exactly there, and at
+        small sizes near a node they crowd together; the first clear point is taken."""
         m = (self.edges[:, 0] == layer) & (self.edges[:, 1] == row) & (self.edges[:, 2] == col)
         i = int(np.flatnonzero(m)[0])
         a, b = self._pos[self.edges[i, 3]], self._pos[self.edges[i, 4]]
-        mid = a + along * (b - a)
-        return self.getPlotItem().vb.mapViewToScene(pg.Point(*mid))
+        vb = self.getPlotItem().vb
+        for along in (0.3, 0.2, 0.4, 0.25, 0.35, 0.15, 0.45, 0.5, 0.6, 0.7):
+            pos = vb.mapViewToScene(pg.Point(*(a + along * (b - a))))
+            if self.hit(pos) == ("edge", i):
+                return pos
+        raise LookupError(f"no point of edge {layer, row, col} is clear of the others")

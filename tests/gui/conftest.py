@@ -35,6 +35,7 @@ def window(qtbot):
     from scratchnet_gui import MainWindow
 
     win = MainWindow()
+    win.resize(1400, 900)  # the default size: offscreen's 800×800 screen would shrink it
     qtbot.addWidget(win)
     win.show()
     # the first frame comes before the metrics; wait for the measured one

@@ -170,26 +170,29 @@ class Stepper:
             serial=top.serial, back=len(self.stack) - 1)
 
 
-def node_text(step: StepView) -> list:
+def node_text(step: StepView, short: bool = False) -> list:
     """Per layer (input first), per unit: what the current phase says, and only that.
 
     forward k: layer k's z and a (and the inputs at layer 1); loss: the output's a, y,
     loss and a − y; backward k: layer k's δ; update: nothing (the edges show Δw).
+    ``short``: the one number that matters, in fewer digits, for tight layouts.
     """
     tr = step.trace
     kind, k = step.phase
     out = [[""] * len(tr.x)] + [[""] * len(rec.z) for rec in tr.layers]
     if kind == "forward":
         rec = tr.layers[k - 1]
-        out[k] = [f"z {z:.3g}\na {a:.3g}" for z, a in zip(rec.z, rec.a)]
-        if k == 1:
+        out[k] = ([f"a {a:.2g}" for a in rec.a] if short else
+                  [f"z {z:.3g}\na {a:.3g}" for z, a in zip(rec.z, rec.a)])
+        if k == 1 and not short:
             out[0] = [f"x {v:.3g}" for v in tr.x]
     elif kind == "loss":
         rec = tr.layers[-1]
-        out[-1] = [f"a {a:.3g}  y {y:g}\nloss {tr.loss:.3g}  a−y {a - y:.3g}"
-                   for a, y in zip(rec.a, tr.y)]
+        out[-1] = ([f"a−y {a - y:.2g}" for a, y in zip(rec.a, tr.y)] if short else
+                   [f"a {a:.3g}  y {y:g}\nloss {tr.loss:.3g}  a−y {a - y:.3g}"
+                    for a, y in zip(rec.a, tr.y)])
     elif kind == "backward":
-        out[k] = [f"δ {d:.3g}" for d in tr.layers[k - 1].delta]
+        out[k] = [f"δ {d:.2g}" if short else f"δ {d:.3g}" for d in tr.layers[k - 1].delta]
     return out
 
 

@@ -160,6 +160,7 @@ class InspectorView(QWidget):
     def _show_layer(self, step):
         """Rows of the current phase's layer only (all of them at the update)."""
         kind, layer = step.phase
+        self.table.setColumnHidden(COLUMNS.index("Δb"), kind != "update")  # only then it speaks
         for r, (l, _) in enumerate(self._rows):
             self.table.setRowHidden(r, kind != "update" and l != layer)
         r = self.table.currentIndex().row()

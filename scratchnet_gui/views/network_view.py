@@ -5,20 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem, QToolTip
 
 from .. import stepper
 from . import colors
+from .value_labels import ValueLabels
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
-LABEL_FONT = QFont()
-LABEL_FONT.setPointSize(8)
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
 WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
 OVERLAYS = ("weight", "gradient", "update")
-LABEL_GAP = 0.09        # layer widths between a node and the right edge of its label
 DIM_ALPHA = 35          # edges and heatmaps the current phase does not speak about
 
 
@@ -55,8 +52,8 @@ class NetworkView(pg.PlotWidget):
         self.show_thumbs = True
         self.overlay = "weight"      # edges by weight, gradient or update (while stepping)
         self.overlay_values = None   # per-layer (W, b)-shaped arrays drawn instead
-        self.node_text = None        # per-layer list of strings shown beside nodes
-        self._value_texts = []
+        self.node_text = None        # (full, short) per-layer texts shown beside nodes
+        self.values = ValueLabels(self)
         self._anim = QTimer(self)
         self._anim.setInterval(30)
         self._anim.timeout.connect(self._animate)
@@ -87,6 +84,7 @@ class NetworkView(pg.PlotWidget):
             "width = min(8, |w| + 0.25)"), anchor=(0, 0))
         self.addItem(self.legend)
         self.scene().sigMouseMoved.connect(self._hover)
+        self.getPlotItem().vb.sigResized.connect(self._draw_values)  # room changed: refit
         self.scene().sigMouseClicked.connect(self._click)
         self._snap = None
         self.edges = np.zeros((0, 5))  # layer, row, col, x/y index into pos...
@@ -187,7 +185,7 @@ class NetworkView(pg.PlotWidget):
         if step is None:
             self.overlay_values, self.node_text = None, None
             return
-        self.node_text = stepper.node_text(step)
+        self.node_text = (stepper.node_text(step), stepper.node_text(step, short=True))
         if self.overlay != "weight":
             self.overlay_values = stepper.overlay(step, self.overlay)
             return
@@ -259,31 +257,25 @@ class NetworkView(pg.PlotWidget):
             self._draw_thumbs(snap)
 
     def _draw_values(self):
-        """The stepper's z, a and δ beside each drawn node."""
+        """The stepper's numbers beside the current layer's nodes: the full text where
+        it fits without covering anything, else a short one, else none."""
+        thumbs = [im for _, _, im, _ in self._thumbs]
         if self.node_text is None:
-            for t in self._value_texts:
-                t.setVisible(False)
-                t.shown = None
+            self.values.hide()
+            for im in thumbs:  # back from a tight stepping layout
+                im.setVisible(True)
             return
         nodes = [(i, l, u) for i, (l, u) in enumerate(self._ids) if u >= 0]
-        while len(self._value_texts) < len(nodes):
-            # left of its node, between the layer's incoming edges: the heatmaps sit to
-            # the right of every node, so a label there would cover one
-            t = pg.TextItem(color=(20, 20, 20), anchor=(1.0, 0.5), fill=(255, 255, 255, 200))
-            t.setFont(LABEL_FONT)
-            t.setCacheMode(CACHED)
-            t.setZValue(12)
-            self.addItem(t)
-            self._value_texts.append(t)
-        for t, (i, l, u) in zip(self._value_texts, nodes):
-            text = self.node_text[l][u] if l < len(self.node_text) and u < len(self.node_text[l]) else ""
-            if getattr(t, "shown", None) != text:  # re-laying out text is what costs
-                t.setText(text)
-                t.shown = text
-            t.setPos(self._pos[i][0] - LABEL_GAP, self._pos[i][1])
-            t.setVisible(bool(text))
-        for t in self._value_texts[len(nodes):]:
-            t.setVisible(False)
+        variants = [[texts[l][u] for _, l, u in nodes] for texts in self.node_text]
+        rects = self.node_scene_rects()
+        args = ([self._pos[i] for i, _, _ in nodes], [rects[i].width() / 2 for i, _, _ in nodes])
+        for im in thumbs:
+            im.setVisible(True)
+        if self.values.show(variants, *args, rects + [im.sceneBoundingRect() for im in thumbs]) is None:
+            # too tight for numbers beside the heatmaps: the numbers matter more here
+            for im in thumbs:
+                im.setVisible(False)
+            self.values.show(variants, *args, rects)
 
     def _dim_thumbs(self):
         """Heatmaps of layers the current phase is not about fade back."""
@@ -303,6 +295,24 @@ class NetworkView(pg.PlotWidget):
                 # RGBA ourselves: an indexed image makes pyqtgraph rebuild a 256-entry
                 # colour table with Python calls on every paint
                 im.setImage(self._cmap.map(a, mode="byte"), autoLevels=False, rect=rect)
+
+    def label_items(self) -> list:
+        """The stepper's value labels now shown (for layout checks and automation)."""
+        return [t for t in self.values.items if t.isVisible()]
+
+    def heatmap_items(self) -> list:
+        """The neuron heatmaps now shown."""
+        return [im for _, _, im, _ in self._thumbs if im.isVisible()]
+
+    def node_scene_rects(self) -> list:
+        """Each drawn node's square in scene pixels, as ``QRectF``."""
+        vb = self.getPlotItem().vb
+        out = []
+        for p, k in zip(self._pos, self._kind):
+            c = vb.mapViewToScene(pg.Point(*p))
+            r = (14 if k == 2 else 18) / 2
+            out.append(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r))
+        return out
 
     # --- interaction --------------------------------------------------------------------
     def _pixel_distance(self, pts, scene_pos):
@@ -346,7 +356,7 @@ class NetworkView(pg.PlotWidget):
             elif u < len(snap.points.names):
                 text += f" ({snap.points.names[u]})" if snap.sizes[0] == len(snap.points.names) else ""
             if self.node_text is not None:
-                text += "\n" + self.node_text[l][u]
+                text += "\n" + self.node_text[0][l][u]
             return text
         l, row, col = (int(v) for v in self.edges[i, :3])
         value = self.edge_values(snap)[i]

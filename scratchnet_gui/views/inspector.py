@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit,
 from scratchnet import activations as acts
 
 COLUMNS = ("layer", "unit", "z", "a", "δ", "∂L/∂b", "∂L/∂W (row)", "Δb")
+SHOWN = {"layer": ("unit", "z", "a", "δ", "∂L/∂b"),  # ∂L/∂w is spelled out below the table
+         "update": ("layer", "unit", "δ", "∂L/∂b", "Δb")}
 VALUE = Qt.ItemDataRole.UserRole  # full-precision value(s) behind each cell
 PHASE_NAMES = {"forward": "Forward, layer {}", "loss": "Loss and output error",
                "backward": "Backward, layer {}", "update": "Update"}
@@ -96,8 +98,7 @@ class InspectorView(QWidget):
         lay.addWidget(self.formula, 1)
         lay.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._formula())
-        for c in (COLUMNS.index("layer"), COLUMNS.index("∂L/∂W (row)")):
-            self.table.setColumnHidden(c, True)  # the title names the layer; ∂L/∂w: below
+        # the title names the layer; ∂L/∂w is spelled out below; see _show_layer
         self.table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
@@ -160,7 +161,10 @@ class InspectorView(QWidget):
     def _show_layer(self, step):
         """Rows of the current phase's layer only (all of them at the update)."""
         kind, layer = step.phase
-        self.table.setColumnHidden(COLUMNS.index("Δb"), kind != "update")  # only then it speaks
+        # at the update every layer's rows show: name the layer, and show the step taken
+        shown = SHOWN["update" if kind == "update" else "layer"]
+        for c, name in enumerate(COLUMNS):
+            self.table.setColumnHidden(c, name not in shown)
         for r, (l, _) in enumerate(self._rows):
             self.table.setRowHidden(r, kind != "update" and l != layer)
         r = self.table.currentIndex().row()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QPushButton,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
                                QSizePolicy, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from scratchnet import activations as acts
@@ -99,18 +99,17 @@ class InspectorView(QWidget):
         lay.addLayout(buttons)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._formula())
         # the title names the layer; ∂L/∂w is spelled out below; see _show_layer
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(False)
         self._step = None
         self._rows = []
+        self._values = None
 
     def draw(self, snap, slow: bool = True) -> None:
         step = snap.step
         if step is None:
             if self._step is not None:
                 self.model.removeRows(0, self.model.rowCount())
-                self._rows = []
+                self._rows, self._values = [], None
                 self.phase.setText("Press → (or N) to step a sample through backprop.")
                 self.formula.clear()
                 self.check_result.clear()
@@ -132,6 +131,22 @@ class InspectorView(QWidget):
                            f"[phase {step.pos + 1} of {len(step.phases)}]"
                            + ("   — update applied" if step.applied else ""))
         row = self.table.currentIndex().row()
+        values = (step.serial, step.index, step.applied, step.updates[-1][1].tobytes())
+        if values != self._values:  # a phase move within the sample changes no number
+            self._values = values
+            self._fill(step)
+        if step.gradcheck is not None:
+            self.check_result.setText(f"max relative error {step.gradcheck:.2e}")
+        else:
+            self.check_result.clear()
+        if 0 <= row < self.model.rowCount():
+            self.table.selectRow(row)
+        self._show_layer(step)
+        self._mark_phase(step)
+        self._formula()
+
+    def _fill(self, step):
+        """Every neuron's numbers, at full precision behind the shown digits."""
         rows, cells = [], []
         for l, rec in enumerate(step.trace.layers, 1):
             db = step.updates[l - 1][1]
@@ -148,15 +163,8 @@ class InspectorView(QWidget):
             for r, c in enumerate(cells):
                 for k, v in enumerate(c):
                     _set(self.model.item(r, k), v)
-        if step.gradcheck is not None:
-            self.check_result.setText(f"max relative error {step.gradcheck:.2e}")
-        else:
-            self.check_result.clear()
-        if 0 <= row < self.model.rowCount():
-            self.table.selectRow(row)
-        self._show_layer(step)
-        self._mark_phase(step)
-        self._formula()
+        # once, not per cell: ResizeToContents re-measures every row on every change
+        self.table.resizeColumnsToContents()
 
     def _show_layer(self, step):
         """Rows of the current phase's layer only (all of them at the update)."""

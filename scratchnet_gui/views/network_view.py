@@ -16,7 +16,7 @@ MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
 WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
 OVERLAYS = ("weight", "gradient", "update")
-DIM_ALPHA = 35          # edges and heatmaps the current phase does not speak about
+DIM_OPACITY = 0.15      # edges the current phase does not speak about
 
 
 def drawn_units(n: int) -> np.ndarray:
@@ -62,14 +62,7 @@ class NetworkView(pg.PlotWidget):
         self._drawn_vals = None
         self._legend_html = None
         self._layout_key = None
-        self._curves = {}
-        for sign in (1, -1):
-            for k in range(len(WIDTH_LEVELS)):
-                for lit in (True, False):
-                    c = pg.PlotCurveItem(connect="pairs", antialias=False)
-                    c.setCacheMode(CACHED)  # repaints around changed labels reuse the pixels
-                    self.addItem(c)
-                    self._curves[sign, k, lit] = c
+        self._curves = {}            # (edge layer, sign, width level) → one curve item
         self.lit = None              # edge layers the stepper's phase lights up (None: all)
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
         self.nodes.setZValue(10)
@@ -213,16 +206,18 @@ class NetworkView(pg.PlotWidget):
         sizes = snap.sizes
         key = (tuple(sizes), self.show_thumbs)
         if key != self._layout_key:
+            if len(sizes) - 1 != len({l for l, _, _ in self._curves}):
+                self._build_curves(len(sizes) - 1)
             self._build_layout(sizes)
             self._layout_key = key
-            self._drawn_vals, self.lit = None, False  # new heatmaps: dim them afresh
+            self._drawn_vals, self.lit = None, False  # new items: dim them afresh
         self._step_overlay(snap)
         self._draw_values()
         vals = self.edge_values(snap)
         lit = None if snap.step is None else frozenset(stepper.lit_layers(snap.step))
-        if lit != self.lit:
-            self.lit, self._drawn_vals = lit, None
-            self._dim_thumbs()
+        if lit != self.lit:  # fading cached items is cheap; their pixels stay
+            self.lit = lit
+            self._dim()
         if self._drawn_vals is not None and np.array_equal(vals, self._drawn_vals):
             if slow:
                 self._draw_thumbs(snap)
@@ -241,17 +236,15 @@ class NetworkView(pg.PlotWidget):
         widths = colors.edge_width(vals, scale)
         level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
         src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
-        on = (np.ones(len(vals), bool) if self.lit is None
-              else np.isin(self.edges[:, 0], list(self.lit)))
-        for (sign, k, lit), curve in self._curves.items():
-            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0)) & (on == lit)
+        for (l, sign, k), curve in self._curves.items():
+            m = (self.edges[:, 0] == l) & (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
             if not m.any():
                 curve.setData([], [])
                 continue
             xy = np.empty((2 * m.sum(), 2))
             xy[0::2], xy[1::2] = src[m], dst[m]
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
-            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1)) if lit else DIM_ALPHA
+            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
             curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
         if slow:
             self._draw_thumbs(snap)
@@ -277,14 +270,30 @@ class NetworkView(pg.PlotWidget):
                 im.setVisible(False)
             self.values.show(variants, *args, rects)
 
-    def _dim_thumbs(self):
-        """Heatmaps of layers the current phase is not about fade back."""
+    def _dim(self):
+        """Edges and heatmaps the current phase is not about fade back."""
+        for (l, _, _), curve in self._curves.items():
+            curve.setOpacity(1.0 if self.lit is None or l in self.lit else DIM_OPACITY)
         kind_layer = None
         if self._snap is not None and self._snap.step is not None:
             kind_layer = self._snap.step.phase
         for l, _, im, _ in self._thumbs:
             speaks = kind_layer is None or kind_layer[0] == "update" or kind_layer[1] == l
             im.setOpacity(1.0 if speaks else 0.25)
+
+    def _build_curves(self, n_edge_layers: int):
+        """One cached curve per edge layer, sign and width level: fading a layer is then
+        a change of opacity, and its pixels are reused."""
+        for c in self._curves.values():
+            self.removeItem(c)
+        self._curves = {}
+        for l in range(n_edge_layers):
+            for sign in (1, -1):
+                for k in range(len(WIDTH_LEVELS)):
+                    c = pg.PlotCurveItem(connect="pairs", antialias=False)
+                    c.setCacheMode(CACHED)  # a faded layer reuses its pixels
+                    self.addItem(c)
+                    self._curves[l, sign, k] = c
 
     def _draw_thumbs(self, snap):
         for l, u, im, rect in self._thumbs:

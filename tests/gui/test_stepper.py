@@ -147,3 +147,26 @@ def test_formulas_and_copy(qtbot, window):
     lines = QGuiApplication.clipboard().text().splitlines()
     assert lines[0].startswith("layer\tunit\tz") and len(lines) == 1 + 9 + 6 + 1
     assert window.findChild(QAction, "step_phase").shortcut().toString() == "Right"
+
+
+def test_the_phase_strip_jumps_and_the_formulas_carry_the_numbers(qtbot, window):
+    from PySide6.QtWidgets import QToolButton
+
+    s = _phase(qtbot, window)
+    strip = {b.text(): b for b in window.inspector.findChildren(QToolButton)
+             if b.parent().objectName() == "phase_strip"}
+    assert list(strip) == ["F1", "F2", "F3", "loss", "B3", "B2", "B1", "update"]
+    qtbot.mouseClick(strip["B2"], Qt.MouseButton.LeftButton)
+    s = wait_idle(qtbot, window) and window.shown_snapshot()
+    assert s.step.phase == ("backward", 2) and not s.step.applied and strip["B2"].isChecked()
+    rec = s.step.trace.layers[1]
+    window.inspector.select_neuron(2, 0)
+    text = window.inspector.formula.toPlainText()
+    assert (f"∂L/∂w2,1,3 = δ · a3 = {rec.delta[0]:.4g} × {rec.a_in[2]:.4g} = "
+            f"{rec.dW[0, 2]:.4g}") in text
+    qtbot.mouseClick(strip["update"], Qt.MouseButton.LeftButton)
+    s = wait_idle(qtbot, window) and window.shown_snapshot()
+    assert s.step.phase[0] == "update" and s.step.applied and s.samples_seen == 1
+    qtbot.mouseClick(strip["F1"], Qt.MouseButton.LeftButton)  # back before the update
+    s = wait_idle(qtbot, window) and window.shown_snapshot()
+    assert s.step.pos == 0 and not s.step.applied and s.samples_seen == 0

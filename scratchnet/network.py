@@ -82,6 +82,23 @@ def validate_sizes(sizes: Sequence[int]) -> list[int]:
     return out
 
 
+def parse_sizes(text: str, hidden: bool = False) -> list[int]:
+    """Layer sizes written as text, ``"2, 9, 6, 1"``: the one parser and set of limits
+    for the window and the command line. ``hidden``: the text lists hidden layers only
+    (``"9, 6"``; empty for none). Raises ``ValueError`` naming the bad entry."""
+    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
+    sizes = []
+    for i, p in enumerate(parts):
+        try:
+            sizes.append(int(p))
+        except ValueError:
+            where = (f"hidden layer {i + 1}" if hidden else "input" if i == 0
+                     else "output" if i == len(parts) - 1 else f"hidden layer {i}")
+            raise ValueError(f"{where}: {p!r} is not a whole number") from None
+    validate_sizes([1, *sizes, 1] if hidden else sizes)
+    return sizes
+
+
 def _init_weights(rng, init: str, n_out: int, n_in: int):
     if init == "normal":  # the article's standard normal, biases included
         return rng.standard_normal((n_out, n_in)), rng.standard_normal(n_out)

@@ -22,6 +22,7 @@ from scratchnet import data
 from scratchnet.trainer import HISTORY_KEYS
 
 from . import export, snapshot
+from . import protocol as P
 
 SIZE = (900, 650)
 _KEEP = []
@@ -211,11 +212,10 @@ def plot_scores(nn, path=None, size=None):
 def open_app(nn, X, y, train_fraction: float = 0.75, split_seed: int = 0):
     """A ``MainWindow`` on ``nn``'s weights and the points ``X, y``, ready to step.
 
-    ``MainWindow`` cannot take a network or data yet, so this does what the app's own
-    File ▸ Open data does: the window starts on a config shaped like ``nn`` (sigmoid
-    layers, per-sample SGD at ``nn.lr``), the data go over as a CSV-like ``raw`` set
-    (split ``train_fraction`` / rest with ``split_seed``, not standardised), then every
-    weight is set. The app always trains with exact backprop.
+    It does what the app's own File ▸ Open data does: the window starts on a config
+    shaped like ``nn`` (sigmoid layers, per-sample SGD at ``nn.lr``), the data go over as
+    a CSV-like ``raw`` set (split ``train_fraction`` / rest with ``split_seed``, not
+    standardised), then the weights. The app always trains with exact backprop.
     """
     from scratchnet.config import Config
 
@@ -237,12 +237,10 @@ def open_app(nn, X, y, train_fraction: float = 0.75, split_seed: int = 0):
     _app()
     window = MainWindow(cfg)
     window.data_panel.set_spec(spec)
-    window.controller.send("set_data", spec=spec, raw=raw)
-    for layer, L in enumerate(nn.layers):
-        for (row, col), value in np.ndenumerate(L.weights):
-            window.controller.send("set_weight", layer=layer, row=row, col=col, value=value)
-        for row, value in enumerate(L.biases[:, 0]):
-            window.controller.send("set_weight", layer=layer, row=row, col=-1, value=value)
+    window.controller.send(P.SetData(spec, raw))
+    window.controller.send(P.SetWeights(tuple((np.array(L.weights, dtype=np.float64),
+                                               np.array(L.biases[:, 0], dtype=np.float64))
+                                              for L in nn.layers)))
     return window
 
 

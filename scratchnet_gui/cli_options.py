@@ -15,6 +15,7 @@ import math
 from scratchnet import data, optimizers, presets
 from scratchnet.config import Config
 from scratchnet.network import INITS
+from scratchnet.network import parse_sizes
 from scratchnet.trainer import MAX_EPOCHS
 
 # what a session already holds: given with --load, each would be silently ignored
@@ -64,13 +65,9 @@ def real(lo: float, hi: float = math.inf, lo_open=False, hi_open=False, what: st
 
 def layers(text: str) -> list:
     try:
-        sizes = [int(p) for p in text.split(",") if p.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"takes whole numbers like 2,9,6,1, not {text!r}") from None
-    if len(sizes) < 2:
-        raise argparse.ArgumentTypeError("needs at least an input and an output size")
-    return sizes
+        return parse_sizes(text)  # the same parser and limits as the window's
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from scratchnet.config import Config
 
+from . import protocol as P
 from .snapshot import Snapshot
 from .worker import WorkerProcess
 
@@ -25,11 +26,15 @@ class Controller(QObject):
         ``(level, text)``, level "error" or "info": shown to the user.
     died(str)
         The training process ended on its own; the text says what is known of why.
+    configChanged(Config, dict or None)
+        The trainer's settings changed; the dict holds an opened session's window
+        settings (None otherwise).
     """
 
     snapshotReady = Signal(object)
     message = Signal(str, str)
     died = Signal(str)
+    configChanged = Signal(object, object)
 
     def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None,
                  worker: WorkerProcess | None = None):
@@ -48,22 +53,30 @@ class Controller(QObject):
         self.timer.start()
 
     # --- commands -----------------------------------------------------------------------
-    def send(self, name: str, **kw) -> int:
-        """Queue a command for the trainer; returns its id (see ``Snapshot.ack``)."""
+    def send(self, cmd: P.Command) -> int:
+        """Queue a command for the trainer; returns its id (see ``Snapshot.ack``). The
+        command checked its own fields when it was built."""
+        if not isinstance(cmd, P.Command):
+            raise TypeError(f"send takes a protocol command, not {cmd!r}")
         cid = next(self._ids)
         self.last_command = cid
-        self.worker.send(cid, name, **kw)
+        self.worker.send(cid, cmd)
         return cid
 
     def play(self):
-        return self.send("play")
+        return self.send(P.Play())
 
     def pause(self):
-        return self.send("pause")
+        return self.send(P.Pause())
 
     # --- frames -------------------------------------------------------------------------
     def poll(self) -> None:
         s = self.worker.latest()
+        for event in self.worker.events:
+            if isinstance(event, P.ConfigChanged):
+                self.config = event.config
+                self.configChanged.emit(event.config, event.view)
+        self.worker.events.clear()
         if s is None:
             if not self.worker.is_alive() and not self._reported_death and self.timer.isActive():
                 self._reported_death = True
@@ -73,11 +86,10 @@ class Controller(QObject):
                                   else f" (exit code {code})."))
             return
         self._latest = s
-        for nid, _, text in s.notices:
-            if nid > self._last_notice:
-                self._last_notice = nid
-                level = "error" if text.startswith("error: ") else "info"
-                self.message.emit(level, text.removeprefix("error: "))
+        for n in s.notices:
+            if n.id > self._last_notice:
+                self._last_notice = n.id
+                self.message.emit(n.level, n.text)
         self.snapshotReady.emit(s)
 
     @property
@@ -99,12 +111,11 @@ class Controller(QObject):
     def restart(self) -> None:
         """Start a new training process with the last snapshot's settings and weights."""
         snap = self._latest
-        config = Config.from_dict(snap.extras["config"]) if snap is not None else self.config
         self.worker.stop(0.1)
-        self.worker = WorkerProcess(config)
+        self.worker = WorkerProcess(self.config)  # kept current by ConfigChanged events
         self._reported_death, self._last_notice = False, 0
         if snap is not None:
-            self.send("set_weights", weights=[(W, b) for W, b in snap.weights])
+            self.send(P.SetWeights(tuple(snap.weights)))
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop the training process and wait for it; True if it has ended."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -85,9 +86,9 @@ class Snapshot:
     lr: float = 0.0
     next_sample: int = 0
     step: object = None           # a StepView while stepping through one sample
-    notices: tuple = ()           # recent (id, command id, text); "error: " marks errors
+    notices: tuple = ()           # recent protocol.Notice, newest last
     pending: bool = False         # metrics and ROC not measured yet (the first frame)
-    extras: dict = field(default_factory=dict)
+    model_version: int = 0        # changes whenever the weights, data or history do
 
     @property
     def sizes(self) -> list:
@@ -128,12 +129,14 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
 
 
 class Mailbox:
-    """Holds only the newest item: a slow reader skips what it missed, never queues it."""
+    """The newest snapshot, and every other event in order: a slow reader skips the
+    snapshots it missed, never an event."""
 
     def __init__(self):
         self._cond = threading.Condition()
         self._latest = None
         self._fresh = False
+        self._events = collections.deque()
         self.closed = False
 
     def put(self, item) -> None:
@@ -141,12 +144,21 @@ class Mailbox:
             self._latest, self._fresh = item, True
             self._cond.notify()
 
-    def take(self, timeout: float | None = 0.0):
-        """The newest item if one arrived since the last ``take`` (waiting up to
-        ``timeout`` seconds, ``None`` for ever, until closed), else ``None``."""
+    def put_event(self, event) -> None:
         with self._cond:
-            if not self._fresh and timeout != 0.0:
-                self._cond.wait_for(lambda: self._fresh or self.closed, timeout)
+            self._events.append(event)
+            self._cond.notify()
+
+    def take(self, timeout: float | None = 0.0):
+        """The next event, else the newest snapshot if one arrived since the last
+        ``take`` (waiting up to ``timeout`` seconds, ``None`` for ever, until closed),
+        else ``None``."""
+        with self._cond:
+            if not (self._fresh or self._events) and timeout != 0.0:
+                self._cond.wait_for(lambda: self._fresh or self._events or self.closed,
+                                    timeout)
+            if self._events:
+                return self._events.popleft()
             if not self._fresh:
                 return None
             self._fresh = False
@@ -156,7 +168,7 @@ class Mailbox:
     def pending(self) -> bool:
         """True while an item waits to be taken."""
         with self._cond:
-            return self._fresh
+            return self._fresh or bool(self._events)
 
     def close(self) -> None:
         with self._cond:

@@ -11,7 +11,8 @@ import dataclasses
 
 
 class StepWalk:
-    """Phase cursor over the newest ``StepView``; ``send(name)`` queues a command."""
+    """Phase cursor over the newest ``StepView``; ``send(kind)`` asks the trainer for a
+    ``protocol.Step`` of that kind."""
 
     def __init__(self, send):
         self.send = send
@@ -34,10 +35,10 @@ class StepWalk:
         """One phase on; from the update, the next sample."""
         s = self.step
         if s is None or (s.applied and self.pos >= s.last):
-            self.send("step_next")
+            self.send("next")
         elif self.pos >= s.last - 1:
             self.pos = s.last
-            self.send("step_apply")
+            self.send("apply")
         else:
             self.pos += 1
 
@@ -48,11 +49,11 @@ class StepWalk:
             return
         if self.pos >= s.last and s.applied:
             self.pos = s.last - 1
-            self.send("step_unapply")
+            self.send("unapply")
         elif self.pos > 0:
             self.pos -= 1
         elif s.back > 0:
-            self.send("step_previous")
+            self.send("previous")
 
     def jump(self, pos: int) -> None:
         """Show phase ``pos`` of this sample, applying or undoing its update to match."""
@@ -60,7 +61,7 @@ class StepWalk:
         if s is None or not 0 <= pos <= s.last:
             return
         if pos == s.last and not s.applied:
-            self.send("step_apply")
+            self.send("apply")
         elif pos < s.last and s.applied:
-            self.send("step_unapply")
+            self.send("unapply")
         self.pos = pos

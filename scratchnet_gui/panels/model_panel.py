@@ -1,43 +1,15 @@
-"""Hidden layers: sizes and activations, edited as text and applied together."""
+"""Hidden layers: their sizes as text, an activation per layer, applied together."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
-                               QPushButton, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLineEdit, QPushButton, QWidget)
 
 from scratchnet import activations as acts
-from scratchnet.network import MAX_UNITS, validate_sizes
+from scratchnet.network import MAX_LAYERS, MAX_UNITS, parse_sizes
 
-MAX_HIDDEN = 32
-
-
-def parse_hidden(sizes_text: str, acts_text: str):
-    """``("9, 6", "sigmoid, tanh")`` → ``([9, 6], ["sigmoid", "tanh"])``.
-
-    One activation name applies to every layer. Raises ``ValueError`` naming the
-    offending entry.
-    """
-    parts = [p.strip() for p in sizes_text.replace(";", ",").split(",") if p.strip()]
-    sizes = []
-    for k, p in enumerate(parts, 1):
-        try:
-            n = int(p)
-        except ValueError:
-            raise ValueError(f"hidden layer {k}: {p!r} is not a whole number") from None
-        sizes.append(n)
-    if len(sizes) > MAX_HIDDEN:
-        raise ValueError(f"{len(sizes)} hidden layers is too many; the limit is {MAX_HIDDEN}")
-    validate_sizes([1, *sizes, 1])
-    names = [a.strip() for a in acts_text.split(",") if a.strip()] or ["sigmoid"]
-    if len(names) == 1:
-        names = names * len(sizes)
-    if len(names) != len(sizes):
-        raise ValueError(f"{len(names)} activations for {len(sizes)} hidden layers; give one "
-                         f"name, or one per layer")
-    for n in names:
-        acts.get(n)
-    return sizes, names
+PER_ROW = 3  # activation boxes per row under the sizes
 
 
 class ModelPanel(QGroupBox):
@@ -55,60 +27,91 @@ class ModelPanel(QGroupBox):
         self.sizes = QLineEdit()
         self.sizes.setObjectName("hidden_sizes")
         self.sizes.setToolTip(f"Neurons per hidden layer, comma-separated (e.g. 9, 6). Up to "
-                              f"{MAX_HIDDEN} layers of up to {MAX_UNITS} neurons. Empty: no "
+                              f"{MAX_LAYERS - 1} layers of up to {MAX_UNITS} neurons. Empty: no "
                               f"hidden layer.")
-        self.acts = QLineEdit()
-        self.acts.setObjectName("hidden_activations")
-        self.acts.setToolTip("Activation per hidden layer, comma-separated, or one for all: "
-                             + ", ".join(acts.ACTIVATIONS))
-        self.pick = QComboBox()
-        self.pick.addItems(list(acts.ACTIVATIONS))
-        self.pick.setToolTip("Set every hidden layer to this activation.")
-        self.pick.textActivated.connect(lambda name: self.acts.setText(name))
+        self.sizes.textEdited.connect(self._match_boxes)
+        self.boxes_widget = QWidget()
+        self.grid = QGridLayout(self.boxes_widget)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[QComboBox] = []
+        self.all = QComboBox()
+        self.all.setObjectName("all_activations")
+        self.all.addItems(list(acts.ACTIVATIONS))
+        self.all.setToolTip("Set every hidden layer to this activation.")
+        self.all.textActivated.connect(lambda name: [b.setCurrentText(name) for b in self.boxes])
         row = QWidget()
         rl = QHBoxLayout(row)
         rl.setContentsMargins(0, 0, 0, 0)
-        self.add = QPushButton("+ layer")
-        self.add.setToolTip("Append a hidden layer (a copy of the last one's size).")
-        self.add.clicked.connect(self._add_layer)
-        self.remove = QPushButton("− layer")
-        self.remove.setToolTip("Remove the last hidden layer.")
-        self.remove.clicked.connect(self._remove_layer)
-        self.apply = QPushButton("Apply")
+        self.add = self._button("+ layer", "Append a hidden layer (a copy of the last one).",
+                                self._add_layer, rl)
+        self.remove = self._button("− layer", "Remove the last hidden layer.",
+                                   self._remove_layer, rl)
+        self.apply = self._button("Apply", "Apply the layers. Every neuron that survives keeps "
+                                  "its weights; new ones start fresh. Training continues.",
+                                  self.submit, rl)
         self.apply.setObjectName("apply_model")
-        self.apply.setToolTip("Apply the layers. Every neuron that survives keeps its "
-                              "weights; new ones start fresh. Training continues.")
-        self.apply.clicked.connect(self.submit)
         self.reset = QPushButton("Reset weights")
         self.reset.setObjectName("reset_weights")
         self.reset.setToolTip("Forget everything learned: fresh weights from the seed.")
         self.reset.clicked.connect(self.resetRequested)
-        for b in (self.add, self.remove, self.apply):
-            rl.addWidget(b)
         form.addRow("hidden sizes", self.sizes)
-        form.addRow("activations", self.acts)
-        form.addRow("all layers", self.pick)
+        form.addRow("activations", self.boxes_widget)
+        form.addRow("all layers", self.all)
         form.addRow(row)
         form.addRow(self.reset)
         self.setLayout(form)
         self.set_architecture(hidden, activations)
         self.sizes.returnPressed.connect(self.submit)
-        self.acts.returnPressed.connect(self.submit)
+
+    @staticmethod
+    def _button(text, tip, slot, layout):
+        b = QPushButton(text)
+        b.setToolTip(tip)
+        b.clicked.connect(slot)
+        layout.addWidget(b)
+        return b
+
+    def _set_boxes(self, names):
+        """One activation box per hidden layer, named ``activation_1`` … in order."""
+        while len(self.boxes) > len(names):
+            b = self.boxes.pop()
+            self.grid.removeWidget(b)
+            b.deleteLater()
+        while len(self.boxes) < len(names):
+            b = QComboBox()
+            b.addItems(list(acts.ACTIVATIONS))
+            k = len(self.boxes)
+            b.setObjectName(f"activation_{k + 1}")
+            b.setToolTip(f"Activation of hidden layer {k + 1}")
+            self.grid.addWidget(b, k // PER_ROW, k % PER_ROW)
+            self.boxes.append(b)
+        for b, n in zip(self.boxes, names):
+            b.setCurrentText(n)
+
+    def _match_boxes(self, text):
+        """Keep one box per size typed so far (new layers copy the last activation)."""
+        try:
+            n = len(parse_sizes(text, hidden=True))
+        except ValueError:
+            return  # Apply will say what is wrong
+        names = self.activations()
+        last = names[-1] if names else "sigmoid"
+        self._set_boxes((names + [last] * n)[:n])
+
+    def activations(self) -> list:
+        return [b.currentText() for b in self.boxes]
 
     def set_architecture(self, hidden, activations):
         self.sizes.setText(", ".join(map(str, hidden)))
-        self.acts.setText(", ".join(activations) if len(set(activations)) > 1
-                          else (activations[0] if activations else "sigmoid"))
+        self._set_boxes(list(activations))
 
     def _edit(self, fn):
         try:
-            sizes, names = parse_hidden(self.sizes.text(), self.acts.text())
+            sizes = parse_sizes(self.sizes.text(), hidden=True)
         except ValueError as e:
             self.invalid.emit(str(e))
             return
-        sizes, names = fn(sizes, names)
-        self.set_architecture(sizes, names)
-        self.acts.setText(", ".join(names))
+        self.set_architecture(*fn(sizes, self.activations()[:len(sizes)]))
 
     def _add_layer(self):
         self._edit(lambda s, a: (s + [s[-1] if s else 4], a + [a[-1] if a else "sigmoid"]))
@@ -118,8 +121,12 @@ class ModelPanel(QGroupBox):
 
     def submit(self):
         try:
-            sizes, names = parse_hidden(self.sizes.text(), self.acts.text())
+            sizes = parse_sizes(self.sizes.text(), hidden=True)
         except ValueError as e:
             self.invalid.emit(str(e))
             return
+        names = self.activations()
+        if len(names) != len(sizes):  # e.g. sizes pasted, never edited
+            self._match_boxes(self.sizes.text())
+            names = self.activations()
         self.architectureChanged.emit(sizes, names)

@@ -1,4 +1,5 @@
-"""Optimizer, learning rate, schedule, batch size, penalties, limits, speed, threshold."""
+"""Every training setting: initialisation, optimizer with its own parameters, schedule with
+its parameters, batch size, penalties, epoch limit, target; and speed and threshold."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QSpinBox
 
 from scratchnet import optimizers
-from scratchnet.config import Config
+from scratchnet.network import INITS
+from scratchnet.settings import TrainingSettings
 
 SPEEDS = {"max": None, "60 epochs/s": 60, "30 epochs/s": 30, "10 epochs/s": 10,
           "3 epochs/s": 3, "1 epoch/s": 1}
+# which rows belong to which optimizer and schedule (the others hide)
+OPTIMIZER_ROWS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
+SCHEDULE_ROWS = {"step": ("gamma", "step_size"), "exponential": ("gamma",),
+                 "cosine": ("period", "min_lr")}
 
 
 def _spin(cls, lo, hi, step, tip, decimals=None):
@@ -22,83 +28,133 @@ def _spin(cls, lo, hi, step, tip, decimals=None):
     return w
 
 
-class TrainingPanel(QGroupBox):
-    """Emits ``settingsChanged(dict)`` with Config fields, ``speedChanged(object)`` with
-    epochs/s (None for max) and ``thresholdChanged(float)``."""
+def _combo(items, tip):
+    w = QComboBox()
+    w.addItems(list(items))
+    w.setToolTip(tip)
+    return w
 
-    settingsChanged = Signal(dict)
+
+class TrainingPanel(QGroupBox):
+    """Emits ``settingsChanged(TrainingSettings)`` (always every setting),
+    ``speedChanged(object)`` with epochs/s (None for max) and ``thresholdChanged(float)``."""
+
+    settingsChanged = Signal(object)
     speedChanged = Signal(object)
     thresholdChanged = Signal(float)
 
-    def __init__(self, config: Config, parent=None):
+    def __init__(self, settings: TrainingSettings, parent=None):
         super().__init__("Training", parent)
         self.setObjectName("training_panel")
-        form = QFormLayout()
-        self.optimizer = QComboBox()
-        self.optimizer.addItems(list(optimizers.OPTIMIZERS))
-        self.optimizer.setToolTip("sgd: w −= lr·g.  momentum: a velocity that remembers past "
-                                  "steps.  adam: per-weight steps from gradient moments.")
-        self.lr = _spin(QDoubleSpinBox, 1e-5, 100.0, 0.01, "Learning rate: how far each step "
-                        "moves. Too high and training diverges; it then pauses and keeps the "
-                        "last good weights.", decimals=5)
-        self.schedule = QComboBox()
-        self.schedule.addItems(list(optimizers.SCHEDULES))
-        self.schedule.setToolTip("How the learning rate changes per epoch: constant; step "
-                                 "(halve every 10); exponential (×0.5 per epoch... gamma); "
-                                 "cosine (down to 0 over 100 epochs).")
-        self.batch = _spin(QSpinBox, 1, 1_000_000, 1, "Samples per step. 1 is the article's "
-                           "per-sample SGD; the training-set size is full-batch descent.")
-        self.l1 = _spin(QDoubleSpinBox, 0.0, 10.0, 0.001, "L1 penalty on the weights "
-                        "(pushes them to exactly zero).", decimals=5)
-        self.l2 = _spin(QDoubleSpinBox, 0.0, 10.0, 0.001, "L2 penalty on the weights "
-                        "(shrinks them smoothly).", decimals=5)
-        self.max_epochs = _spin(QSpinBox, 1, 10_000_000, 10, "Training pauses after this "
-                                "many epochs.")
-        self.target = _spin(QDoubleSpinBox, 0.0, 1.0, 0.005, "Pause once the training AUC "
-                            "reaches this (0: never).", decimals=3)
-        self.speed = QComboBox()
-        self.speed.addItems(list(SPEEDS))
-        self.speed.setToolTip("Cap the training speed so you can watch it learn; 'max' is "
-                              "as fast as the machine goes.")
-        self.threshold = _spin(QDoubleSpinBox, 0.0, 1.0, 0.05, "Output probability above "
-                               "which a point counts as class 1 (decides right/wrong colour).",
-                               decimals=2)
-        for label, w in (("optimizer", self.optimizer), ("learning rate", self.lr),
-                         ("schedule", self.schedule), ("batch size", self.batch),
-                         ("L1", self.l1), ("L2", self.l2), ("epoch limit", self.max_epochs),
-                         ("target AUC", self.target), ("speed", self.speed),
-                         ("threshold", self.threshold)):
-            w.setObjectName(label.replace(" ", "_"))
-            form.addRow(label, w)
-        self.setLayout(form)
-        self.set_config(config)
-        for combo in (self.optimizer, self.schedule):
-            combo.currentIndexChanged.connect(self._emit)
-        for spin in (self.lr, self.batch, self.l1, self.l2, self.max_epochs, self.target):
-            spin.editingFinished.connect(self._emit)
-        self.speed.currentTextChanged.connect(lambda t: self.speedChanged.emit(SPEEDS[t]))
-        self.threshold.valueChanged.connect(self.thresholdChanged)
-
-    def set_config(self, c: Config) -> None:
-        self._loading = True
-        self.optimizer.setCurrentText(c.optimizer)
-        self.lr.setValue(c.lr)
-        self.schedule.setCurrentText(c.schedule.get("kind", "constant"))
-        self.batch.setValue(c.batch_size)
-        self.l1.setValue(c.l1)
-        self.l2.setValue(c.l2)
-        self.max_epochs.setValue(c.max_epochs)
-        self.target.setValue(c.target_auc or 0.0)
-        self.threshold.setValue(0.5)
+        self.form = QFormLayout()
+        self.w = self._widgets()
+        for label, (name, w) in zip(LABELS, self.w.items()):
+            w.setObjectName(name)
+            self.form.addRow(label, w)
+        self.setLayout(self.form)
         self._loading = False
+        self.set_settings(settings)
+        for name, w in self.w.items():
+            if name in ("speed", "threshold"):
+                continue
+            if isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self._emit)
+            else:
+                w.editingFinished.connect(self._emit)
+        self.w["speed"].currentTextChanged.connect(lambda t: self.speedChanged.emit(SPEEDS[t]))
+        self.w["threshold"].valueChanged.connect(self.thresholdChanged)
 
-    def settings(self) -> dict:
-        return {"optimizer": self.optimizer.currentText(), "lr": self.lr.value(),
-                "schedule": {"kind": self.schedule.currentText()},
-                "batch_size": self.batch.value(), "l1": self.l1.value(), "l2": self.l2.value(),
-                "max_epochs": self.max_epochs.value(),
-                "target_auc": self.target.value() or None}
+    def _widgets(self) -> dict:
+        S, D = QSpinBox, QDoubleSpinBox
+        return {
+            "init": _combo(INITS, "Initial weights: the article's standard normal, Xavier "
+                                  "(for sigmoid/tanh) or He (for relu). Used by Reset."),
+            "optimizer": _combo(optimizers.OPTIMIZERS, "sgd: w −= lr·g.  momentum: a velocity "
+                                "that remembers past steps.  adam: per-weight steps."),
+            "lr": _spin(D, 1e-5, 100.0, 0.01, "Learning rate: how far each step moves. Too "
+                        "high and training diverges; it then pauses with the last good "
+                        "weights.", 5),
+            "momentum": _spin(D, 0.0, 0.999, 0.05, "Momentum μ: the share of the last step "
+                              "kept in the next.", 3),
+            "beta1": _spin(D, 0.0, 0.9999, 0.01, "Adam β₁: decay of the gradient's running "
+                           "mean.", 4),
+            "beta2": _spin(D, 0.0, 0.99999, 0.001, "Adam β₂: decay of the squared "
+                           "gradient's running mean.", 5),
+            "eps": _spin(D, 1e-12, 1.0, 1e-8, "Adam ε: keeps the step finite.", 12),
+            "schedule": _combo(optimizers.SCHEDULES, "How the learning rate changes per "
+                               "epoch: constant, step, exponential or cosine."),
+            "gamma": _spin(D, 0.001, 1.0, 0.05, "Factor per step (step) or per epoch "
+                           "(exponential).", 3),
+            "step_size": _spin(S, 1, 100_000, 1, "Epochs between steps of the rate."),
+            "period": _spin(S, 1, 1_000_000, 10, "Epochs of the cosine's fall."),
+            "min_lr": _spin(D, 0.0, 100.0, 0.001, "Where the cosine ends.", 5),
+            "batch_size": _spin(S, 1, 1_000_000, 1, "Samples per step. 1 is the article's "
+                                "per-sample SGD; the training-set size is full batch."),
+            "l1": _spin(D, 0.0, 10.0, 0.001, "L1 penalty on the weights (pushes them to "
+                        "exactly zero).", 5),
+            "l2": _spin(D, 0.0, 10.0, 0.001, "L2 penalty on the weights (shrinks them "
+                        "smoothly).", 5),
+            "max_epochs": _spin(S, 1, 10_000_000, 10, "Training pauses after this many "
+                                "epochs."),
+            "target_auc": _spin(D, 0.0, 1.0, 0.005, "Pause once the AUC reaches this "
+                                "(0: never).", 3),
+            "target_on": _combo(("train", "test"), "Which set's AUC the target is "
+                                "measured on."),
+            "speed": _combo(SPEEDS, "Cap the training speed to watch it learn; 'max' is as "
+                            "fast as the machine goes."),
+            "threshold": _spin(D, 0.0, 1.0, 0.05, "Output probability above which a point "
+                               "counts as class 1 (decides the right/wrong colour).", 2),
+        }
+
+    def _show_rows(self) -> None:
+        opt, kind = self.w["optimizer"].currentText(), self.w["schedule"].currentText()
+        for rows, chosen in ((OPTIMIZER_ROWS, opt), (SCHEDULE_ROWS, kind)):
+            for key, names in rows.items():
+                for n in names:
+                    self.form.setRowVisible(self.w[n], key == chosen or n in rows.get(chosen, ()))
+
+    def set_settings(self, s: TrainingSettings) -> None:
+        """Show ``s`` without emitting ``settingsChanged``."""
+        self._loading = True
+        try:
+            w = self.w
+            for name in ("init", "optimizer", "target_on"):
+                w[name].setCurrentText(getattr(s, name))
+            w["schedule"].setCurrentText(s.schedule["kind"])
+            for name in ("lr", "momentum", "beta1", "beta2", "eps", "batch_size", "l1", "l2",
+                         "max_epochs"):
+                w[name].setValue(getattr(s, name))
+            for name in ("gamma", "step_size", "period", "min_lr"):
+                w[name].setValue(s.schedule[name])
+            w["target_auc"].setValue(s.target_auc or 0.0)
+        finally:
+            self._loading = False
+        self._show_rows()
+
+    def settings(self) -> TrainingSettings:
+        """Every setting the panel shows."""
+        w = self.w
+        schedule = {"kind": w["schedule"].currentText(), "gamma": w["gamma"].value(),
+                    "step_size": w["step_size"].value(), "period": w["period"].value(),
+                    "min_lr": w["min_lr"].value()}
+        return TrainingSettings(
+            init=w["init"].currentText(), optimizer=w["optimizer"].currentText(),
+            lr=w["lr"].value(), momentum=w["momentum"].value(), beta1=w["beta1"].value(),
+            beta2=w["beta2"].value(), eps=w["eps"].value(), schedule=schedule,
+            batch_size=w["batch_size"].value(), l1=w["l1"].value(), l2=w["l2"].value(),
+            max_epochs=w["max_epochs"].value(), target_auc=w["target_auc"].value() or None,
+            target_on=w["target_on"].currentText())
+
+    @property
+    def threshold(self):
+        return self.w["threshold"]
 
     def _emit(self, *_):
+        self._show_rows()
         if not self._loading:
             self.settingsChanged.emit(self.settings())
+
+
+LABELS = ("initialisation", "optimizer", "learning rate", "momentum μ", "Adam β₁", "Adam β₂",
+          "Adam ε", "schedule", "γ", "step every", "period", "lowest lr", "batch size", "L1",
+          "L2", "epoch limit", "target AUC", "target on", "speed", "threshold")

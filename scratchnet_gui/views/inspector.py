@@ -72,6 +72,25 @@ class InspectorView(QWidget):
         self.formula.setObjectName("step_formula")
         self.formula.setReadOnly(True)
         self.formula.setMinimumHeight(120)
+        buttons = self._buttons()
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.phase)
+        strip = QWidget()
+        strip.setObjectName("phase_strip")
+        strip.setLayout(self.strip)
+        lay.addWidget(strip)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.formula, 1)
+        lay.addLayout(buttons)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._formula())
+        # the title names the layer; ∂L/∂w is spelled out below; see _show_layer
+        self.table.verticalHeader().setVisible(False)
+        self._step = None
+        self._rows = []
+        self._values = None
+
+    def _buttons(self) -> QHBoxLayout:
+        """Copy values, Gradient check and its result."""
         self.copy = QPushButton("Copy values")
         self.copy.setObjectName("copy_values")
         self.copy.setToolTip("Copy the table (tab-separated, full precision) to the clipboard.")
@@ -88,21 +107,7 @@ class InspectorView(QWidget):
         for w in (self.copy, self.check, self.check_result):
             buttons.addWidget(w)
         buttons.addStretch(1)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.phase)
-        strip = QWidget()
-        strip.setObjectName("phase_strip")
-        strip.setLayout(self.strip)
-        lay.addWidget(strip)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.formula, 1)
-        lay.addLayout(buttons)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._formula())
-        # the title names the layer; ∂L/∂w is spelled out below; see _show_layer
-        self.table.verticalHeader().setVisible(False)
-        self._step = None
-        self._rows = []
-        self._values = None
+        return buttons
 
     def draw(self, snap, slow: bool = True) -> None:
         step = snap.step

@@ -4,7 +4,8 @@ import pytest
 
 from scratchnet import data
 from scratchnet.config import Config
-from scratchnet_gui import worker
+from scratchnet_gui import protocol as P
+from scratchnet_gui import training_loop as worker
 
 
 class Clock:
@@ -31,7 +32,7 @@ class Commands:
         return len(self.waits) >= self.n
 
     def recv(self):
-        return (1, "stop", {})
+        return (1, P.Stop())
 
 
 @pytest.mark.parametrize("cap", [None, 4])
@@ -41,8 +42,8 @@ def test_the_speed_cap_waits_a_whole_period_after_each_epoch(monkeypatch, cap):
     snaps = []
     loop = worker.TrainingLoop(cfg, data.build(cfg.data), Commands(1 if cap is None else 3),
                                snaps.append)
-    loop.cmd_speed(epochs_per_s=cap)
-    loop.cmd_play()
+    loop.dispatch(P.SetSpeed(cap))
+    loop.dispatch(P.Play())
     loop.run()
     if cap is None:  # as fast as possible: no wait until the epoch limit stops it
         assert loop.commands.waits == [None]

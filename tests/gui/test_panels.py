@@ -56,7 +56,7 @@ def test_plus_and_minus_layer_buttons_edit_the_network(qtbot, window):
 
 
 def test_training_stops_at_the_epoch_limit(qtbot, window):
-    _type(qtbot, window.training_panel.max_epochs, "2")
+    _type(qtbot, window.training_panel.w["max_epochs"], "2")
     wait_idle(qtbot, window)
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS,
                           check_params_cb=lambda level, text: "epoch limit" in text) as sig:
@@ -75,7 +75,7 @@ def test_training_stops_at_the_first_epoch_that_reaches_the_target(qtbot, window
     target = np.floor(max(aucs[4:]) * 1000) / 1000  # the spin box has 3 decimals
     first = next(e for e, a in enumerate(aucs) if a >= target)
     assert first >= 1  # the untrained network does not already reach it
-    _type(qtbot, window.training_panel.target, f"{target:.3f}")
+    _type(qtbot, window.training_panel.w["target_auc"], f"{target:.3f}")
     wait_idle(qtbot, window)
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS,
                           check_params_cb=lambda level, text: "target" in text):
@@ -87,5 +87,5 @@ def test_training_stops_at_the_first_epoch_that_reaches_the_target(qtbot, window
 
 def test_the_speed_menu_sends_its_cap(qtbot, window):
     with qtbot.waitSignal(window.training_panel.speedChanged, timeout=WAIT_MS) as sig:
-        window.training_panel.speed.setCurrentText("3 epochs/s")
+        window.training_panel.w["speed"].setCurrentText("3 epochs/s")
     assert sig.args == [3]

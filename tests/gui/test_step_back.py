@@ -6,6 +6,9 @@ import json
 import numpy as np
 import pytest
 
+from scratchnet.settings import TrainingSettings
+from scratchnet_gui import protocol as P
+
 from .conftest import click_action, wait_idle
 
 PHASES = 8  # 2-9-6-1: forward ×3, loss, backward ×3, update
@@ -43,7 +46,7 @@ def _press(qtbot, window, name):
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_three_samples_there_and_back_to_the_bit(qtbot, window, tmp_path, optimizer):
-    window.controller.send("configure", optimizer=optimizer, lr=0.05)
+    window.controller.send(P.Configure(TrainingSettings(optimizer=optimizer, lr=0.05)))
     wait_idle(qtbot, window)
     start = _state(qtbot, window, tmp_path / "start.scratchnet")
     first_pass = [_press(qtbot, window, "step_phase")[1] for _ in range(3 * PHASES)]

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QComboBox, QPushButton
 
 from scratchnet import Network, data
 from scratchnet.config import Config, make_trainer
+from scratchnet.settings import TrainingSettings
+from scratchnet_gui import protocol as P
 
 from .conftest import WAIT_MS, click_action, isolated_train_point, wait_idle
 
@@ -106,7 +108,7 @@ def test_play_and_epochs_continue_from_the_stepped_weights(qtbot, window, datase
 
 
 def test_stepping_past_the_last_sample_completes_the_epoch(qtbot, window):
-    window.controller.send("configure", batch_size=50)
+    window.controller.send(P.Configure(TrainingSettings(batch_size=50)))
     for _ in range(14):  # 700 samples
         click_action(qtbot, window, "step_batch")
     s = wait_idle(qtbot, window)

@@ -8,6 +8,7 @@ handed to the views arrives in order and carries the points of its own dataset.
 from scratchnet import data
 from scratchnet.config import Config
 from scratchnet_gui import MainWindow
+from scratchnet_gui import protocol as P
 
 from .conftest import WAIT_MS
 
@@ -28,7 +29,7 @@ def test_snapshots_arrive_in_order_with_their_own_points(qtbot):
     qtbot.waitUntil(lambda: win.current_snapshot() is not None, timeout=WAIT_MS)
     win.controller.play()
     qtbot.waitUntil(lambda: win.controller.worker.received >= BATCH, timeout=WAIT_MS)
-    win.controller.send("set_data", spec=data.DataSpec("moons", 60, 0.1))
+    win.controller.send(P.SetData(data.DataSpec("moons", 60, 0.1)))
     n = win.controller.worker.received
     qtbot.waitUntil(lambda: win.controller.worker.received >= n + BATCH, timeout=WAIT_MS)
     win.controller.pause()

@@ -6,6 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 
+from scratchnet.settings import TrainingSettings
+from scratchnet_gui import protocol as P
+
 from .conftest import WAIT_MS, click_action, isolated_train_point, wait_idle
 
 
@@ -131,17 +134,18 @@ def test_closing_mid_training_stops_the_worker(qtbot, window):
 
 def test_a_worker_exception_becomes_an_error_dialog_and_the_app_lives_on(qtbot, window):
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
-        window.controller.send("set_weight", layer=99, row=0, col=0, value=1.0)
-    assert sig.args[0] == "error" and "IndexError" in sig.args[1]
+        window.controller.send(P.SetWeight(99, 0, 0, 1.0))
+    assert sig.args[0] == "error" and "there is no layer 100" in sig.args[1]
     click_action(qtbot, window, "step_epoch")
     assert wait_idle(qtbot, window).epoch == 1
 
 
 def test_divergence_pauses_with_a_message_and_keeps_finite_weights(qtbot, window):
     _set_layers(qtbot, window, "64, 64, 64, 64")
-    window.findChild(QLineEdit, "hidden_activations").setText("relu")
+    window.model_panel.all.textActivated.emit("relu")
+    assert window.model_panel.activations() == ["relu"] * 4
     qtbot.mouseClick(window.findChild(QPushButton, "apply_model"), Qt.MouseButton.LeftButton)
-    window.controller.send("configure", lr=100.0, batch_size=1)
+    window.controller.send(P.Configure(TrainingSettings(lr=100.0, batch_size=1)))
     wait_idle(qtbot, window)
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
         click_action(qtbot, window, "play")
@@ -195,9 +199,10 @@ def test_no_message_is_lost_when_snapshots_are_skipped(qtbot, window, monkeypatc
     import dataclasses
 
     base = wait_idle(qtbot, window)
-    first = dataclasses.replace(base, notices=((101, 0, "error: first"), (102, 0, "second")))
-    later = dataclasses.replace(base, notices=((101, 0, "error: first"), (102, 0, "second"),
-                                               (103, 0, "third")))
+    notes = [P.Notice(101, 0, "error", "first"), P.Notice(102, 0, "info", "second"),
+             P.Notice(103, 0, "info", "third")]
+    first = dataclasses.replace(base, notices=tuple(notes[:2]))
+    later = dataclasses.replace(base, notices=tuple(notes))
     pending = [first, later]
     monkeypatch.setattr(window.controller.worker, "latest",
                         lambda: pending.pop(0) if pending else None)

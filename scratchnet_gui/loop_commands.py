@@ -1,0 +1,153 @@
+"""What each command does to the training process's state (``TrainingLoop``'s half that
+changes things; the loop itself is in ``training_loop``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import numpy as np
+
+from scratchnet import data, session
+from scratchnet.config import make_trainer
+from scratchnet.settings import TrainingSettings
+
+from . import protocol as P
+
+# commands after which the stepped samples still hold (anything else changes what a
+# step showed), and commands that leave the weights, data and history as they were
+KEEPS_STEPS = (P.Step, P.SelectSample, P.GradCheck, P.SetSpeed, P.SetAxes, P.SaveSession)
+KEEPS_MODEL = (P.SelectSample, P.GradCheck, P.SetSpeed, P.SaveSession, P.Pause)
+
+
+def changes_model(cmd) -> bool:
+    """Whether ``cmd`` may change the weights, the data or the history."""
+    if isinstance(cmd, P.Step):
+        return cmd.kind not in ("next", "previous")
+    return not isinstance(cmd, KEEPS_MODEL)
+
+
+class LoopCommands:
+    """One handler per command type; ``dispatch`` picks it by the command's class."""
+
+    def dispatch(self, cmd) -> None:
+        handler = getattr(self, f"on_{type(cmd).__name__}", None)
+        if handler is None or not isinstance(cmd, P.Command):
+            raise ValueError(f"the trainer does not know the command {cmd!r}")
+        handler(cmd)
+
+    # --- training -----------------------------------------------------------------------
+    def on_Play(self, cmd):
+        self.running = True
+        self._rate = (time.perf_counter(), self.trainer.samples_seen)
+
+    def on_Pause(self, cmd):
+        self.running = False
+
+    def on_StepEpoch(self, cmd):
+        self.running = False
+        self.trainer.step_epoch()
+
+    def on_StepBatch(self, cmd):
+        self.running = False
+        self.trainer.step_batch()
+
+    def on_Reset(self, cmd):
+        """Fresh weights and history from the config's seed; the data stay."""
+        self.running = False
+        self.trainer = make_trainer(self.config, self.dataset)
+
+    def on_SetSpeed(self, cmd):
+        self.speed_cap = cmd.epochs_per_s
+
+    def on_Configure(self, cmd):
+        """Every training setting at once, validated before any is applied."""
+        cfg = cmd.settings.applied_to(self.config)
+        t = self.trainer
+        if cmd.settings.optimizer_state_kept(TrainingSettings.of(self.config)):
+            opt = cfg.make_optimizer()  # same optimizer: keep its state, new lr/schedule
+            t.optimizer.lr, t.optimizer.schedule = opt.lr, opt.schedule
+        else:
+            t.optimizer = cfg.make_optimizer()
+        t.batch_size, t.l1, t.l2 = cfg.batch_size, cfg.l1, cfg.l2
+        t.target_auc, t.target_on = cfg.target_auc, cfg.target_on
+        self._set_config(cfg)
+
+    def _set_config(self, cfg, view=None):
+        self.config = cfg
+        self.emit(P.ConfigChanged(cfg, view))
+
+    # --- the model ----------------------------------------------------------------------
+    def on_Resize(self, cmd):
+        hidden, acts = list(cmd.hidden), list(cmd.activations)
+        cfg = dataclasses.replace(self.config, hidden=hidden, activations=acts).validate()
+        self.trainer.resize([self.dataset.n_features, *hidden, 1], acts)
+        self._set_config(cfg)
+
+    def on_SetWeights(self, cmd):
+        """Put back every layer's ``(W, b)``, e.g. a dead trainer's last snapshot."""
+        layers = self.trainer.network.layers
+        if len(cmd.weights) != len(layers) or any(
+                W.shape != L.weights.shape or b.shape != L.biases.shape
+                for (W, b), L in zip(cmd.weights, layers)):
+            raise ValueError("the weights do not fit this network's layers")
+        for (W, b), L in zip(cmd.weights, layers):
+            L.weights[...], L.biases[...] = W, b
+
+    def on_SetWeight(self, cmd):
+        """Set one weight, or the bias when ``col == -1``; indices within the network."""
+        layers = self.trainer.network.layers
+        if cmd.layer >= len(layers):
+            raise ValueError(f"there is no layer {cmd.layer + 1}; the network has {len(layers)}")
+        W, b = layers[cmd.layer].weights, layers[cmd.layer].biases
+        if cmd.row >= W.shape[0] or cmd.col >= W.shape[1]:
+            raise ValueError(f"layer {cmd.layer + 1} has no weight [{cmd.row + 1}, "
+                             f"{cmd.col + 1}]; it is {W.shape[0]}×{W.shape[1]}")
+        if cmd.col < 0:
+            b[cmd.row] = cmd.value
+        else:
+            W[cmd.row, cmd.col] = cmd.value
+
+    # --- data and files -----------------------------------------------------------------
+    def on_SetData(self, cmd):
+        """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay."""
+        ds = data.build(cmd.spec, cmd.raw)
+        points = self._points(ds)
+        self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
+        self.dataset, (self.points, self.planes) = ds, points
+        self.raw = cmd.raw if cmd.spec.source == "csv" else None
+        cfg = dataclasses.replace(self.config, data=cmd.spec)
+        self._set_config(cfg)
+
+    def on_SetAxes(self, cmd):
+        self.points, self.planes = self._points(self.dataset, tuple(cmd.axes))
+
+    def on_SaveSession(self, cmd):
+        session.save(cmd.path, self.trainer, self.config, self.raw, cmd.view)
+        self._notify(f"Saved the session to {cmd.path}.")
+
+    def on_OpenSession(self, cmd):
+        """Replace everything with a saved session; a bad file changes nothing."""
+        trainer, config, dataset, view = session.load(cmd.path)
+        self.running = False
+        self.trainer, self.dataset = trainer, dataset
+        self.raw = None
+        if config.data.source == "csv":
+            X = np.vstack([dataset.raw_train, dataset.raw_test])
+            y = np.concatenate([dataset.y_train, dataset.y_test])
+            self.raw = (X, y, dataset.names)
+        self.points, self.planes = self._points(dataset)
+        self._set_config(config, view or {})
+        self._notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")
+
+    # --- the stepper --------------------------------------------------------------------
+    def on_Step(self, cmd):
+        {"sample": self.stepper.step_sample, "next": self.stepper.next,
+         "apply": self.stepper.apply, "unapply": self.stepper.unapply,
+         "previous": self.stepper.previous}[cmd.kind]()
+
+    def on_SelectSample(self, cmd):
+        self.stepper.select(cmd.index)
+
+    def on_GradCheck(self, cmd):
+        self.stepper.gradcheck()

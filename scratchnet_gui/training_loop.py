@@ -1,0 +1,218 @@
+"""The training process's loop: takes commands between slices of training and publishes
+snapshots on a time budget. Qt-free; the command handlers live in ``loop_commands``."""
+
+from __future__ import annotations
+
+import collections
+import os
+import time
+import traceback
+
+import numpy as np
+
+from scratchnet import DivergenceError, data, kernel
+from scratchnet.config import Config, make_trainer
+
+from . import protocol as P
+from . import snapshot as snap
+from .loop_commands import KEEPS_STEPS, LoopCommands, changes_model
+from .stepper import Stepper
+
+SLICE = 0.008          # seconds of training between looks at the clock
+MIN_INTERVAL = 1 / 45  # snapshots at most this often (enough for 30+ frames/s) ...
+SNAP_SHARE = 0.2       # ... and taking at most this share of the trainer's time
+ROC_INTERVAL = 0.1     # the ROC curve is recomputed at most this often while training
+MAPS_SHARE = 0.1       # boundary grid + neuron heatmaps: at most this share of the time
+
+
+class TrainingLoop(LoopCommands):
+    """The command loop that runs in the training process (or inline, in tests).
+
+    Parameters
+    ----------
+    config : Config
+    dataset : scratchnet.data.Dataset
+    commands : multiprocessing.connection.Connection
+        Receives ``(id, Command)`` pairs.
+    publish : callable
+        Called with each new ``Snapshot``.
+    emit : callable, optional
+        Called with each event that is not a snapshot (``ConfigChanged``); by default
+        ``publish``.
+    measure_later : bool
+        Send the first frame before epoch 0's metrics (scikit-learn takes 0.85 s to
+        import); ``run`` measures them right after it.
+    """
+
+    def __init__(self, config: Config, dataset: data.Dataset, commands, publish, raw=None,
+                 measure_later: bool = False, emit=None):
+        self.config = config
+        self.dataset = dataset
+        self.raw = raw  # (X, y, names) of CSV data, kept for saving sessions
+        self.pending = measure_later
+        self.trainer = make_trainer(config, dataset, track_metrics=not measure_later)
+        self._points_version = 0
+        self.points, self.planes = self._points(dataset)
+        self.commands = commands
+        self.publish_to = publish
+        self.emit = emit or publish
+        self.running = False
+        self.speed_cap = None   # epochs per second, or None for as fast as possible
+        self.version = 0        # bumped whenever the weights, data or history change
+        self._seq = 0
+        self._ack = 0
+        # recent notices: every snapshot carries them, so one the GUI never reads (it
+        # keeps only the newest snapshot) loses no message
+        self._notices = collections.deque(maxlen=32)
+        self._handling = 0
+        self._snap_cost = 0.0
+        self._last_snap = 0.0
+        self._rate = (time.perf_counter(), 0)
+        self._samples_per_s = 0.0
+        self._next_epoch_at = 0.0
+        self._roc, self._roc_at, self._roc_model = None, 0.0, None
+        self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
+        self.stepper = Stepper(self)
+        self._kernel_noted = False
+
+    def _points(self, dataset, axes=(0, 1)):
+        self._points_version += 1
+        pts, grid, thumb = snap.Points.from_dataset(dataset, axes, self._points_version)
+        return pts, (grid, thumb)
+
+    # --- loop ---------------------------------------------------------------------------
+    def run(self) -> None:
+        self.emit(P.ConfigChanged(self.config))
+        self.publish()
+        if self.pending:
+            self.trainer.track_metrics = True
+            self.trainer.record_epoch(replace=True)
+            self.pending = False
+            self.version += 1
+            self.publish()
+            kernel.start_compiling()  # on a thread; training runs on numpy meanwhile
+        while True:
+            if self.commands.poll(self._idle_timeout()):
+                while self.commands.poll():
+                    if not self._handle(self.commands.recv()):
+                        self.publish()
+                        return
+                self.publish()
+            if self.running:
+                self._train_slice()
+
+    def _kernel_note(self) -> None:
+        """Say once that training runs without the compiled kernel, and why."""
+        state = kernel.status()
+        asked = os.environ.get(kernel.ENV) == "numpy"  # the user chose it: nothing to say
+        if state.startswith("unavailable") and not asked and not self._kernel_noted:
+            self._kernel_noted = True
+            self._notify(f"Training runs on numpy only ({state.removeprefix('unavailable: ')}).")
+
+    def _idle_timeout(self):
+        if not self.running:
+            return None
+        if self.speed_cap:
+            return max(0.0, self._next_epoch_at - time.perf_counter())
+        return 0.0
+
+    def _notify(self, text: str, level: str = "info") -> None:
+        """Queue a message for the user."""
+        last = self._notices[-1].id if self._notices else 0
+        self._notices.append(P.Notice(last + 1, self._handling, level, text))
+
+    def _handle(self, item) -> bool:
+        """Run one ``(id, command)``; False once told to stop. No exception escapes:
+        the trainer process never dies of a command."""
+        cmd_id, cmd = item
+        self._handling = cmd_id
+        try:
+            if isinstance(cmd, P.Stop):
+                self.running = False
+                return False
+            if not isinstance(cmd, KEEPS_STEPS):
+                self.stepper.clear()
+            self.dispatch(cmd)
+            if changes_model(cmd):
+                self.version += 1
+        except DivergenceError as e:
+            self.running = False
+            self._notify(str(e), "error")
+        except (ValueError, OSError) as e:  # bad settings or files: say what is wrong
+            self._notify(str(e), "error")
+        except Exception as e:  # a bug: report it, keep the app and the weights alive
+            self.running = False
+            self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
+                         "error")
+        finally:
+            self._ack = cmd_id
+            self._handling = 0
+        return True
+
+    def _train_slice(self) -> None:
+        self._kernel_note()
+        t, poll = self.trainer, self.commands.poll
+        end = time.perf_counter() + SLICE
+        try:
+            while True:
+                reason = t.stop_reason(self.config.max_epochs)
+                if reason is not None:
+                    self.running = False
+                    self._notify("Reached the target AUC." if reason == "target"
+                                 else f"Reached the epoch limit ({self.config.max_epochs}).")
+                    self.publish()
+                    return
+                self.version += 1
+                if t.step_batches(deadline=end) and self.speed_cap:
+                    self._next_epoch_at = time.perf_counter() + 1.0 / self.speed_cap
+                    break
+                if poll() or time.perf_counter() >= end:  # pause lands within a slice
+                    break
+        except DivergenceError as e:
+            self.running = False
+            self._notify(str(e), "error")
+            self.publish()
+            return
+        except Exception as e:  # a bug in a slice: pause, say so, keep the process
+            self.running = False
+            self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
+                         "error")
+            self.publish()
+            return
+        now = time.perf_counter()
+        if now - self._last_snap >= max(MIN_INTERVAL, self._snap_cost / SNAP_SHARE):
+            self.publish()
+
+    # --- snapshots ----------------------------------------------------------------------
+    def publish(self) -> None:
+        t0 = time.perf_counter()
+        t0_rate, n0 = self._rate
+        if not self.running:
+            self._rate = (t0, self.trainer.samples_seen)
+        elif t0 - t0_rate >= 0.5:
+            self._samples_per_s = (self.trainer.samples_seen - n0) / (t0 - t0_rate)
+            self._rate = (t0, self.trainer.samples_seen)
+        self._seq += 1
+        # the ROC curve and the heatmaps follow the weights: reuse them while the model is
+        # the same (stepping through phases), and refresh them on a time budget while
+        # training
+        fresh_roc = self.version != self._roc_model and (
+            not self.running or t0 - self._roc_at >= ROC_INTERVAL)
+        fresh_maps = self.version != self._maps_model and (
+            not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
+        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+            m0 = time.perf_counter()
+            s = snap.take(self.trainer, self.points, self.planes, self._seq, self._ack,
+                          self.running, pending=self.pending, model_version=self.version,
+                          roc=None if self.pending else True if fresh_roc else self._roc,
+                          maps=True if fresh_maps else self._maps,
+                          samples_per_s=self._samples_per_s if self.running else 0.0,
+                          notices=tuple(self._notices), step=self.stepper.view())
+        if fresh_roc and not self.pending:
+            self._roc, self._roc_at, self._roc_model = s.roc, t0, self.version
+        if fresh_maps:
+            self._maps, self._maps_at, self._maps_model = (s.grid, s.thumbs), t0, self.version
+            self._maps_cost = time.perf_counter() - m0
+        self.publish_to(s)
+        self._last_snap = time.perf_counter()
+        self._snap_cost = self._last_snap - t0

@@ -1,0 +1,210 @@
+"""The window's actions, toolbar and menus, and what the simple ones do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QToolBar
+
+from . import protocol as P
+from .views.network_view import OVERLAYS
+
+
+class ActionsMixin:
+    """``MainWindow``'s actions: Play, the steps, Reset, the stepper's walk, the menus."""
+
+    def _action(self, name, text, slot=None, key=None, tip="", checkable=False):
+        a = QAction(text, self)
+        a.setObjectName(name)
+        a.setCheckable(checkable)
+        if key:
+            a.setShortcut(QKeySequence(key))
+        a.setToolTip(tip or text)
+        a.setStatusTip(tip or text)
+        if slot is not None:
+            (a.toggled if checkable else a.triggered).connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self):
+        self.play_action = self._action("play", "Play", self._play_toggled, Qt.Key.Key_Space,
+                                        "Play / pause training (Space)", checkable=True)
+        self.step_epoch_action = self._action("step_epoch", "Step epoch", lambda: self.controller.send(P.StepEpoch()),
+                                              "E", "Train exactly one epoch (E)")
+        self.step_batch_action = self._action("step_batch", "Step batch", lambda: self.controller.send(P.StepBatch()),
+                                              "B", "Train on one minibatch (B)")
+        self.reset_action = self._action("reset", "Reset", self.reset, "R",
+                                         "Fresh weights and history (R)")
+        self.step_sample_action = self._action(
+            "step_sample", "Step sample", lambda: self.controller.send(P.Step("sample")), "N",
+            "One SGD step on the next sample, with every number in the inspector (N)")
+        self.step_phase_action = self._action(
+            "step_phase", "Phase →", lambda: self._walk(self.walk.forward),
+            Qt.Key.Key_Right, "Walk the sample one phase on: forward, loss, backward, update (→)")
+        self.step_phase_back_action = self._action(
+            "step_phase_back", "← Phase", lambda: self._walk(self.walk.back),
+            Qt.Key.Key_Left, "One phase back: through the update (undone to the bit) and on "
+                             "into the samples stepped before (←)")
+        self.overlay = QComboBox()
+        self.overlay.setObjectName("edge_overlay")
+        self.overlay.addItems(list(OVERLAYS))
+        self.overlay.setToolTip("Draw the edges by weight, or (while stepping) by this "
+                                "sample's gradient or by the optimizer's update")
+        self.overlay.currentTextChanged.connect(self.network_view.set_overlay)
+        self.open_data_action = self._action("open_data", "Open data…", self.open_data,
+                                             "Ctrl+D", "Load your own CSV (Ctrl+D)")
+        self.heatmaps_action = self._action("neuron_heatmaps", "Neuron heatmaps",
+                                            self.network_view.set_thumbs_visible,
+                                            tip="Show each neuron's activation over the input plane",
+                                            checkable=True)
+        self.heatmaps_action.setChecked(True)
+        self.test_points_action = self._action("show_test", "Show test points", self._show_test,
+                                               tip="Draw the test points (triangles)", checkable=True)
+        self.test_points_action.setChecked(True)
+        self._build_toolbar()
+        self._build_menus()
+
+    def _build_toolbar(self):
+        self.toolbar = QToolBar("Training")
+        self.toolbar.setObjectName("training_toolbar")
+        self.addToolBar(self.toolbar)
+        for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
+                  self.reset_action, self.step_phase_back_action, self.step_sample_action,
+                  self.step_phase_action):
+            self.toolbar.addAction(a)
+        self.toolbar.addWidget(QLabel(" edges: "))
+        self.toolbar.addWidget(self.overlay)
+
+    def _build_menus(self):
+        self.open_session_action = self._action("open_session", "Open session…",
+                                                self.open_session, QKeySequence.StandardKey.Open,
+                                                "Open a saved .scratchnet session (Ctrl+O)")
+        self.save_session_action = self._action("save_session", "Save session…",
+                                                self.save_session, QKeySequence.StandardKey.Save,
+                                                "Save data, weights, optimizer and history (Ctrl+S)")
+        self.export_all_action = self._action("export_all", "Export all views…", self.export_all,
+                                              "Ctrl+E", "Write every view as PNG, SVG and CSV "
+                                              "into a folder (Ctrl+E)")
+        self.record_action = self._action("record_gif", "Record GIF", self._record,
+                                          tip="Record the graph and boundary while training; "
+                                              "uncheck to save the GIF", checkable=True)
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.file_menu.addAction(self.open_data_action)
+        self.file_menu.addAction(self.open_session_action)
+        self.file_menu.addAction(self.save_session_action)
+        self.recent_menu = self.file_menu.addMenu("Recent sessions")
+        self.file_menu.addSeparator()
+        export_menu = self.file_menu.addMenu("Export view")
+        for v in self.views + [self.inspector]:
+            a = QAction(f"Export {v.objectName().removesuffix('_view')}…", self)
+            a.setObjectName(f"export_{v.objectName()}")
+            a.triggered.connect(lambda _=False, name=v.objectName(): self.export_dialog(name))
+            export_menu.addAction(a)
+            self._add_context_action(v, a)
+        self.file_menu.addAction(self.export_all_action)
+        self.file_menu.addAction(self.record_action)
+        self._refresh_recent()
+        self._build_train_and_view_menus()
+
+    def _build_train_and_view_menus(self):
+        self.train_menu = self.menuBar().addMenu("&Train")
+        for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
+                  self.reset_action, self.step_sample_action, self.step_phase_action,
+                  self.step_phase_back_action):
+            self.train_menu.addAction(a)
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.stepping_layout_action = self._action(
+            "stepping_layout", "Stepping layout", lambda on: self._set_stepping_layout(
+                on and getattr(self.controller.latest, "step", None) is not None),
+            tip="While a sample is stepped, give the network graph most of the window",
+            checkable=True)
+        self.stepping_layout_action.setChecked(True)
+        self.view_menu.addAction(self.stepping_layout_action)
+        self.view_menu.addAction(self.heatmaps_action)
+        self.view_menu.addAction(self.test_points_action)
+        self.axes_action = self._action("plot_axes", "Plot columns…", self.choose_axes,
+                                        tip="With more than two input columns: which two the "
+                                            "prediction view plots")
+        self.view_menu.addAction(self.axes_action)
+
+    def _add_context_action(self, view, action):
+        """Put ``action`` in the view's right-click menu (pyqtgraph's scene menu for plots,
+        replacing its own Export, whose SVG route fails under Qt 6.11+)."""
+        if hasattr(view, "scene") and hasattr(view.scene(), "contextMenu"):
+            view.scene().contextMenu = [action]
+        else:
+            view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            view.addAction(action)
+
+    def _play_toggled(self, checked):
+        self.controller.send(P.Play() if checked else P.Pause())
+
+    def reset(self):
+        self.controller.send(P.Reset())
+
+    def choose_axes(self, axes=None):
+        """Pick the two raw columns the prediction view plots (asks when ``axes`` is None)."""
+        snap = self.controller.latest
+        if snap is None:
+            return
+        names = list(snap.points.names)
+        if axes is None:
+            if len(names) < 3:
+                self.show_message("info", "The data have two columns; both are plotted.")
+                return
+            picked = []
+            for which, default in (("horizontal", snap.points.axes[0]), ("vertical", snap.points.axes[1])):
+                name, ok = QInputDialog.getItem(self, "Plot columns", f"{which} axis:", names,
+                                                default, False)
+                if not ok:
+                    return
+                picked.append(names.index(name))
+            axes = picked
+        try:
+            self.controller.send(P.SetAxes(tuple(axes)))
+        except ValueError as e:
+            self.show_message("error", str(e))
+
+    def _sample_clicked(self, index):
+        self.prediction_view.select(index)
+        self.controller.send(P.SelectSample(int(index)))
+
+    def _set_threshold(self, value):
+        self.prediction_view.threshold = value
+        snap = self.controller.latest
+        if snap is not None:
+            self.prediction_view.draw(snap)
+
+    def _show_test(self, on):
+        self.prediction_view.show_test = on
+        snap = self.controller.latest
+        if snap is not None:
+            self.prediction_view.draw(snap)
+
+    def _edit_weight(self, layer, row, col, value):
+        what = "bias" if col < 0 else f"weight w[{row + 1},{col + 1}]"
+        new, ok = QInputDialog.getDouble(self, "Edit weight", f"Layer {layer + 1} {what}:",
+                                         value, -1e6, 1e6, 6)
+        if ok:
+            self.controller.send(P.SetWeight(layer, row, col, new))
+
+    def _set_stepping_layout(self, on: bool):
+        """Shrink the curves and widen the graph while stepping; restore after."""
+        center, top = self._splitters
+        if on and self._normal_sizes is None:
+            self._normal_sizes = (center.sizes(), top.sizes())
+            total = sum(center.sizes())  # curves shrink, not fold: exports still draw them
+            center.setSizes([int(total * 0.82), total - int(total * 0.82)])
+            total = sum(top.sizes())
+            top.setSizes([int(total * 0.68), total - int(total * 0.68)])
+        elif not on and self._normal_sizes is not None:
+            center.setSizes(self._normal_sizes[0])
+            top.setSizes(self._normal_sizes[1])
+            self._normal_sizes = None
+
+    def _walk(self, move):
+        """Move the stepper's phase cursor; a move within the sample redraws at once."""
+        move()
+        if self.controller.latest is not None:
+            self.draw(self.controller.latest)
+

@@ -1,0 +1,163 @@
+"""The window's files: sessions, recent sessions, exports, GIFs and CSV data."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+from scratchnet import data
+
+from . import export
+from . import protocol as P
+
+
+class FilesMixin:
+    """``MainWindow``'s file operations; each failure is a message, never a crash."""
+
+    def settings(self) -> QSettings:
+        return QSettings("ScratchNet", "ScratchNet")
+
+    def _refresh_recent(self):
+        self.recent_menu.clear()
+        for path in self.settings().value("recent_sessions", [], list) or []:
+            a = self.recent_menu.addAction(path)
+            a.triggered.connect(lambda _=False, p=path: self.open_session(p))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
+    def _remember(self, key, path):
+        s = self.settings()
+        if key == "recent_sessions":
+            items = [path] + [p for p in (s.value(key, [], list) or []) if p != path]
+            s.setValue(key, items[:8])
+            self._refresh_recent()
+        else:
+            s.setValue(key, path)
+
+    def open_session(self, path: str | None = None):
+        """Open a session (asks for the file when ``path`` is None). A bad file shows an
+        error and leaves the current session as it was."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open session", self.settings().value("last_folder", ""),
+                "ScratchNet session (*.scratchnet);;All (*)")
+            if not path:
+                return
+        self._session_command = (self.controller.send(P.OpenSession(str(path))), str(path))
+
+    def save_session(self, path: str | None = None):
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Save session", self.settings().value("last_folder", ""),
+                "ScratchNet session (*.scratchnet)")
+            if not path:
+                return
+            if not path.endswith(".scratchnet"):
+                path += ".scratchnet"
+        view = {"threshold": self.prediction_view.threshold}
+        self._session_command = (self.controller.send(P.SaveSession(str(path), view)), str(path))
+
+    def _session_done(self, snap):
+        """Once the training process has answered an open or save: on success, remember
+        the file and show a loaded session's settings; a failure already told the user."""
+        cid, path = self._session_command
+        self._session_command = None
+        if any(n.command == cid and n.level == "error" for n in snap.notices):
+            return
+        self._remember("recent_sessions", path)
+        self._remember("last_folder", os.path.dirname(path))
+
+    def view(self, name: str):
+        return self.inspector if name == "inspector_view" else self.findChild(QWidget, name)
+
+    def export_view(self, name: str, path, size=None):
+        """Export view ``name`` to ``path`` (.png, .svg or .csv); PNG at ``size``."""
+        snap = self.controller.latest
+        export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
+
+    def export_dialog(self, name: str):
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {name}", os.path.join(self.settings().value("last_folder", ""),
+                                                 name.removesuffix("_view")),
+            "PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)")
+        if not path:
+            return
+        size = None
+        if path.lower().endswith(".png"):
+            w = self.view(name)
+            text, ok = QInputDialog.getText(self, "PNG size", "width × height in pixels:",
+                                            text=f"{w.width()}x{w.height()}")
+            if not ok:
+                return
+            try:
+                size = tuple(int(v) for v in text.lower().replace("×", "x").split("x"))
+                if len(size) != 2 or not all(16 <= v <= 20000 for v in size):
+                    raise ValueError
+            except ValueError:
+                self.show_message("error", f"{text!r} is not a size like 1920x1080 "
+                                           "(16 to 20000 pixels a side).")
+                return
+        try:
+            self.export_view(name, path, size)
+        except (OSError, ValueError) as e:
+            self.show_message("error", f"Could not export: {e}")
+            return
+        self._remember("last_folder", os.path.dirname(path))
+        self.statusBar().showMessage(f"Exported {path}", 5000)
+
+    def export_all(self, folder: str | None = None, size=None) -> list:
+        """Write every view in every format into ``folder`` (asks when None)."""
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, "Export all views into",
+                                                      self.settings().value("last_folder", ""))
+            if not folder:
+                return []
+        views = {v.objectName(): v for v in self.views + [self.inspector]}
+        try:
+            written = export.export_all(views, self.controller.latest, folder, size, self.inspector)
+        except (OSError, ValueError) as e:
+            self.show_message("error", f"Could not export: {e}")
+            return []
+        self._remember("last_folder", str(folder))
+        self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}", 5000)
+        return written
+
+    def _record(self, on: bool):
+        if on:
+            self.recorder = export.GifRecorder([self.network_view, self.prediction_view],
+                                               every=self.gif_every)
+            return
+        rec, self.recorder = self.recorder, None
+        if rec is None or not rec.frames:
+            self.show_message("error", "No GIF frames were recorded: train while recording.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save GIF", self.settings().value(
+            "last_folder", ""), "GIF animation (*.gif)")
+        if path:
+            self.save_gif(rec, path)
+
+    def save_gif(self, recorder, path):
+        try:
+            n = recorder.save(path)
+        except (OSError, ValueError) as e:
+            self.show_message("error", f"Could not save the GIF: {e}")
+            return
+        self.statusBar().showMessage(f"Saved {n} frames to {path}", 5000)
+
+    def open_data(self, path: str | None = None):
+        """Load a CSV (asks for the file when ``path`` is None); errors keep the data."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Open data", "", "CSV (*.csv);;All (*)")
+            if not path:
+                return
+        try:
+            raw = data.load_csv(path)
+        except ValueError as e:
+            self.show_message("error", f"Could not load the data; the current data stay.\n\n{e}")
+            return
+        spec = dataclasses.replace(self.data_panel.spec(), source="csv", csv_path=str(path))
+        self.data_panel.set_spec(spec)
+        self.controller.send(P.SetData(spec, raw))
+

@@ -119,6 +119,14 @@ class LoopCommands:
         cfg = dataclasses.replace(self.config, data=cmd.spec)
         self._set_config(cfg)
 
+    def on_LoadExperiment(self, cmd):
+        """A whole new experiment from its settings: data, network and trainer."""
+        ds = data.build(cmd.config.data)
+        self.running = False
+        self.trainer, self.dataset, self.raw = make_trainer(cmd.config, ds), ds, None
+        self.points, self.planes = self._points(ds)
+        self._set_config(cmd.config, {"threshold": 0.5})
+
     def on_SetAxes(self, cmd):
         self.points, self.planes = self._points(self.dataset, tuple(cmd.axes))
 

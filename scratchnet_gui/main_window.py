@@ -23,12 +23,13 @@ from .views.inspector import InspectorView
 from .views.network_view import NetworkView
 from .views.prediction_view import PredictionView
 from .window_actions import ActionsMixin
+from .window_examples import ExamplesMixin
 from .window_files import FilesMixin
 
 SLOW_PERIOD = 0.25
 
 
-class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
+class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
     """ScratchNet's window. ``MainWindow()`` opens on the classic demo, ready to Play.
 
     Signals
@@ -66,6 +67,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         self.controller.configChanged.connect(self._config_changed)
         self._build_panels(cfg)
         self._build_actions()
+        self._build_examples_menu()
 
     def _build_views(self):
         self.network_view = NetworkView()
@@ -144,7 +146,7 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, "ScratchNet", text,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("message_dialog")
-        self._open_dialog(box, text)
+        self._open_dialog(box, "error", text)
 
     def _trainer_died(self, text: str):
         """Say the training process is gone and offer a new one with the last weights."""
@@ -156,15 +158,15 @@ class MainWindow(ActionsMixin, FilesMixin, QMainWindow):
         restart = box.addButton("Restart training", QMessageBox.ButtonRole.AcceptRole)
         restart.setObjectName("restart_trainer")
         restart.clicked.connect(self.controller.restart)
-        self._open_dialog(box, text)
+        self._open_dialog(box, "error", text)
 
-    def _open_dialog(self, box: QMessageBox, text: str):
+    def _open_dialog(self, box: QMessageBox, level: str, text: str):
         """Show ``box`` without blocking training, in place of any dialog still open."""
         if self._dialog is not None:
             self._dialog.close()
         self._dialog = box
         box.open()
-        self.messageShown.emit("error", text)
+        self.messageShown.emit(level, text)
 
     def shown_snapshot(self):
         """The snapshot the views draw: the newest, at the phase the window shows."""

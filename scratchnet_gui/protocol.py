@@ -117,6 +117,21 @@ class SetWeights(Command):
 
 
 @dataclass(frozen=True)
+class LoadExperiment(Command):
+    """Replace data, model and training settings with ``config`` (fresh weights): the
+    Examples menu's presets."""
+
+    config: object
+
+    def check(self):
+        from scratchnet.config import Config
+
+        if not isinstance(self.config, Config):
+            raise ValueError(f"LoadExperiment takes a Config, not {self.config!r}")
+        self.config.validate()
+
+
+@dataclass(frozen=True)
 class SetData(Command):
     """New data: generated from ``spec``, or ``raw = (X, y, names)`` from a CSV file."""
 

@@ -126,6 +126,15 @@ class ActionsMixin:
                                         tip="With more than two input columns: which two the "
                                             "prediction view plots")
         self.view_menu.addAction(self.axes_action)
+        self.color_by_class_action = self._action(
+            "color_by_class", "Colour points by class", self._color_by_class,
+            tip="Colour the points by their class (as the article's data plots), not by "
+                "right or wrong", checkable=True)
+        self.view_menu.addAction(self.color_by_class_action)
+        self.label_mean_action = self._action(
+            "threshold_label_mean", "Threshold at the label mean", self.threshold_at_label_mean,
+            tip="The article's decision boundary: the mean of the training labels")
+        self.view_menu.addAction(self.label_mean_action)
 
     def _add_context_action(self, view, action):
         """Put ``action`` in the view's right-click menu (pyqtgraph's scene menu for plots,
@@ -174,6 +183,15 @@ class ActionsMixin:
         snap = self.controller.latest
         if snap is not None:
             self.prediction_view.draw(snap)
+
+    def _color_by_class(self, on):
+        self.prediction_view.set_color_by_class(on)
+
+    def threshold_at_label_mean(self):
+        """Set the threshold to the training labels' mean (the article's choice)."""
+        snap = self.controller.latest
+        if snap is not None:
+            self.training_panel.threshold.setValue(float(snap.points.y_train.mean()))
 
     def _show_test(self, on):
         self.prediction_view.show_test = on

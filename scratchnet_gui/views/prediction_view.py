@@ -26,6 +26,7 @@ class PredictionView(pg.PlotWidget):
         self.setBackground("w")
         self.threshold = 0.5
         self.show_test = True
+        self.color_by_class = False  # the article's data plots: by class, not right/wrong
         self.selected = None
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(colors.boundary_colormap().getLookupTable(nPts=256))
@@ -67,9 +68,10 @@ class PredictionView(pg.PlotWidget):
                                  ("test", pts.raw_test, pts.y_test, snap.test_pred)):
             if len(p) != len(y):
                 continue
-            right = (p >= self.threshold) == (y > 0.5)
+            # each split's points fall in two groups: right/wrong, or class 1/class 0
+            group = (y > 0.5) if self.color_by_class else (p >= self.threshold) == (y > 0.5)
             for ok in (True, False):
-                m = right == ok
+                m = group == ok
                 item = self.scatter[split, ok]
                 show = split == "train" or self.show_test
                 item.setVisible(show)
@@ -84,6 +86,16 @@ class PredictionView(pg.PlotWidget):
         self.setLabel("left", names[j] if j < len(names) else "x2")
         self.caption.setText(pts.projection_note)
         self.caption.setPos(x0, y1)
+
+    def set_color_by_class(self, on: bool) -> None:
+        """Colour points by their class (blue 1, orange 0) instead of right/wrong."""
+        self.color_by_class = on
+        colours = ({True: colors.POSITIVE, False: colors.NEGATIVE} if on else
+                   {True: colors.CORRECT, False: colors.WRONG})
+        for (split, ok), item in self.scatter.items():
+            item.setBrush(pg.mkBrush(*colours[ok], 220))
+        if self._snap is not None:
+            self.draw(self._snap)
 
     def select(self, index):
         self.selected = index

@@ -24,7 +24,8 @@ import numpy as np
 from . import losses, metrics
 from .activations import sigmoid
 from .gradcheck import numerical_gradients, relative_error
-from .network import Dense, Network, validate_sizes
+from .article_layers import Layer, article_step  # noqa: F401 (the article's API)
+from .network import Network, validate_sizes
 from .optimizers import SGD
 from .trainer import Trainer
 
@@ -32,110 +33,6 @@ from .trainer import Trainer
 # NeuralNetwork's docstring for why, and tests/engine/test_article_api.py for the proof.
 DEFAULT_LR = 1.0
 BACKPROPS = ("correct", "article")
-
-
-class Layer:
-    """One sigmoid layer, as the article writes it: ``output = σ(weights · input + biases)``.
-
-    Parameters
-    ----------
-    ncol : int
-        Inputs to the layer (columns of ``weights``).
-    nrow : int
-        Units of the layer (rows of ``weights``).
-    seed : int or numpy.random.Generator
-        Weights and biases are drawn from the standard normal, as in the article.
-
-    Attributes
-    ----------
-    weights : ndarray, shape (nrow, ncol)
-    biases : ndarray, shape (nrow, 1)
-        A column view of the engine's 1-D bias vector: writing into it changes the layer.
-    """
-
-    def __init__(self, ncol: int, nrow: int, seed=0):
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        # the draws and their order are Network's "normal" init: both modes start equal
-        W, b = rng.standard_normal((nrow, ncol)), rng.standard_normal(nrow)
-        self._dense = Dense(W, b, "sigmoid")
-
-    @classmethod
-    def _of(cls, dense: Dense) -> "Layer":
-        """A Layer showing an engine layer's arrays (no copy)."""
-        layer = cls.__new__(cls)
-        layer._dense = dense
-        return layer
-
-    @property
-    def weights(self) -> np.ndarray:
-        return self._dense.weights
-
-    @weights.setter
-    def weights(self, value) -> None:
-        self._dense.weights[...] = _shaped(value, self._dense.weights.shape, "weights")
-
-    @property
-    def biases(self) -> np.ndarray:
-        return self._dense.biases[:, None]
-
-    @biases.setter
-    def biases(self, value) -> None:
-        self._dense.biases[...] = _shaped(value, self.biases.shape, "biases")[:, 0]
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """``(nrow, ncol)``: units by inputs, the shape of ``weights``."""
-        return self._dense.weights.shape
-
-    def forward(self, x) -> np.ndarray:
-        """``σ(W x + b)`` for a column ``x`` of shape (ncol, 1), or (ncol, n) columns."""
-        return sigmoid(self.weights @ np.asarray(x, dtype=np.float64) + self.biases)
-
-    def __repr__(self) -> str:
-        return f"Layer({self.shape[1]}, {self.shape[0]})"
-
-
-def _shaped(value, shape, what) -> np.ndarray:
-    value = np.asarray(value, dtype=np.float64)
-    if value.shape != shape:
-        raise ValueError(f"{what} must have shape {shape}, not {value.shape}")
-    return value
-
-
-def article_step(params, x, y, lr: float, wrap: bool = True, updated: bool = True):
-    """One sample of the article's SGD loop, in place on ``params = [[W, b], ...]``.
-
-    ``b`` is a column (n, 1). The output error is ``a − y`` (sigmoid with cross-entropy,
-    as in the engine), so with ``wrap=False, updated=False`` this is exactly one engine
-    step. The article's two mistakes, both on by default:
-
-    * ``wrap``: layer 0 reads its input as ``layers[index - 1].output``, which for
-      ``index = 0`` is Python's ``layers[-1]``: the *last* layer's output, not ``x``;
-    * ``updated``: the error goes back through ``W`` *after* ``W`` was updated.
-
-    Returns
-    -------
-    list of (dW, db)
-        The step each layer took divided by ``-lr``, shaped like ``(W, b)``: the
-        gradient this loop actually used.
-    """
-    outs = [np.asarray(x, dtype=np.float64).reshape(-1, 1)]
-    for W, b in params:
-        outs.append(sigmoid(W @ outs[-1] + b))
-    error = outs[-1] - np.asarray(y, dtype=np.float64).reshape(-1, 1)
-    grads = [None] * len(params)
-    for i in range(len(params) - 1, -1, -1):
-        W, b = params[i]
-        # layer i's input is outs[i]; the article's layers[i - 1].output at i = 0 is outs[-1]
-        a_in = outs[-1] if wrap and i == 0 else outs[i]
-        dW = np.broadcast_to(error @ a_in.T, W.shape)  # a wrapped (1, 1) input fills W
-        W_back = W if updated else W.copy()  # updated: the same array, changed just below
-        W -= lr * dW
-        b -= lr * error
-        grads[i] = (np.array(dW), error.copy())
-        if i:
-            error = (W_back.T @ error) * outs[i] * (1.0 - outs[i])
-    return grads
 
 
 class NeuralNetwork:

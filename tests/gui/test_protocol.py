@@ -1,7 +1,6 @@
 """The typed protocol: commands refuse bad values in the window's process, settings travel
 whole, an opened session shows everywhere, and an unchanged model is not redrawn."""
 
-import dataclasses
 import subprocess
 import sys
 
@@ -10,7 +9,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from scratchnet import data
 from scratchnet.settings import TrainingSettings
 from scratchnet_gui import protocol as P
 

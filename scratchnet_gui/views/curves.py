@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from . import colors
 
@@ -25,6 +26,8 @@ class _Curves(pg.PlotWidget):
         self.test = self.plot([], [], pen=TEST_PEN, name="test")
         self.showGrid(x=True, y=True, alpha=0.2)
         self.getAxis("left").enableAutoSIPrefix(False)
+        for name in ("left", "bottom"):  # axes repaint from a pixmap, not glyph by glyph
+            self.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def draw(self, snap, slow: bool = True):
         h = snap.history

@@ -64,6 +64,7 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
         self._legend_html = None
         self._layout_key = None
         self._curves = {}            # (edge layer, sign, width level) → one curve item
+        self._curve_cache = CACHED
         self.lit = None              # edge layers the stepper's phase lights up (None: all)
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
         self.nodes.setZValue(10)
@@ -212,6 +213,11 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
             self._build_layout(sizes)
             self._layout_key = key
             self._drawn_vals, self.lit = None, False  # new items: dim them afresh
+        mode = QGraphicsItem.CacheMode.NoCache if snap.running else CACHED
+        if mode != self._curve_cache:  # training changes every edge every frame: a cache
+            self._curve_cache = mode   # would only double the paint; stepping fades them
+            for c in self._curves.values():
+                c.setCacheMode(mode)
         self._step_overlay(snap)
         self._draw_values()
         vals = self.edge_values(snap)
@@ -292,7 +298,7 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
             for sign in (1, -1):
                 for k in range(len(WIDTH_LEVELS)):
                     c = pg.PlotCurveItem(connect="pairs", antialias=False)
-                    c.setCacheMode(CACHED)  # a faded layer reuses its pixels
+                    c.setCacheMode(self._curve_cache)
                     self.addItem(c)
                     self._curves[l, sign, k] = c
 

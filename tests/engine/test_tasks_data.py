@@ -30,21 +30,21 @@ def test_multiclass_generators_make_k_balanced_seeded_classes(name, k):
     assert np.array_equal(X, X2) and np.array_equal(y, y2)
 
 
-@pytest.mark.parametrize("k", [2, 3, 6])
-def test_spiral_arms_stay_a_third_apart_whatever_their_number(k):
+@pytest.mark.parametrize("k,gap", [(2, 1 / 3), (3, 1 / 2), (6, 1 / 2)])
+def test_spiral_arms_keep_their_gap_whatever_their_number(k, gap):
     X, y = data.make("spiral", 2000, 0.0, seed=0, classes=k)
     r = np.hypot(X[:, 0], X[:, 1])
-    turn = 6 * np.pi / k  # arm a at radius r points at angle r·turn + 2πa/k
+    turn = 3 * np.pi if k == 2 else 4 * np.pi / k  # arm a at radius r: angle r·turn + 2πa/k
     angle = r * turn + 2 * np.pi * y / k
     np.testing.assert_allclose(X, np.column_stack([r * np.cos(angle), r * np.sin(angle)]),
                                atol=1e-12)
     assert r.max() <= 1 and r.max() > 0.99
-    # so arm a + 1 passes the same angle 2π/k later: (2π/k) / turn = 1/3 further out
-    assert (2 * np.pi / k) / turn == pytest.approx(1 / 3)
+    # so arm a + 1 passes the same angle 2π/k later: (2π/k) / turn further out
+    assert (2 * np.pi / k) / turn == pytest.approx(gap)
 
 
 @pytest.mark.parametrize("kw,msg", [
-    ({"name": "circles", "classes": 3}, "classes must be ≤ 2"),
+    ({"name": "circles", "classes": 3}, "circles has 2 classes; only blobs and spiral take"),
     ({"name": "spiral", "classes": 7}, "classes of spiral must be ≤ 6"),
     ({"name": "blobs", "classes": 1}, "classes of blobs must be ≥ 2"),
     ({"name": "reg-plane", "classes": 3}, "regression set; it has no classes"),

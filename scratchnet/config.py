@@ -17,7 +17,9 @@ class Config:
     """Everything that defines an experiment, except the learned state.
 
     The defaults are the classic demo: the article's circles with a 2-9-6-1 sigmoid
-    network, trained by SGD on minibatches of 10.
+    network, trained by SGD on minibatches of 10. The task (classes or regression) is
+    the data's (``data.task``, ``data.classes``); ``output`` applies to two classes,
+    and ``target_auc`` is the target AUC, or R² for regression.
     """
 
     data: data.DataSpec = field(default_factory=data.DataSpec)

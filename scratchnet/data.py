@@ -173,12 +173,12 @@ class Dataset:
     inputs: Inputs
     X_train: np.ndarray = None
     X_test: np.ndarray = None
-    task: Task = None  # guessed from the labels (by spec.task) when not given
+    task: Task = None  # build() gives it; made by hand, guessed from the labels as they are
 
     def __post_init__(self):
         if self.task is None:
             y = np.concatenate([self.y_train, self.y_test])
-            self.task = tasks.encode(y, task_setting(self.spec))[0]
+            self.task = tasks.of_labels(y, task_setting(self.spec))
         self.X_train = self.inputs(self.raw_train)
         self.X_test = self.inputs(self.raw_test)
         if self.task.kind == tasks.REGRESSION:

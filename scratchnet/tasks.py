@@ -136,6 +136,22 @@ def target_scale(y) -> tuple[float, float]:
     return float(ys.mean()) * scale, std if std > 0 else 1.0
 
 
+def of_labels(y, task: str = AUTO) -> Task:
+    """The task of labels that are already encoded (class indices, or values), for a
+    ``Dataset`` made by hand: whole numbers ``0..`` (at most ``GUESS_MAX_CLASSES``
+    distinct) are classes, at least two even if fewer are present; anything else is a
+    regression target."""
+    y = np.asarray(y, dtype=np.float64).ravel()
+    whole = len(y) == 0 or bool(np.all(y == np.floor(y)) and y.min() >= 0
+                                and y.max() < MAX_CLASSES)
+    if task == REGRESSION or (task == AUTO and not (
+            whole and len(np.unique(y)) <= GUESS_MAX_CLASSES)):
+        return Task.regression()
+    if not whole:
+        raise ValueError(f"class labels must be whole numbers from 0 to {MAX_CLASSES - 1}")
+    return Task.classification(max(2, int(y.max()) + 1) if len(y) else 2)
+
+
 def encode(y, task: str = AUTO, classes=None):
     """Numeric labels → ``(Task, y)`` with ``y`` as class indices or regression values.
 

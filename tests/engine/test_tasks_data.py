@@ -111,6 +111,19 @@ def test_huge_regression_targets_standardise_without_overflow():
                    (X, np.where(X[:, 0] > 0, 1.7e308, -1.7e308), ["a", "b", "y"]))
 
 
+def test_a_dataset_made_by_hand_guesses_its_task_from_labels_as_they_are():
+    X = np.zeros((6, 2))
+    spec = data.DataSpec("csv", standardize=False)
+    one = data.Dataset(X, X[:0], np.zeros(6), np.zeros(0), ["a", "b", "y"], spec, data.Inputs())
+    assert one.task == tasks.Task()  # one class shown (the article's plots): still binary
+    three = data.Dataset(X, X[:2], np.array([0.0, 2, 2, 0, 1, 2]), np.array([2.0, 0]),
+                         ["a", "b", "y"], spec, data.Inputs())
+    assert three.task == tasks.Task.classification(3)
+    values = data.Dataset(X, X[:0], np.linspace(0, 1, 6), np.zeros(0), ["a", "b", "y"], spec,
+                          data.Inputs())
+    assert values.task.kind == "regression"
+
+
 # --- tasks.encode ----------------------------------------------------------------------
 def test_encode_guesses_classes_then_regression():
     task, y = tasks.encode([3.0, -1, 3, 7, -1])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from . import activations, checks, data, losses, optimizers
+from . import activations, checks, data, optimizers
 from .network import INITS, MAX_LAYERS, Network, validate_sizes
 from .trainer import MAX_EPOCHS, TARGETS, Trainer
+
+BINARY_OUTPUTS = ("sigmoid", "linear")
 
 
 @dataclass
@@ -15,7 +17,9 @@ class Config:
     """Everything that defines an experiment, except the learned state.
 
     The defaults are the classic demo: the article's circles with a 2-9-6-1 sigmoid
-    network, trained by SGD on minibatches of 10.
+    network, trained by SGD on minibatches of 10. The task (classes or regression) is
+    the data's (``data.task``, ``data.classes``); ``output`` applies to two classes,
+    and ``target_auc`` is the target AUC, or R² for regression.
     """
 
     data: data.DataSpec = field(default_factory=data.DataSpec)
@@ -38,9 +42,10 @@ class Config:
     target_auc: float | None = None
     target_on: str = "train"
 
-    def sizes(self, n_inputs: int) -> list:
-        """Units per layer for ``n_inputs`` input features (output width 1)."""
-        return validate_sizes([n_inputs, *self.hidden, 1])
+    def sizes(self, n_inputs: int, n_outputs: int = 1) -> list:
+        """Units per layer for ``n_inputs`` input features and ``n_outputs`` outputs
+        (``Dataset.n_outputs``: K for K ≥ 3 classes, else 1)."""
+        return validate_sizes([n_inputs, *self.hidden, n_outputs])
 
     def make_optimizer(self) -> optimizers.Optimizer:
         """The optimizer these settings describe, with its own hyperparameters."""
@@ -63,7 +68,8 @@ class Config:
             raise ValueError(f"{len(acts)} activation(s) for {len(hidden)} hidden layer(s)")
         for i, a in enumerate(acts):
             checks.choice(a, f"activation of hidden layer {i + 1}", list(activations.ACTIVATIONS))
-        checks.choice(self.output, "output", list(losses.OUTPUTS))
+        # the output of binary classification; other tasks fix theirs (make_trainer)
+        checks.choice(self.output, "output", list(BINARY_OUTPUTS))
         checks.choice(self.init, "init", list(INITS))
         checks.whole(self.seed, "seed", 0, 2**63 - 1)
         checks.choice(self.optimizer, "optimizer", list(optimizers.OPTIMIZERS))
@@ -102,10 +108,21 @@ class Config:
 
 def make_trainer(config: Config, dataset: data.Dataset, network: Network | None = None,
                  track_metrics: bool = True) -> Trainer:
-    """A fresh ``Trainer`` (and network, unless one is given) for ``config``."""
+    """A fresh ``Trainer`` (and network, unless one is given) for ``config``.
+
+    The data's task fixes the network's output (``Dataset.task``): softmax with one unit
+    per class for K ≥ 3 classes, a linear unit for regression (with the training
+    targets' scale, so predictions come back in their units), and ``config.output``
+    (sigmoid by default) for two classes.
+    """
     if network is None:
-        network = Network(config.sizes(dataset.n_features), activation=list(config.activations),
-                          output=config.output, init=config.init, seed=config.seed)
+        task = dataset.task
+        output = config.output if task.output == "sigmoid" else task.output
+        mean, std = dataset.target_scale
+        network = Network(config.sizes(dataset.n_features, task.n_outputs),
+                          activation=list(config.activations), output=output,
+                          init=config.init, seed=config.seed, target_mean=mean,
+                          target_std=std)
     return Trainer(network, dataset.X_train, dataset.y_train, dataset.X_test, dataset.y_test,
                    optimizer=config.make_optimizer(), batch_size=config.batch_size,
                    l1=config.l1, l2=config.l2, seed=config.seed, target_auc=config.target_auc,

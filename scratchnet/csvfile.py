@@ -1,4 +1,8 @@
-"""The CSV loader: numeric feature columns and a binary label, every error located.
+"""The CSV loader: numeric feature columns and a label, every error located.
+
+The label is a class (up to ``GUESS_MAX_CLASSES`` distinct values, written any way:
+numbers or text) or else, when every value is a number, a regression target; the
+``task`` argument overrides the guess.
 
 Every refusal names the file and, where there is one, the 1-based line and the column.
 """
@@ -12,6 +16,7 @@ import os
 import numpy as np
 
 from .fileio import regular_file
+from .tasks import AUTO, CLASSIFICATION, GUESS_MAX_CLASSES, MAX_CLASSES, REGRESSION, TASKS
 
 MIN_ROWS = 4
 MAX_CSV_BYTES = 200 * 1024 * 1024
@@ -31,22 +36,36 @@ def _text_cells(row) -> set:
     return {j for j, c in enumerate(row) if not _is_number(c.strip())}
 
 
-def load_csv(path, label: str | int | None = None):
-    """Load numeric feature columns plus a binary label column from a CSV file.
+def load_csv(path, label: str | int | None = None, task: str = AUTO):
+    """``(X, y, names)`` of a CSV file: ``read_csv`` without the class names."""
+    return read_csv(path, label, task)[:3]
+
+
+def read_csv(path, label: str | int | None = None, task: str = AUTO):
+    """Load numeric feature columns plus a label column from a CSV file.
 
     The first row is a header when it has text cells where the second row does not
     (so ``0.5,1.2,yes`` over ``0.1,0.3,no`` is data, not a header); otherwise the
     columns are named ``x1, x2, ...`` and ``label``. The label column is ``label`` if
     given (a name or 0-based index), else the first column named one of
-    ``label, y, class, target``, else the last column. Its two distinct values map to
-    0 and 1 (``0/1`` stay as they are; otherwise in sorted order).
+    ``label, y, class, target``, else the last column.
+
+    With ``task="auto"`` a label of at most ``GUESS_MAX_CLASSES`` distinct values is a
+    class label; one with more, all numbers, a regression target. Classes map to
+    ``0..K-1`` in sorted order (numbers by value, so ``0/1`` stay as they are; text by
+    spelling); ``0`` and ``0.0`` are one class. "classification" takes up to
+    ``MAX_CLASSES`` classes; "regression" needs every label to be a number.
 
     Returns
     -------
     X : ndarray (n, d) float64
-    y : ndarray (n,) float64 in {0, 1}
+    y : ndarray (n,) float64
+        Class indices ``0..K-1``, or the regression target's values.
     names : list of str
         The feature column names, then the label column's name.
+    classes : tuple of str or None
+        The class names (each class's first spelling) in index order; ``None`` for a
+        regression target.
 
     Raises
     ------
@@ -54,6 +73,8 @@ def load_csv(path, label: str | int | None = None):
         For anything wrong with the file, naming the 1-based line and the column.
     """
     path = os.fspath(path)
+    if task not in (AUTO, *TASKS):
+        raise ValueError(f"task must be one of {AUTO}, {', '.join(TASKS)}, not {task!r}")
     size = regular_file(path, "CSV file")  # a FIFO or a device would block or never end
     if size > MAX_CSV_BYTES:
         raise ValueError(f"{path}: {size / 2**20:.0f} MiB is larger than the "
@@ -71,10 +92,10 @@ def load_csv(path, label: str | int | None = None):
         raise ValueError(f"{path}: not valid CSV ({e})") from None
     except OSError as e:
         raise ValueError(f"{path}: cannot be read ({e.strerror or e})") from None
-    return _parse_rows(path, rows, label)
+    return _parse_rows(path, rows, label, task)
 
 
-def _parse_rows(path, rows, label):
+def _parse_rows(path, rows, label, task):
     numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
     if not numbered:
         raise ValueError(f"{path}: the file is empty")
@@ -117,8 +138,8 @@ def _parse_rows(path, rows, label):
                                  f"finite number")
             X[r, k] = v
         raw_labels.append((line, row[li].strip()))
-    y = _binary_labels(path, names[li], raw_labels)
-    return X, y, [names[j] for j in feats] + [names[li]]
+    y, classes = _labels(path, names[li], raw_labels, task)
+    return X, y, [names[j] for j in feats] + [names[li]], classes
 
 
 def _label_index(path, names, label):
@@ -147,7 +168,8 @@ def _label_key(path, name, line, cell):
     return v
 
 
-def _binary_labels(path, name, raw):
+def _labels(path, name, raw, task):
+    """``(y, classes)`` from the label cells ``raw = [(line, text), ...]``."""
     values = {}  # class -> (first line, first spelling)
     keys, spellings = [], set()
     for line, cell in raw:
@@ -158,22 +180,38 @@ def _binary_labels(path, name, raw):
         keys.append(key)
         if len(spellings) < 3:
             spellings.add(cell)
+    text = [(line, cell) for key, (line, cell) in values.items() if isinstance(key, str)]
+    if task == REGRESSION or (task == AUTO and len(values) > GUESS_MAX_CLASSES and not text):
+        if text:
+            line, cell = text[0]
+            raise ValueError(f"{path}: line {line}, column {name!r}: the label {cell!r} is "
+                             f"not a number, so it cannot be a regression target")
+        return np.array(keys, dtype=np.float64), None
+    limit = MAX_CLASSES if task == CLASSIFICATION else GUESS_MAX_CLASSES
+    if len(values) > limit:
+        line = list(values.values())[limit][0]
+        why = (f"the limit is {MAX_CLASSES} classes" if task == CLASSIFICATION else
+               f"more than {GUESS_MAX_CLASSES} are not classes, and text like {text[0][1]!r} "
+               f"(line {text[0][0]}) is not a regression target")
+        raise ValueError(f"{path}: column {name!r} has {len(values)} distinct values, the "
+                         f"{_ordinal(limit + 1)} first on line {line}: {why}")
+    _check_two_classes(path, name, values, spellings)
+    order = (sorted(values) if not text else sorted(values, key=lambda k: values[k][1]))
+    index = {k: float(i) for i, k in enumerate(order)}
+    return np.array([index[k] for k in keys]), tuple(values[k][1] for k in order)
+
+
+def _check_two_classes(path, name, values, spellings):
     shown = [cell for _, cell in values.values()]
     if len(values) == 1 and len(spellings) > 1:
         a, b = sorted(spellings)[:2]
         raise ValueError(f"{path}: column {name!r} has a single class: {a!r} and {b!r} are the "
-                         f"same class written twice; a binary label needs two classes")
+                         f"same class written twice; a class label needs two classes or more")
     if len(values) == 1:
         raise ValueError(f"{path}: column {name!r} has a single class ({shown[0]!r}); "
-                         f"a binary label needs two")
-    if len(values) > 2:
-        listed = ", ".join(repr(v) for v in shown[:5])
-        raise ValueError(f"{path}: column {name!r} is not two-valued: it has {len(values)} "
-                         f"distinct values ({listed}{', …' if len(values) > 5 else ''}); "
-                         f"the third first appears on line {list(values.values())[2][0]}")
-    a, b = values
-    if isinstance(a, float) and isinstance(b, float):
-        lo = min(a, b)
-    else:  # text, or text and a number: in the sorted order of their first spelling
-        lo = a if values[a][1] < values[b][1] else b
-    return np.array([0.0 if k == lo else 1.0 for k in keys])
+                         f"a class label needs two or more")
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

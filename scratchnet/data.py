@@ -2,74 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import checks, sklearn_ports
-from .csvfile import LABEL_NAMES, MAX_CSV_BYTES, MIN_ROWS, load_csv  # noqa: F401 (API)
-
-GENERATORS = ("circles", "blobs", "moons", "xor", "spiral", "gaussian")
-# Points per dataset, generated or read. A million 2-D points train at a few seconds an
-# epoch and fill the views' budget many times over; 10**9 would ask for 16 GB before the
-# first epoch. Checked before anything is allocated.
-MAX_SAMPLES = 1_000_000
-
-
-def make(name: str = "circles", n_samples: int = 1000, noise: float = 0.1, seed: int = 0,
-         factor: float = 0.1, cluster_std: float | None = None):
-    """Generate a two-class, two-feature dataset.
-
-    Parameters
-    ----------
-    name : {"circles", "blobs", "moons", "xor", "spiral", "gaussian"}
-    n_samples : int
-        From ``MIN_ROWS`` up to ``MAX_SAMPLES`` (checked before anything is allocated).
-    noise : float
-        Gaussian noise on the points; for "blobs" it is the cluster standard deviation
-        unless ``cluster_std`` is given.
-    seed : int
-    factor : float
-        Inner to outer radius for "circles" (the article's 0.1).
-
-    Returns
-    -------
-    X : ndarray (n, 2) float64, y : ndarray (n,) float64 in {0, 1}
-    """
-    if name not in GENERATORS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(GENERATORS)}")
-    n_samples = checks.whole(n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES)  # before allocating
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number ≥ 0, not {noise!r}")
-    rng = np.random.default_rng(seed)
-    if name == "circles":  # the classic demo: no scikit-learn import before its first frame
-        X, y = sklearn_ports.make_circles(n_samples, noise, factor, seed)
-    elif name in ("moons", "blobs"):
-        X, y = _sklearn_generated(name, n_samples, noise, seed, cluster_std)
-    elif name == "xor":
-        X = rng.uniform(-1, 1, (n_samples, 2))
-        y = (X[:, 0] * X[:, 1] > 0).astype(float)
-        X = X + rng.normal(0, noise, X.shape)
-    elif name == "gaussian":
-        y = rng.integers(0, 2, n_samples).astype(float)
-        X = rng.normal(0, 0.5 + noise, (n_samples, 2)) + np.where(y[:, None] > 0, 1.0, -1.0)
-    else:  # two interleaved spirals
-        y = np.arange(n_samples) % 2
-        t = np.sqrt(rng.uniform(0, 1, n_samples)) * 3 * np.pi
-        X = np.column_stack([t * np.cos(t + np.pi * y), t * np.sin(t + np.pi * y)]) / (3 * np.pi)
-        X = X + rng.normal(0, noise, X.shape)
-    return np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
-
-
-def _sklearn_generated(name, n_samples, noise, seed, cluster_std):
-    from sklearn import datasets as skd  # here, not at the top: it costs the window ~1 s
-
-    if name == "moons":
-        return skd.make_moons(n_samples, noise=noise, random_state=seed)
-    std = cluster_std if cluster_std is not None else max(noise, 1e-9)
-    return skd.make_blobs(n_samples, centers=2, cluster_std=std, random_state=seed)
-
+from . import checks, sklearn_ports, tasks
+from .csvfile import LABEL_NAMES, MAX_CSV_BYTES, MIN_ROWS, load_csv, read_csv  # noqa: F401
+from .generators import (ALL_GENERATORS, GENERATORS, MAX_GENERATED_CLASSES,  # noqa: F401
+                         MAX_SAMPLES, MULTICLASS_GENERATORS, REGRESSION_GENERATORS,
+                         check_classes, make)
+from .tasks import Task
 
 # --- engineered features ---------------------------------------------------------------
 FEATURES = {
@@ -98,11 +40,12 @@ def engineer(X: np.ndarray, features=()) -> np.ndarray:
         return np.column_stack([X] + [FEATURES[f](x1, x2) for f in features])
 
 
-def split(X, y, train_fraction: float = 0.75, seed: int = 0):
+def split(X, y, train_fraction: float = 0.75, seed: int = 0, stratify: bool = True):
     """Stratified train/test split: ``X_train, X_test, y_train, y_test``, exactly as
     scikit-learn's ``train_test_split`` makes it (through a numpy port: ``sklearn_ports``).
 
-    Falls back to an unstratified split when a class is too small to stratify.
+    Falls back to an unstratified split when a class is too small to stratify, and
+    always splits regression targets (``stratify=False``) unstratified.
     """
     if not 0 < train_fraction < 1:
         raise ValueError(f"train fraction must be between 0 and 1, not {train_fraction!r}")
@@ -110,7 +53,8 @@ def split(X, y, train_fraction: float = 0.75, seed: int = 0):
     if n_test < 1 or n_test >= len(y):
         raise ValueError(f"a train fraction of {train_fraction} leaves an empty train or test set")
     _, counts = np.unique(y, return_counts=True)
-    strat = counts.min() >= 2 and n_test >= len(counts) and len(y) - n_test >= len(counts)
+    strat = (stratify and counts.min() >= 2 and n_test >= len(counts)
+             and len(y) - n_test >= len(counts))
     train, test = sklearn_ports.split_indices(y, n_test, seed, strat)
     return X[train], X[test], y[train], y[test]
 
@@ -129,13 +73,17 @@ class DataSpec:
     csv_path: str = ""
     factor: float = 0.1
     cluster_std: float | None = None
+    # "auto" guesses from the labels (a generator's own task; a CSV's labels: up to 20
+    # distinct values are classes); "classification" or "regression" overrides the guess
+    task: str = "auto"
+    classes: int = 2  # classes of the blobs (centres) and spiral (arms) generators
 
     def __post_init__(self):
         self.validate()
 
     def validate(self) -> "DataSpec":
         """Check every field's type and range (``ValueError``); normalise the numbers."""
-        checks.choice(self.source, "data source", [*GENERATORS, "csv"])
+        checks.choice(self.source, "data source", [*ALL_GENERATORS, "csv"])
         self.n_samples = checks.whole(self.n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES)
         self.noise = checks.number(self.noise, "noise", 0)
         # scikit-learn takes seeds below 2**32
@@ -150,7 +98,28 @@ class DataSpec:
         self.factor = checks.number(self.factor, "circles factor", 0, 1, hi_open=True)
         if self.cluster_std is not None:
             self.cluster_std = checks.number(self.cluster_std, "cluster std", 0, lo_open=True)
+        checks.choice(self.task, "task", [tasks.AUTO, *tasks.TASKS])
+        if self.source == "csv":
+            if self.classes != 2:
+                raise ValueError("classes of a CSV come from its labels, not the classes "
+                                 "setting")
+        else:
+            self.classes = check_classes(self.source, self.classes)
+            own = generated_task(self.source)
+            if self.task not in (tasks.AUTO, own):
+                raise ValueError(f"{self.source} is a {own} set, not {self.task}")
         return self
+
+
+def task_setting(spec: DataSpec) -> str:
+    """The task to encode labels by: a generator's own, else ``spec.task`` (may be
+    "auto")."""
+    return spec.task if spec.source == "csv" else generated_task(spec.source)
+
+
+def generated_task(name: str) -> str:
+    """The task of the generator ``name``: "regression" or "classification"."""
+    return tasks.REGRESSION if name in REGRESSION_GENERATORS else tasks.CLASSIFICATION
 
 
 @dataclass(frozen=True)
@@ -204,10 +173,16 @@ class Dataset:
     inputs: Inputs
     X_train: np.ndarray = None
     X_test: np.ndarray = None
+    task: Task = None  # build() gives it; made by hand, guessed from the labels as they are
 
     def __post_init__(self):
+        if self.task is None:
+            y = np.concatenate([self.y_train, self.y_test])
+            self.task = tasks.of_labels(y, task_setting(self.spec))
         self.X_train = self.inputs(self.raw_train)
         self.X_test = self.inputs(self.raw_test)
+        if self.task.kind == tasks.REGRESSION:
+            _check_targets(self)
         for X, part in ((self.X_train, "training"), (self.X_test, "test")):
             bad = ~np.all(np.isfinite(X), axis=0)
             if bad.any():
@@ -224,17 +199,57 @@ class Dataset:
     def input_names(self) -> list:
         return self.names[:-1] + list(self.inputs.features)
 
+    @property
+    def n_classes(self) -> int:
+        """K for classification, 0 for regression (``task.n_classes``)."""
+        return self.task.n_classes
+
+    @property
+    def n_outputs(self) -> int:
+        """Output units the data need: K for K ≥ 3 classes, else 1."""
+        return self.task.n_outputs
+
+    @property
+    def target_scale(self) -> tuple[float, float]:
+        """Regression: the training targets' ``(mean, std)``, which the network learns
+        to undo (``Network.set_target_scale``); ``(0, 1)`` for classification."""
+        if self.task.kind != tasks.REGRESSION:
+            return 0.0, 1.0
+        return tasks.target_scale(self.y_train)
+
+
+def _check_targets(ds: Dataset) -> None:
+    mean, std = ds.target_scale
+    with np.errstate(over="ignore", invalid="ignore"):
+        fine = all(np.all(np.isfinite((y - mean) / std)) for y in (ds.y_train, ds.y_test))
+    if not fine:
+        raise ValueError(f"label column {ds.names[-1]!r}: its values overflow float64 once "
+                         f"standardised; rescale that column")
+
 
 def build(spec: DataSpec, raw=None) -> Dataset:
-    """Make (or take ``raw = (X, y, names)``), split, engineer and standardise by ``spec``."""
+    """Make (or take ``raw``), split, engineer and standardise by ``spec``.
+
+    ``raw`` is ``(X, y, names)`` or ``(X, y, names, classes)`` as ``read_csv`` returns
+    it: ``classes`` names the classes of labels ``0..K-1`` (``None``: regression, or
+    guess). Without class names the task is guessed from ``y`` by ``spec.task``.
+    """
     if raw is None:
-        if spec.source == "csv":
-            raw = load_csv(spec.csv_path)
-        else:
-            X, y = make(spec.source, spec.n_samples, spec.noise, spec.seed, spec.factor,
-                        spec.cluster_std)
-            raw = (X, y, ["x1", "x2", "label"])
-    X, y, names = raw
-    Xtr, Xte, ytr, yte = split(X, y, spec.train_fraction, spec.seed)
+        raw = _make_raw(spec)
+    X, y, names, *rest = raw
+    classes = rest[0] if rest else None
+    task, y = tasks.encode(y, task_setting(spec), classes)
+    regression = task.kind == tasks.REGRESSION
+    Xtr, Xte, ytr, yte = split(X, y, spec.train_fraction, spec.seed, stratify=not regression)
     inputs = Inputs.fit(Xtr, spec.features, spec.standardize)
-    return Dataset(Xtr, Xte, ytr, yte, list(names), spec, inputs)
+    return Dataset(Xtr, Xte, ytr, yte, list(names), spec, inputs, task=task)
+
+
+def _make_raw(spec: DataSpec):
+    if spec.source == "csv":
+        return read_csv(spec.csv_path, task=spec.task)
+    X, y = make(spec.source, spec.n_samples, spec.noise, spec.seed, spec.factor,
+                spec.cluster_std, spec.classes)
+    own = generated_task(spec.source)  # all K classes, even if a tiny sample misses one
+    classes = [str(k) for k in range(spec.classes)] if own == tasks.CLASSIFICATION else None
+    return X, y, ["x1", "x2", "label"], classes

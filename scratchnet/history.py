@@ -1,4 +1,14 @@
-"""The per-epoch history of a training run."""
+"""The per-epoch history of a training run.
+
+Columns, for every task (``HISTORY_KEYS``): ``epoch``, ``train_auc``/``test_auc``
+(binary AUC; macro one-vs-rest AUC for K ≥ 3 classes; NaN for regression),
+``train_loss``/``test_loss`` (the loss trained on, with the weight penalty; for
+regression half the MSE on standardised targets), ``train_acc``/``test_acc``
+(accuracy; NaN for regression), ``lr``, ``samples``, ``seconds``.
+
+Regression adds ``REGRESSION_KEYS``: ``train_r2``/``test_r2`` (R²) and
+``train_mse``/``test_mse`` (mean squared error in the targets' own units).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +16,37 @@ import numpy as np
 
 HISTORY_KEYS = ("epoch", "train_auc", "test_auc", "train_loss", "test_loss",
                 "train_acc", "test_acc", "lr", "samples", "seconds")
+REGRESSION_KEYS = ("train_r2", "test_r2", "train_mse", "test_mse")
 
 
 class History:
     """Per-epoch metrics in growable float64 columns (copied cheaply by snapshots).
 
     Row 0 is the untrained network: the article's "AUC prior to each epoch".
+
+    Parameters
+    ----------
+    rows : dict, optional
+        Columns to start from (``rows`` output); they also set the columns kept: the
+        base ``HISTORY_KEYS`` plus any of ``REGRESSION_KEYS`` present.
+    keys : sequence of str, optional
+        The columns of an empty history (``Task.history_keys``); ``HISTORY_KEYS`` by
+        default.
     """
 
-    def __init__(self, rows: dict | None = None):
+    def __init__(self, rows: dict | None = None, keys=None):
+        if keys is None:
+            keys = HISTORY_KEYS + tuple(k for k in REGRESSION_KEYS if rows and k in rows)
+        self.keys = tuple(keys)
         self._n = 0
-        self._cols = {k: np.empty(64) for k in HISTORY_KEYS}
+        self._cols = {k: np.empty(64) for k in self.keys}
         for i in range(len(next(iter(rows.values()))) if rows else 0):
-            self.append(**{k: rows[k][i] for k in HISTORY_KEYS if k in rows})
+            self.append(**{k: rows[k][i] for k in self.keys if k in rows})
 
     def append(self, **values) -> None:
         if self._n == len(self._cols["epoch"]):
             self._cols = {k: np.concatenate([v, np.empty(len(v))]) for k, v in self._cols.items()}
-        for k in HISTORY_KEYS:
+        for k in self.keys:
             self._cols[k][self._n] = values.get(k, np.nan)
         self._n += 1
 

@@ -32,6 +32,9 @@ ENV = "SCRATCHNET_KERNEL"
 WORK_PER_LAYER = 10_000
 
 _ACT_CODES = {name: i for i, name in enumerate(activations.ACTIVATIONS)}
+# outputs whose activation is elementwise and whose error is a - y; a regression's target
+# scale needs nothing here (the kernel trains on Trainer's standardised targets)
+KERNEL_OUTPUTS = ("sigmoid", "linear")
 _OPT_CODES = {cls: i for i, cls in enumerate(optimizers.OPTIMIZERS.values())}
 
 _lock = threading.Lock()
@@ -124,11 +127,13 @@ def fits(trainer) -> bool:
     Returns
     -------
     bool
-        True when the optimizer is SGD, Momentum or Adam itself (not a subclass) and the
-        kernel is the faster path for the network and batch size (``WORK_PER_LAYER``).
+        True when the optimizer is SGD, Momentum or Adam itself (not a subclass), the
+        output is one the kernel implements (sigmoid or linear, not softmax: its
+        activation couples the units of a row) and the kernel is the faster path for
+        the network and batch size (``WORK_PER_LAYER``).
     """
     net, b = trainer.network, trainer.batch_size
-    if type(trainer.optimizer) not in _OPT_CODES or any(
+    if net.output not in KERNEL_OUTPUTS or type(trainer.optimizer) not in _OPT_CODES or any(
             L.activation not in _ACT_CODES for L in net.layers):
         return False
     n_params = sum(L.weights.size + L.biases.size for L in net.layers)

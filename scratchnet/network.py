@@ -2,108 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
-
 import numpy as np
 
 from . import activations as acts
 from . import losses
-
-INITS = ("normal", "xavier", "he")
-MAX_UNITS = 4096
-MAX_LAYERS = 64
-
-
-@dataclass
-class Dense:
-    """One fully connected layer: ``a = f(W a_in + b)``.
-
-    Attributes
-    ----------
-    weights : ndarray, shape (out, in)
-    biases : ndarray, shape (out,)
-    activation : str
-        A key of :data:`scratchnet.activations.ACTIVATIONS`.
-    """
-
-    weights: np.ndarray
-    biases: np.ndarray
-    activation: str
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.weights.shape
-
-
-@dataclass(frozen=True)
-class LayerTrace:
-    """What one layer computed for one sample, all as 1-D float64 arrays."""
-
-    a_in: np.ndarray
-    z: np.ndarray
-    a: np.ndarray
-    delta: np.ndarray
-    dW: np.ndarray
-    db: np.ndarray
-
-
-@dataclass(frozen=True)
-class Trace:
-    """The full forward and backward record of one sample (see ``Network.trace``)."""
-
-    x: np.ndarray
-    y: np.ndarray
-    layers: tuple[LayerTrace, ...]
-    loss: float
-    prediction: np.ndarray
-
-
-def validate_sizes(sizes: Sequence[int]) -> list[int]:
-    """Return ``sizes`` as ints, or raise ``ValueError`` naming the bad entry."""
-    try:
-        sizes = list(sizes)
-    except TypeError:
-        raise ValueError(f"layer sizes must be a list of whole numbers, not {sizes!r}") from None
-    if len(sizes) < 2:
-        raise ValueError("a network needs at least an input and an output layer")
-    if len(sizes) - 1 > MAX_LAYERS:
-        raise ValueError(f"{len(sizes) - 1} layers is too many; the limit is {MAX_LAYERS}")
-    out = []
-    for i, s in enumerate(sizes):
-        where = "input" if i == 0 else "output" if i == len(sizes) - 1 else f"hidden layer {i}"
-        if isinstance(s, (bool, np.bool_)) or not isinstance(s, (int, np.integer)):
-            raise ValueError(f"{where} size must be a whole number, not {s!r}")
-        if s < 1:
-            raise ValueError(f"{where} size must be at least 1, not {s}")
-        if s > MAX_UNITS:
-            raise ValueError(f"{where} size {s} is too large; the limit is {MAX_UNITS}")
-        out.append(int(s))
-    return out
-
-
-def parse_sizes(text: str, hidden: bool = False) -> list[int]:
-    """Layer sizes written as text, ``"2, 9, 6, 1"``: the one parser and set of limits
-    for the window and the command line. ``hidden``: the text lists hidden layers only
-    (``"9, 6"``; empty for none). Raises ``ValueError`` naming the bad entry."""
-    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
-    sizes = []
-    for i, p in enumerate(parts):
-        try:
-            sizes.append(int(p))
-        except ValueError:
-            where = (f"hidden layer {i + 1}" if hidden else "input" if i == 0
-                     else "output" if i == len(parts) - 1 else f"hidden layer {i}")
-            raise ValueError(f"{where}: {p!r} is not a whole number") from None
-    validate_sizes([1, *sizes, 1] if hidden else sizes)
-    return sizes
-
-
-def _init_weights(rng, init: str, n_out: int, n_in: int):
-    if init == "normal":  # the article's standard normal, biases included
-        return rng.standard_normal((n_out, n_in)), rng.standard_normal(n_out)
-    scale = np.sqrt(2.0 / (n_in + n_out)) if init == "xavier" else np.sqrt(2.0 / n_in)
-    return rng.standard_normal((n_out, n_in)) * scale, np.zeros(n_out)
+from .layers import (INITS, MAX_LAYERS, MAX_UNITS, Dense, LayerTrace, Trace,  # noqa: F401
+                     init_weights, parse_sizes, validate_sizes)
 
 
 class Network:
@@ -115,27 +19,36 @@ class Network:
         Units per layer, input first, e.g. ``[2, 9, 6, 1]``.
     activation : str or sequence of str
         Hidden activation: one name for all hidden layers, or one per hidden layer.
-    output : {"sigmoid", "linear"}
-        Output activation; it fixes the loss (binary cross-entropy or half MSE).
+    output : {"sigmoid", "softmax", "linear"}
+        Output activation; it fixes the loss and the task: binary cross-entropy (one
+        unit: the probability of class 1), categorical cross-entropy (one unit per
+        class, at least two; targets are class indices 0..K-1) or half MSE (regression).
     init : {"normal", "xavier", "he"}
         Weight initialisation; "normal" is the article's standard normal.
     seed : int or numpy.random.Generator
         The only source of randomness (initialisation and new units on resize).
+    target_mean, target_std : float
+        Regression only: the network learns ``(y − target_mean) / target_std`` and
+        ``forward`` answers in ``y``'s units (see ``set_target_scale``).
     """
 
-    def __init__(self, sizes, activation="sigmoid", output="sigmoid", init="normal", seed=0):
+    def __init__(self, sizes, activation="sigmoid", output="sigmoid", init="normal", seed=0,
+                 target_mean: float = 0.0, target_std: float = 1.0):
         sizes = validate_sizes(sizes)
         if output not in losses.OUTPUTS:
             raise ValueError(f"unknown output {output!r}; choose one of {', '.join(losses.OUTPUTS)}")
         if init not in INITS:
             raise ValueError(f"unknown init {init!r}; choose one of {', '.join(INITS)}")
         self.output = output
+        _check_output_width(output, sizes[-1])
         self.init = init
+        self.target_mean, self.target_std = 0.0, 1.0
+        self.set_target_scale(target_mean, target_std)
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         hidden = self._hidden_activations(activation, len(sizes) - 2)
         self.layers: list[Dense] = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            W, b = _init_weights(self.rng, init, n_out, n_in)
+            W, b = init_weights(self.rng, init, n_out, n_in)
             self.layers.append(Dense(W, b, hidden[i] if i < len(hidden) else output))
 
     @staticmethod
@@ -158,6 +71,22 @@ class Network:
         """The hidden layers' activation names."""
         return [L.activation for L in self.layers[:-1]]
 
+    def set_target_scale(self, mean: float, std: float) -> None:
+        """Train on ``(y − mean) / std`` and predict in ``y``'s units (linear output).
+
+        The targets' scale is part of the model, so predictions from ``forward`` come
+        back in the data's units while training sees unit-scale targets. The loss, the
+        trace and the gradients are in the standardised units.
+        """
+        mean, std = float(mean), float(std)
+        if not (np.isfinite(mean) and np.isfinite(std) and std > 0):
+            raise ValueError(f"target scale needs a finite mean and a finite std > 0, not "
+                             f"{mean!r} and {std!r}")
+        if (mean, std) != (0.0, 1.0) and self.output != "linear":
+            raise ValueError(f"only a linear (regression) output scales its targets, not "
+                             f"{self.output!r}")
+        self.target_mean, self.target_std = mean, std
+
     def parameters(self) -> list[np.ndarray]:
         """The live parameter arrays, ``[W0, b0, W1, b1, ...]``."""
         return [p for L in self.layers for p in (L.weights, L.biases)]
@@ -166,6 +95,7 @@ class Network:
         """A deep copy, its own RNG included."""
         new = object.__new__(Network)
         new.output, new.init = self.output, self.init
+        new.target_mean, new.target_std = self.target_mean, self.target_std
         new.rng = np.random.Generator(type(self.rng.bit_generator)())
         new.rng.bit_generator.state = self.rng.bit_generator.state
         new.layers = [Dense(L.weights.copy(), L.biases.copy(), L.activation) for L in self.layers]
@@ -181,10 +111,25 @@ class Network:
         return X
 
     def _targets(self, y, n: int) -> np.ndarray:
-        Y = np.asarray(y, dtype=np.float64).reshape(n, -1)
-        if Y.shape[1] != self.sizes[-1]:
-            raise ValueError(f"expected {self.sizes[-1]} target(s) per sample, got {Y.shape[1]}")
+        """``y`` as the loss sees it, shape (n, out): one-hot rows for softmax (from class
+        indices, or rows given as such), standardised values for a scaled regression."""
+        Y = np.asarray(y, dtype=np.float64)
+        k = self.sizes[-1]
+        if self.output == "softmax" and Y.size == n:
+            return losses.one_hot(Y.reshape(n), k)
+        Y = Y.reshape(n, -1)
+        if Y.shape[1] != k:
+            raise ValueError(f"expected {k} target(s) per sample, got {Y.shape[1]}")
+        if self.output == "linear" and (self.target_mean, self.target_std) != (0.0, 1.0):
+            with np.errstate(over="ignore"):  # Dataset refuses targets that overflow here
+                Y = (Y - self.target_mean) / self.target_std
         return Y
+
+    def _output_f(self, i: int):
+        """Layer ``i``'s activation function (the last one is the output's)."""
+        if i == len(self.layers) - 1:
+            return losses.OUTPUT_FUNCTIONS[self.output]
+        return acts.ACTIVATIONS[self.layers[i].activation].f
 
     def _forward(self, X, keep_z=True):
         """All pre-activations and activations; ``acts[0]`` is the input.
@@ -193,21 +138,28 @@ class Network:
         the training step needs only the activations."""
         zs, outs = [], [X]
         a = X
-        for L in self.layers:
+        for i, L in enumerate(self.layers):
             z = a @ L.weights.T
             z += L.biases
-            a = acts.ACTIVATIONS[L.activation].f(z, out=None if keep_z else z)
+            a = self._output_f(i)(z, out=None if keep_z else z)
             zs.append(z)
             outs.append(a)
         return (zs if keep_z else None), outs
 
     def forward(self, X) -> np.ndarray:
-        """Output activations, shape ``(n, out)``, for inputs ``X`` of shape ``(n, in)``."""
+        """Predictions, shape ``(n, out)``, for inputs ``X`` of shape ``(n, in)``.
+
+        Sigmoid: the probability of class 1; softmax: one probability per class (rows
+        sum to 1); linear: the predicted value in the targets' units.
+        """
         a = self._check_input(X)
-        for L in self.layers:
+        for i, L in enumerate(self.layers):
             z = a @ L.weights.T
             z += L.biases
-            a = acts.ACTIVATIONS[L.activation].f(z, out=z)
+            a = self._output_f(i)(z, out=z)
+        if self.output == "linear" and (self.target_mean, self.target_std) != (0.0, 1.0):
+            a *= self.target_std
+            a += self.target_mean
         return a
 
     def loss(self, X, y, l1: float = 0.0, l2: float = 0.0) -> float:
@@ -229,7 +181,7 @@ class Network:
         zs, outs = self._forward(X, keep_z=with_loss)
         loss = (losses.loss(self.output, zs[-1], outs[-1], Y) + self._penalty(l1, l2)
                 if with_loss else float("nan"))
-        delta = outs[-1] - Y  # exact for sigmoid+BCE and linear+half-MSE
+        delta = outs[-1] - Y  # exact for sigmoid+BCE, softmax+CE and linear+half-MSE
         delta /= n
         deltas, grads = [None] * len(self.layers), [None] * len(self.layers)
         for i in range(len(self.layers) - 1, -1, -1):
@@ -271,6 +223,11 @@ class Network:
         ``delta = dL/dz`` (computed with the weights before any update),
         ``dW = outer(delta, a_in)`` and ``db = delta``. Applying ``W -= lr * dW`` to every
         layer is exactly one SGD step with batch size 1.
+
+        ``y`` and ``prediction`` are as the loss sees them, so the output's ``delta`` is
+        ``prediction − y``: one-hot ``y`` and class probabilities for softmax,
+        standardised target and output for a scaled regression (see ``forward`` for
+        predictions in the data's units).
         """
         X = self._check_input(x)
         if len(X) != 1:
@@ -309,6 +266,7 @@ class Network:
             optimizer state). The network is unchanged if this raises ``ValueError``.
         """
         sizes = validate_sizes(sizes)
+        _check_output_width(self.output, sizes[-1])
         old = self.layers
         n_hidden = len(sizes) - 2
         if activations is None:
@@ -321,7 +279,7 @@ class Network:
             is_out = i == len(sizes) - 2
             src = (old[-1] if len(old) == len(sizes) - 1 else None) if is_out else (
                 old[i] if i < len(old) - 1 else None)
-            W, b = _init_weights(self.rng, self.init, n_out, n_in)
+            W, b = init_weights(self.rng, self.init, n_out, n_in)
             if src is not None:
                 o_out, o_in = src.weights.shape
                 W[:, o_in:] = 0.0  # outgoing weights of new units in the previous layer
@@ -336,3 +294,8 @@ class Network:
     def __repr__(self) -> str:
         arch = "-".join(map(str, self.sizes))
         return f"Network({arch}, hidden={self.activations}, output={self.output!r})"
+
+
+def _check_output_width(output: str, width: int) -> None:
+    if output == "softmax" and width < 2:
+        raise ValueError(f"a softmax output needs one unit per class, at least 2, not {width}")

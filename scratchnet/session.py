@@ -37,7 +37,8 @@ def _set_rng(rng, state) -> None:
 
 def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None = None) -> None:
     """Write ``trainer`` (network, optimizer, history, cursor, RNGs), ``config`` and, for
-    CSV data, ``raw = (X, y, names)`` to ``path`` atomically."""
+    CSV data, ``raw = (X, y, names)`` or ``(X, y, names, classes)`` (class names, as
+    ``data.read_csv`` returns them) to ``path`` atomically."""
     net, opt = trainer.network, trainer.optimizer
     arrays = {"order": trainer.order}
     for i, L in enumerate(net.layers):
@@ -51,7 +52,8 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
         "format": FORMAT, "version": VERSION, "config": config.to_dict(),
         "settings": settings or {},
         "network": {"sizes": net.sizes, "activations": [L.activation for L in net.layers],
-                    "output": net.output, "init": net.init, "rng": _rng_state(net.rng)},
+                    "output": net.output, "init": net.init, "rng": _rng_state(net.rng),
+                    "target": [net.target_mean, net.target_std]},
         "optimizer": {**opt.hyperparameters(), "t": opt.t, "slots": {k: len(v) for k, v in opt.state.items()}},
         "trainer": {"epoch": trainer.epoch, "cursor": trainer.cursor,
                     "samples_seen": trainer.samples_seen, "seconds": trainer.seconds,
@@ -60,11 +62,18 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
                     "rng": _rng_state(trainer.rng)},
         "history": trainer.history.rows,
         "raw_names": list(raw[2]) if raw is not None else None,
+        "raw_classes": _classes(raw),
     }
     arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     fileio.write_bytes(path, buf.getvalue())
+
+
+def _classes(raw):
+    if raw is None or len(raw) < 4 or raw[3] is None:
+        return None
+    return [str(c) for c in raw[3]]
 
 
 class SessionError(ValueError):
@@ -131,7 +140,8 @@ def _load(path: str):
 def _rebuild(c: session_meta.Checked):
     dataset = data.build(c.config.data, c.raw)
     n = c.network
-    net = Network(c.sizes, activation=n["activations"][:-1], output=n["output"], init=n["init"])
+    net = Network(c.sizes, activation=n["activations"][:-1], output=n["output"], init=n["init"],
+                  target_mean=n["target"][0], target_std=n["target"][1])
     net.layers = [Dense(W, b, a) for (W, b), a in zip(c.weights, n["activations"])]
     _set_rng(net.rng, n["rng"])
     trainer = make_trainer(c.config, dataset, network=net)
@@ -145,5 +155,5 @@ def _rebuild(c: session_meta.Checked):
     trainer.l1, trainer.l2 = t["l1"], t["l2"]
     trainer.target_auc, trainer.target_on = t["target_auc"], t["target_on"]
     _set_rng(trainer.rng, t["rng"])
-    trainer.history = History(c.history)
+    trainer.history = History(c.history, keys=trainer.task.history_keys)
     return trainer, c.config, dataset, c.settings

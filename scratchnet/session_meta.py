@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import activations, checks, data, losses, optimizers
+from . import activations, checks, data, losses, optimizers, tasks
 from .config import Config
-from .history import HISTORY_KEYS
+from .history import HISTORY_KEYS, REGRESSION_KEYS
 from .network import INITS, MAX_UNITS, validate_sizes
 from .trainer import MAX_EPOCHS, TARGETS
 
@@ -100,33 +100,64 @@ def _raw(meta, arrays, spec):
         raise ValueError(f"the array raw_X has shape {X.shape}: {data.MIN_ROWS} to "
                          f"{data.MAX_SAMPLES:,} rows and 1 to {MAX_UNITS} columns expected")
     y = _array(arrays, "raw_y", "biuf", shape=(n,))
-    if not np.all((y == 0) | (y == 1)):
-        raise ValueError("the array raw_y holds labels other than 0 and 1")
     names = checks.items(meta.get("raw_names"), "raw_names", d + 1)
     if len(names) != d + 1:
         raise ValueError(f"raw_names has {len(names)} names for {d} columns and a label")
     names = [checks.text(s, "a raw_names entry", 200) for s in names]
-    return X.astype(np.float64), y.astype(np.float64), names
+    classes = meta.get("raw_classes")
+    if classes is not None:
+        classes = [checks.text(s, "a raw_classes entry", 200)
+                   for s in checks.items(classes, "raw_classes", tasks.MAX_CLASSES)]
+    return X.astype(np.float64), y.astype(np.float64), names, classes
 
 
-def _network(meta, n_inputs):
+def _task(spec, raw) -> tasks.Task:
+    """The task the data will have: a generator's from its settings, a CSV's from its
+    saved labels (and class names)."""
+    if raw is None:
+        if data.generated_task(spec.source) == tasks.REGRESSION:
+            return tasks.Task.regression()
+        return tasks.Task.classification(spec.classes)
+    try:
+        return tasks.encode(raw[1], data.task_setting(spec), raw[3])[0]
+    except ValueError as e:
+        raise ValueError(f"the array raw_y: {e}") from None
+
+
+def _network(meta, n_inputs, task, config):
     n = _need(checks.mapping(meta["network"], "network"),
               ("sizes", "activations", "output", "init", "rng"), "network")
     sizes = validate_sizes(checks.items(n["sizes"], "network.sizes", 65))
-    if sizes[0] != n_inputs or sizes[-1] != 1:
+    if sizes[0] != n_inputs or sizes[-1] != task.n_outputs:
         raise ValueError(f"network.sizes {sizes} does not fit the data: {n_inputs} input(s) "
-                         f"and 1 output expected")
+                         f"and {task.n_outputs} output(s) expected")
     acts = checks.items(n["activations"], "network.activations", 64)
     if len(acts) != len(sizes) - 1:
         raise ValueError(f"network.activations has {len(acts)} names for {len(sizes) - 1} layers")
-    for i, a in enumerate(acts):
-        checks.choice(a, f"network.activations[{i}]", list(activations.ACTIVATIONS))
+    for i, a in enumerate(acts):  # the last is the output's, checked against it below
+        checks.choice(a, f"network.activations[{i}]", list(
+            activations.ACTIVATIONS if i < len(acts) - 1 else losses.OUTPUTS))
     output = checks.choice(n["output"], "network.output", list(losses.OUTPUTS))
     if acts[-1] != output:
         raise ValueError(f"network.output is {output!r} but the last layer is {acts[-1]!r}")
-    return sizes, {"activations": acts, "output": output,
+    expected = config.output if task.output == "sigmoid" else task.output  # as make_trainer
+    if output != expected:
+        raise ValueError(f"network.output is {output!r} but the data's task needs {expected!r}")
+    return sizes, {"activations": acts, "output": output, "target": _target(n, output),
                    "init": checks.choice(n["init"], "network.init", list(INITS)),
                    "rng": rng_state(n["rng"], "network.rng")}
+
+
+def _target(n, output) -> list:
+    """``network.target``: the regression targets' [mean, std] (absent: [0, 1])."""
+    target = checks.items(n.get("target", [0.0, 1.0]), "network.target", 2)
+    if len(target) != 2:
+        raise ValueError("network.target must be [mean, std]")
+    mean = checks.number(target[0], "network.target mean")
+    std = checks.number(target[1], "network.target std", 0, lo_open=True)
+    if output != "linear" and (mean, std) != (0.0, 1.0):
+        raise ValueError(f"network.target scales a {output} output; only linear has one")
+    return [mean, std]
 
 
 def _weights(arrays, sizes):
@@ -185,7 +216,8 @@ def _trainer(meta, n_train):
 
 def _history(value):
     h = _need(checks.mapping(value, "history"), HISTORY_KEYS, "history")
-    cols = {k: checks.items(h[k], f"history.{k}", MAX_EPOCHS + 1) for k in HISTORY_KEYS}
+    keys = HISTORY_KEYS + tuple(k for k in REGRESSION_KEYS if k in h)  # regression's own
+    cols = {k: checks.items(h[k], f"history.{k}", MAX_EPOCHS + 1) for k in keys}
     lengths = {len(c) for c in cols.values()}
     if len(lengths) != 1 or not lengths.pop():
         raise ValueError("history: the columns must be non-empty and of one length")
@@ -208,7 +240,7 @@ def check(meta, arrays) -> Checked:
     if not 1 <= n_train < n_rows:
         raise ValueError(f"config: a train fraction of {spec.train_fraction} leaves an empty "
                          f"train or test set of {n_rows} rows")
-    sizes, network = _network(meta, n_cols + len(spec.features))
+    sizes, network = _network(meta, n_cols + len(spec.features), _task(spec, raw), config)
     weights = _weights(arrays, sizes)
     shapes = [a.shape for pair in weights for a in pair]
     optimizer, opt_t, opt_state = _optimizer(meta, arrays, shapes)

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernel, losses, metrics
+from . import kernel
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network, Trace
+from .tasks import Task, evaluate
+from .trainer_edits import TrainerEdits
 from .optimizers import SGD, Optimizer
 
 
@@ -48,7 +50,7 @@ class SampleStep:
     epoch_completed: bool = False
 
 
-class Trainer:
+class Trainer(TrainerEdits):
     """Trains a ``Network`` on a train set and records train and test metrics per epoch.
 
     Parameters
@@ -65,11 +67,16 @@ class Trainer:
     seed : int
         Seeds the shuffling; with the network's seed it fixes training bit for bit.
     target_auc : float, optional
-        Stop once the AUC named by ``target_on`` reaches this.
+        Stop once the task's score (``task.metric``: AUC for classification, R² for
+        regression) on the set named by ``target_on`` reaches this.
     target_on : {"train", "test"}
     track_metrics : bool
-        Evaluate AUC, loss and accuracy on both sets after every epoch (the default).
-        Off, the history rows carry NaN metrics: for timing the training alone.
+        Evaluate the task's scores on both sets after every epoch (the default; see
+        ``scratchnet.history`` for the columns). Off, the history rows carry NaN
+        metrics: for timing the training alone.
+
+    The task follows from the network's output (``task``): sigmoid, binary labels 0/1;
+    softmax, class indices 0..K-1; linear, regression targets in their own units.
     """
 
     def __init__(self, network: Network, X_train, y_train, X_test=None, y_test=None,
@@ -99,7 +106,7 @@ class Trainer:
         self.order = self.rng.permutation(len(self.X_train))
         self.samples_seen = 0
         self.seconds = 0.0
-        self.history = History()
+        self.history = History(keys=self.task.history_keys)
         self.record_epoch()
 
     # --- settings -----------------------------------------------------------------------
@@ -118,11 +125,16 @@ class Trainer:
         return len(self.X_train)
 
     @property
+    def task(self) -> Task:
+        """The network's task (class names "0".."K-1"; ``Dataset.task`` has the real)."""
+        return Task.of_network(self.network)
+
+    @property
     def reached_target(self) -> bool:
         if self.target_auc is None:
             return False
-        auc = self.history.last(f"{self.target_on}_auc")
-        return not math.isnan(auc) and auc >= self.target_auc
+        score = self.history.last(f"{self.target_on}_{self.task.metric}")
+        return not math.isnan(score) and score >= self.target_auc
 
     def stop_reason(self, max_epochs: int) -> str | None:
         """Why training should stop now: "target", "epochs" (``max_epochs`` in all) or
@@ -281,76 +293,13 @@ class Trainer:
             else:
                 self.step_batch()
 
-    # --- checkpoints --------------------------------------------------------------------
-    def checkpoint(self) -> dict:
-        """Copies of everything training changes: weights, optimizer state, cursor, order,
-        counters, RNG and history length. ``restore`` puts them back to the bit."""
-        opt = self.optimizer
-        return {"params": [p.copy() for p in self.network.parameters()],
-                "opt_state": {k: [a.copy() for a in v] for k, v in opt.state.items()},
-                "opt_t": opt.t, "epoch": self.epoch, "cursor": self.cursor,
-                "order": self.order.copy(), "samples_seen": self.samples_seen,
-                "seconds": self.seconds, "rng": self.rng.bit_generator.state,
-                "history": len(self.history)}
-
-    def restore(self, cp: dict) -> None:
-        """Return to a ``checkpoint`` taken on this trainer with the same architecture."""
-        for p, saved in zip(self.network.parameters(), cp["params"]):
-            p[...] = saved
-        self.optimizer.state = {k: [a.copy() for a in v] for k, v in cp["opt_state"].items()}
-        self.optimizer.t = cp["opt_t"]
-        self.epoch, self.cursor = cp["epoch"], cp["cursor"]
-        self.order = cp["order"].copy()
-        self.samples_seen, self.seconds = cp["samples_seen"], cp["seconds"]
-        self.rng.bit_generator.state = cp["rng"]
-        while len(self.history) > cp["history"]:
-            self.history.pop()
-        self._norm = None  # the divergence guard's running bound belongs to other weights
-
-    # --- edits --------------------------------------------------------------------------
-    def resize(self, sizes, activations=None) -> None:
-        """Change the architecture (see ``Network.resize``), resizing optimizer state too.
-
-        On ``ValueError`` nothing changes.
-        """
-        old = [p.shape for p in self.network.parameters()]
-        if list(sizes)[0] != self.X_train.shape[1]:
-            raise ValueError(f"the input layer must have {self.X_train.shape[1]} units, one "
-                             f"per input feature, not {list(sizes)[0]}")
-        carried = self.network.resize(sizes, activations)
-        self._norm = None
-        keep = [old[2 * i + k] if c and 2 * i + k < len(old) else None
-                for i, c in enumerate(carried) for k in (0, 1)]
-        self.optimizer.resize(keep, [p.shape for p in self.network.parameters()])
-
-    def set_data(self, X_train, y_train, X_test=None, y_test=None) -> None:
-        """Train on new data from here on: the history restarts at epoch 0 and the
-        network's input layer follows the new width, keeping every other weight."""
-        X_train = np.asarray(X_train, dtype=np.float64)
-        if X_train.shape[1] != self.network.sizes[0]:
-            carried = self.network.resize([X_train.shape[1], *self.network.sizes[1:]])
-            self.optimizer.resize([None] * 2 * len(carried),
-                                  [p.shape for p in self.network.parameters()])
-        self.X_train, self.y_train = X_train, np.asarray(y_train, dtype=np.float64)
-        self.X_test = None if X_test is None else np.asarray(X_test, dtype=np.float64)
-        self.y_test = None if y_test is None else np.asarray(y_test, dtype=np.float64)
-        self._Y_train = self.network._targets(self.y_train, len(self.y_train))
-        self.epoch, self.cursor, self.samples_seen, self.seconds = 0, 0, 0, 0.0
-        self._norm = None
-        self.order = self.rng.permutation(self.n_train)
-        self.history = History()
-        self.record_epoch()
-
     # --- metrics ------------------------------------------------------------------------
     def evaluate(self, X, y) -> dict:
-        """AUC, loss and accuracy of the current network on ``(X, y)``."""
+        """The task's scores of the current network on ``(X, y)`` (``tasks.evaluate``):
+        AUC, loss and accuracy, or for regression loss, MSE and R²."""
         if X is None or len(X) == 0:
             return {}
-        net = self.network
-        zs, outs = net._forward(X)
-        loss = losses.loss(net.output, zs[-1], outs[-1], net._targets(y, len(X)))
-        auc, acc = metrics.auc_and_accuracy(y, outs[-1][:, 0])
-        return {"auc": auc, "loss": loss + net._penalty(self.l1, self.l2), "acc": acc}
+        return evaluate(self.network, X, y, self.network._penalty(self.l1, self.l2))
 
     def record_epoch(self, replace: bool = False) -> None:
         """Append the current metrics to the history as epoch ``self.epoch``.

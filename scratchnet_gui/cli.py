@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from scratchnet import DivergenceError, data, fileio, session
+from scratchnet import DivergenceError, data, fileio, metrics, session
 from scratchnet.config import make_trainer
 
 from .cli_options import build_config, check_combinations, parser
@@ -20,9 +20,10 @@ VIEW_SIZE = (900, 650)
 
 def _progress(trainer, total, enabled):
     if enabled:
-        h = trainer.history
-        print(f"\repoch {trainer.epoch}/{total}  train AUC {h.last('train_auc'):.4f}  "
-              f"test AUC {h.last('test_auc'):.4f}  loss {h.last('train_loss'):.4f}",
+        h, m = trainer.history, trainer.task.metric
+        name = "R²" if m == "r2" else "AUC"
+        print(f"\repoch {trainer.epoch}/{total}  train {name} {h.last('train_' + m):.4f}  "
+              f"test {name} {h.last('test_' + m):.4f}  loss {h.last('train_loss'):.4f}",
               end="", file=sys.stderr, flush=True)
 
 
@@ -64,14 +65,15 @@ def _draw(app, views, snap):
 
 
 def dataset_raw(dataset):
-    """``(X, y, names)`` for a CSV dataset (saved inside a session), else ``None``."""
+    """``(X, y, names, classes)`` for a CSV dataset (saved inside a session), else
+    ``None``; ``classes`` is ``None`` for a regression target."""
     if dataset.spec.source != "csv":
         return None
     import numpy as np
 
     X = np.vstack([dataset.raw_train, dataset.raw_test])
     y = np.concatenate([dataset.y_train, dataset.y_test])
-    return X, y, dataset.names
+    return X, y, dataset.names, dataset.task.classes or None
 
 
 def _check_outputs(args) -> None:
@@ -96,7 +98,27 @@ def _setup(args):
     if args.layers and args.layers[0] != dataset.n_features:
         raise ValueError(f"the input layer must have {dataset.n_features} units, one per "
                          f"input feature ({', '.join(dataset.input_names)}), not {args.layers[0]}")
+    if args.layers and args.layers[-1] != dataset.n_outputs:
+        raise ValueError(_output_rule(dataset.task, args.layers[-1]))
     return make_trainer(cfg, dataset), cfg, dataset, cfg.max_epochs
+
+
+def _output_rule(task, got: int) -> str:
+    if task.kind == "regression":
+        return f"the output layer has one unit (the predicted value), not {got}"
+    if task.n_outputs == 1:
+        return f"the output layer has one unit (the probability of class 1), not {got}"
+    return (f"the output layer needs {task.n_classes} units, one per class "
+            f"({', '.join(task.classes[:6])}{', …' if task.n_classes > 6 else ''}), not {got}")
+
+
+def _check_drawable(args, trainer) -> None:
+    """The app's views draw binary classification only, for now: refuse before training."""
+    task = trainer.task
+    if (args.out or args.gif) and task.output != "sigmoid":
+        what = "regression" if task.kind == "regression" else f"{task.n_classes} classes"
+        raise ValueError(f"--out and --gif draw binary classification only; this data set "
+                         f"is {what} (--json and --save work)")
 
 
 def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
@@ -126,6 +148,7 @@ def train(args) -> dict:
     check_combinations(args)
     _check_outputs(args)
     trainer, cfg, dataset, epochs = _setup(args)
+    _check_drawable(args, trainer)
     start_epoch, t0 = trainer.epoch, time.perf_counter()
     goal = start_epoch + epochs
     show = sys.stderr.isatty() and not args.json
@@ -151,13 +174,26 @@ def train(args) -> dict:
         print(file=sys.stderr)
     seconds = time.perf_counter() - t0
     written = _write(args, trainer, cfg, dataset, recorder, app, views)
-    h = trainer.history
     return {"epochs": trainer.epoch, "epochs_run": trainer.epoch - start_epoch,
-            "train_auc": h.last("train_auc"), "test_auc": h.last("test_auc"),
-            "train_loss": h.last("train_loss"), "seconds": round(seconds, 4),
-            "target_auc": trainer.target_auc, "target_reached": trainer.reached_target,
-            "stopped_by": reason, "architecture": trainer.network.sizes, "files": written,
-            "error": error}
+            **_scores(trainer, dataset), "seconds": round(seconds, 4),
+            "target_auc": trainer.target_auc, "target_metric": trainer.task.metric,
+            "target_reached": trainer.reached_target, "stopped_by": reason,
+            "architecture": trainer.network.sizes, "files": written, "error": error}
+
+
+def _scores(trainer, dataset) -> dict:
+    """The task's scores of the last epoch: AUC, accuracy and the test confusion matrix
+    (rows true class, columns predicted, in ``classes`` order), or R² and MSE."""
+    h, task = trainer.history, dataset.task
+    out = {"task": task.kind, "classes": list(task.classes),
+           "train_loss": h.last("train_loss")}
+    if task.kind == "regression":
+        return {**out, "train_r2": h.last("train_r2"), "test_r2": h.last("test_r2"),
+                "train_mse": h.last("train_mse"), "test_mse": h.last("test_mse")}
+    confusion = metrics.confusion(trainer.y_test, trainer.network.forward(trainer.X_test))
+    return {**out, "train_auc": h.last("train_auc"), "test_auc": h.last("test_auc"),
+            "train_accuracy": h.last("train_acc"), "test_accuracy": h.last("test_acc"),
+            "confusion": confusion.tolist()}
 
 
 def main(argv=None) -> int:
@@ -174,9 +210,11 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(summary, default=float))
     else:
+        m = summary["target_metric"]
+        name = "R²" if m == "r2" else "AUC"
         print(f"trained {summary['epochs_run']} epochs ({summary['epochs']} in all) in "
-              f"{summary['seconds']:.2f} s: train AUC {summary['train_auc']:.4f}, test AUC "
-              f"{summary['test_auc']:.4f}"
+              f"{summary['seconds']:.2f} s: train {name} {summary['train_' + m]:.4f}, test "
+              f"{name} {summary['test_' + m]:.4f}"
               + (f", target {summary['target_auc']} reached" if summary["target_reached"] else ""))
         for f in summary["files"]:
             print(f"  wrote {f}")

@@ -3,7 +3,8 @@
 Every value is checked as it is parsed (type and range, naming the option); options
 that would be ignored are refused instead: model and data options with ``--load``,
 ``--momentum`` without the momentum optimizer, ``--gamma`` without a schedule that
-uses it.
+uses it, ``--classes`` with a CSV. The output layer's width is checked against the
+data's task once the data are built (``cli._setup``).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import argparse
 import dataclasses
 import math
 
-from scratchnet import data, optimizers, presets
+from scratchnet import data, optimizers, presets, tasks
 from scratchnet.config import Config
 from scratchnet.network import INITS
 from scratchnet.network import parse_sizes
 from scratchnet.trainer import MAX_EPOCHS
 
 # what a session already holds: given with --load, each would be silently ignored
-LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "features", "layers",
+LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "classes", "task",
+                  "features", "layers",
                   "activation", "init", "optimizer", "lr", "momentum", "beta1", "beta2",
                   "schedule", "gamma", "step_size", "period", "min_lr", "batch_size", "l1",
                   "l2", "seed")
@@ -78,13 +80,20 @@ def parser() -> argparse.ArgumentParser:
     add("--preset", choices=list(presets.PRESETS),
         help="one of the article's experiments, or the app's classic demo")
     src = t.add_mutually_exclusive_group()
-    src.add_argument("--dataset", choices=list(data.GENERATORS))
-    src.add_argument("--csv", metavar="FILE", help="your own data: numeric columns + a binary label")
+    src.add_argument("--dataset", choices=list(data.ALL_GENERATORS),
+                     help="a generated set; reg-plane and reg-gauss are regression sets")
+    src.add_argument("--csv", metavar="FILE", help="your own data: numeric columns + a label "
+                     "(up to 20 distinct values: classes; more numbers: a regression target)")
+    add("--task", choices=list(tasks.TASKS),
+        help="classification or regression (guessed from the data when left out)")
+    add("--classes", type=whole(2, data.MAX_GENERATED_CLASSES, "the number of classes"),
+        help=f"classes of {' and '.join(data.MULTICLASS_GENERATORS)} (2 by default)")
     add("--samples", type=whole(data.MIN_ROWS, data.MAX_SAMPLES, "the number of points"),
         help=f"points to generate (at most {data.MAX_SAMPLES:,})")
     add("--noise", type=real(0), help="noise of the generated points")
     add("--features", help="engineered inputs, comma-separated: " + ", ".join(data.FEATURES))
-    add("--layers", type=layers, help="sizes, input first, e.g. 2,9,6,1")
+    add("--layers", type=layers, help="sizes, input first, e.g. 2,9,6,1; the output has one "
+        "unit per class for 3 classes or more, else one")
     add("--activation", help="hidden activation: one name, or one per layer")
     add("--init", choices=list(INITS), help="weight initialisation")
     add("--optimizer", choices=list(optimizers.OPTIMIZERS))
@@ -103,7 +112,8 @@ def parser() -> argparse.ArgumentParser:
     # 0 is allowed: --load run.scratchnet --epochs 0 --out plots redraws a saved session
     add("--epochs", type=whole(0, MAX_EPOCHS, "the number of epochs"),
         help="epochs to train in this run")
-    add("--target-auc", type=real(0, 1, lo_open=True), help="stop once the AUC reaches this")
+    add("--target-auc", type=real(0, 1, lo_open=True),
+        help="stop once the AUC (R² for regression) reaches this")
     add("--seed", type=whole(0, 2**32 - 1, "the seed"))
     add("--out", metavar="DIR", help="write every plot as PNG, SVG and CSV here")
     add("--gif", metavar="FILE", help="record the graph and boundary as a GIF")
@@ -128,6 +138,8 @@ def check_combinations(args) -> None:
                              f"it cannot take {', '.join(given)}")
     if args.csv and (args.samples is not None or args.noise is not None):
         raise ValueError("--samples and --noise shape generated data, not --csv")
+    if args.csv and args.classes is not None:
+        raise ValueError("--classes shapes generated data; a CSV's classes come from its labels")
 
 
 def _check_extras(args, cfg: Config) -> None:
@@ -158,13 +170,15 @@ def build_config(args) -> Config:
         spec = dataclasses.replace(spec, n_samples=args.samples)
     if args.noise is not None:
         spec = dataclasses.replace(spec, noise=args.noise)
+    if args.classes is not None:
+        spec = dataclasses.replace(spec, classes=args.classes)
+    if args.task is not None:
+        spec = dataclasses.replace(spec, task=args.task)
     if args.features is not None:
         spec = dataclasses.replace(spec, features=[f.strip() for f in args.features.split(",")
                                                    if f.strip()])
     cfg.data = spec
-    if args.layers:
-        if args.layers[-1] != 1:
-            raise ValueError(f"the output layer has one unit (a probability), not {args.layers[-1]}")
+    if args.layers:  # the input and output widths are checked against the data (cli._setup)
         cfg.hidden = args.layers[1:-1]
         cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
     if args.activation:

@@ -96,7 +96,9 @@ def test_load_csv_label_column_by_name_anywhere(tmp_path):
     ("x1,x2,label\n1,2,0\n3,,1\n5,6,1\n7,8,0\n", r"line 3, column 'x2': 'an empty cell'"),
     ("x1,x2,label\n1,2,0\n3,4,1\nnan,6,1\n7,8,0\n", r"line 4, column 'x1': nan is not a finite"),
     ("x1,x2,label\n1,2,0\n3,4,1\n5,inf,1\n7,8,0\n", r"line 4, column 'x2': inf is not a finite"),
-    ("x1,x2,label\n1,2,0\n3,4,1\n5,6,2\n7,8,0\n", r"column 'label' is not two-valued.*line 4"),
+    # 21 distinct labels, not all numbers: neither classes nor a regression target
+    ("x,label\n" + "".join(f"{i},c{i}\n" for i in range(21)),
+     r"column 'label' has 21 distinct values, the 21st first on line 22.*'c0' \(line 2\)"),
     ("x1,x2,label\n1,2,1\n3,4,1\n5,6,1\n7,8,1\n", r"single class"),
     ("x1,x2,label\n1,2,0\n3,4,1\n", r"only 2 data row\(s\)"),
     ("label\n0\n1\n0\n1\n", "need at least one feature column"),
@@ -137,5 +139,8 @@ def test_any_text_either_loads_or_raises_value_error(tmp_path, text):
     except ValueError as e:
         assert str(e)
     else:
-        assert np.all(np.isfinite(X)) and set(np.unique(y)) == {0.0, 1.0}
+        assert np.all(np.isfinite(X)) and np.all(np.isfinite(y))
+        _, _, _, classes = data.read_csv(p)
+        if classes is not None:  # class indices 0..K-1, every class present
+            assert set(np.unique(y)) == set(range(len(classes))) and len(classes) >= 2
         assert len(names) == X.shape[1] + 1

@@ -229,3 +229,31 @@ def test_the_kernels_weight_bound_is_the_trainers():
     from scratchnet import _kernel_jit, trainer
 
     assert _kernel_jit.MAX_WEIGHT == trainer.MAX_WEIGHT
+
+
+def test_softmax_is_refused_and_trains_through_numpy_unchanged(compiled):
+    X, y = data.make("spiral", 200, 0.1, seed=0, classes=3)
+    t = Trainer(Network([2, 6, 3], "tanh", output="softmax", seed=1), X, y,
+                optimizer=OPTIMIZERS["adam"](), batch_size=1, seed=2)
+    assert kernel.status() == "ready" and not kernel.fits(t)
+    ref, fast = _twins(t)
+    while not ref.step_batch():
+        pass
+    fast.step_batches()  # the same numpy steps, bit for bit
+    for a, b in zip(fast.network.parameters(), ref.network.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("bs", [1, 10])
+def test_a_scaled_regression_matches_numpy(compiled, bs):
+    X, y = data.make("reg-gauss", 300, 0.1, seed=0)
+    y = 1e4 + 300 * y  # far from unit scale: the network learns (y - mean) / std
+    net = Network([2, 9, 6, 1], "tanh", output="linear", seed=1, target_mean=float(y.mean()),
+                  target_std=float(y.std()))
+    t = Trainer(net, X[:200], y[:200], X[200:], y[200:], optimizer=OPTIMIZERS["adam"](),
+                batch_size=bs, seed=2)
+    assert kernel.fits(t)
+    ref, fast = _twins(t)
+    _three_epochs(ref, fast)
+    _assert_same_run(ref, fast)
+    np.testing.assert_allclose(fast.history["test_r2"], ref.history["test_r2"], rtol=1e-9)

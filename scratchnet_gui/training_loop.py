@@ -19,7 +19,7 @@ from .loop_commands import KEEPS_STEPS, LoopCommands, changes_model
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock
-MIN_INTERVAL = 1 / 45  # snapshots at most this often (enough for 30+ frames/s) ...
+MIN_INTERVAL = 1 / 60  # snapshots at most this often (slices of 8 ms make it ~50/s) ...
 SNAP_SHARE = 0.2       # ... and taking at most this share of the trainer's time
 ROC_INTERVAL = 0.1     # the ROC curve is recomputed at most this often while training
 MAPS_SHARE = 0.1       # boundary grid + neuron heatmaps: at most this share of the time

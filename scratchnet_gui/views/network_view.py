@@ -223,6 +223,8 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
         vals = self.edge_values(snap)
         lit = None if snap.step is None else frozenset(stepper.lit_layers(snap.step))
         if lit != self.lit:  # fading cached items is cheap; their pixels stay
+            if (lit is None) != (self.lit is None):
+                self._drawn_vals = None  # edges move between shared and per-layer items
             self.lit = lit
             self._dim()
         if self._drawn_vals is not None and np.array_equal(vals, self._drawn_vals):
@@ -243,11 +245,19 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
         widths = colors.edge_width(vals, scale)
         level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
         src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
+        # not stepping, nothing fades: layer 0's items carry every layer's edges, the rest
+        # hide (an empty item still costs its bounding rect and a paint call)
+        shared = self.lit is None
         for (l, sign, k), curve in self._curves.items():
-            m = (self.edges[:, 0] == l) & (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
-            if not m.any():
-                curve.setData([], [])
+            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
+            if not shared or l > 0:
+                m &= self.edges[:, 0] == l
+            if (shared and l > 0) or not m.any():
+                if curve.isVisible():
+                    curve.setVisible(False)
+                    curve.setData([], [])
                 continue
+            curve.setVisible(True)
             xy = np.empty((2 * m.sum(), 2))
             xy[0::2], xy[1::2] = src[m], dst[m]
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE

@@ -52,3 +52,18 @@ def test_the_speed_cap_waits_a_whole_period_after_each_epoch(monkeypatch, cap):
         assert len(loop.commands.waits) == 3
         assert all(0.24 < w <= 0.25 for w in loop.commands.waits)
         assert loop.trainer.epoch == 3
+
+
+def test_a_missing_kernel_is_said_once_and_training_runs_on_numpy(monkeypatch):
+    from scratchnet import kernel
+
+    monkeypatch.delenv(kernel.ENV, raising=False)
+    monkeypatch.setattr(kernel, "status", lambda: "unavailable: ImportError: no numba")
+    cfg = Config(data.DataSpec("circles", 40, 0.1), max_epochs=3)
+    snaps = []
+    loop = worker.TrainingLoop(cfg, data.build(cfg.data), Commands(1), snaps.append)
+    loop.dispatch(P.Play())
+    loop.run()
+    said = [n.text for n in snaps[-1].notices if "numpy" in n.text]
+    assert said == ["Training runs on numpy only (ImportError: no numba)."]
+    assert loop.trainer.epoch == 3

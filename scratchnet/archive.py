@@ -17,8 +17,8 @@ import zipfile
 
 import numpy as np
 
-# The largest session ScratchNet makes is far below this: 1,000,000 CSV rows × 100
-# columns of float64 is 800 MB, a 4096-wide layer with Adam state 384 MiB. A zip bomb
+# The largest session ScratchNet makes is below this: 2,000,000 CSV rows × 60 columns
+# of float64 is 960 MB (a wider file of that many rows is over the 200 MiB CSV limit), a 4096-wide layer with Adam state 384 MiB. A zip bomb
 # (4 MB on disk, 4 GiB inflated) is refused from its directory.
 MAX_UNCOMPRESSED = 1 << 30
 MAX_MEMBERS = 1024

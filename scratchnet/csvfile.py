@@ -20,7 +20,7 @@ from .tasks import AUTO, CLASSIFICATION, GUESS_MAX_CLASSES, MAX_CLASSES, REGRESS
 
 MIN_ROWS = 4
 MAX_CSV_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 1_000_000  # the same cap as generated data (data.MAX_SAMPLES)
+MAX_ROWS = 2_000_000  # the same cap as generated data (generators.MAX_SAMPLES)
 LABEL_NAMES = ("label", "y", "class", "target")
 
 
@@ -36,12 +36,19 @@ def _text_cells(row) -> set:
     return {j for j, c in enumerate(row) if not _is_number(c.strip())}
 
 
+CHUNK = 65_536  # rows converted at once: bounded memory, one progress report each
+
+
+class Cancelled(Exception):
+    """Raised by a ``progress`` callback to stop reading a CSV file."""
+
+
 def load_csv(path, label: str | int | None = None, task: str = AUTO):
     """``(X, y, names)`` of a CSV file: ``read_csv`` without the class names."""
     return read_csv(path, label, task)[:3]
 
 
-def read_csv(path, label: str | int | None = None, task: str = AUTO):
+def read_csv(path, label: str | int | None = None, task: str = AUTO, progress=None):
     """Load numeric feature columns plus a label column from a CSV file.
 
     The first row is a header when it has text cells where the second row does not
@@ -67,10 +74,16 @@ def read_csv(path, label: str | int | None = None, task: str = AUTO):
         The class names (each class's first spelling) in index order; ``None`` for a
         regression target.
 
+    The file is read as a stream, ``CHUNK`` rows at a time: memory stays near the
+    arrays it returns. ``progress(fraction)`` is called after each chunk; it may raise
+    ``Cancelled`` to stop.
+
     Raises
     ------
     ValueError
         For anything wrong with the file, naming the 1-based line and the column.
+    Cancelled
+        When ``progress`` asked to stop.
     """
     path = os.fspath(path)
     if task not in (AUTO, *TASKS):
@@ -81,7 +94,7 @@ def read_csv(path, label: str | int | None = None, task: str = AUTO):
                          f"{MAX_CSV_BYTES // 2**20} MiB limit")
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
+            return _stream(path, fh, size, label, task, progress)
     except FileNotFoundError:
         raise ValueError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -92,39 +105,81 @@ def read_csv(path, label: str | int | None = None, task: str = AUTO):
         raise ValueError(f"{path}: not valid CSV ({e})") from None
     except OSError as e:
         raise ValueError(f"{path}: cannot be read ({e.strerror or e})") from None
-    return _parse_rows(path, rows, label, task)
 
 
-def _parse_rows(path, rows, label, task):
-    numbered = [(i + 1, r) for i, r in enumerate(rows) if any(c.strip() for c in r)]
-    if not numbered:
+def _rows(reader):
+    """``(line, row)`` of each row with any text (1-based line of the row's start)."""
+    line = 1
+    for row in reader:
+        if (row and row[0].strip()) or any(c.strip() for c in row):  # the first test is
+            yield line, row                                          # enough for most rows
+        line = reader.line_num + 1
+
+
+def _stream(path, fh, size, label, task, progress):
+    rows = _rows(csv.reader(fh))
+    head = [r for _, r in zip(range(2), rows)]
+    if not head:
         raise ValueError(f"{path}: the file is empty")
-    first_line, first = numbered[0]
+    names, has_header = _header(path, head)
+    width = len(names)
+    li = _label_index(path, names, label)
+    feats = [j for j in range(width) if j != li]
+    pending = head[1:] if has_header else head
+    chunks, lines, labels, n = [], [], [], 0
+    while True:
+        batch = pending + [r for _, r in zip(range(CHUNK - len(pending)), rows)]
+        pending = []
+        if not batch:
+            break
+        n += len(batch)
+        if n > MAX_ROWS:
+            raise ValueError(f"{path}: more than {MAX_ROWS:,} data rows; that is the limit")
+        chunks.append(_convert(path, names, feats, batch))
+        lines += [line for line, _ in batch]
+        labels += [row[li].strip() for _, row in batch]
+        if progress is not None:  # the bytes read so far (a text file cannot tell())
+            progress(min(1.0, fh.buffer.tell() / max(size, 1)))
+    if n < MIN_ROWS:
+        raise ValueError(f"{path}: only {n} data row(s); need at least {MIN_ROWS}")
+    y, classes = _labels(path, names[li], zip(lines, labels), task)
+    X = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+    return X, y, [names[j] for j in feats] + [names[li]], classes
+
+
+def _header(path, head):
+    """Column names, and whether the first row holds them."""
+    first_line, first = head[0]
     text = _text_cells(first)
-    has_header = bool(text) and (len(numbered) < 2 or text != _text_cells(numbered[1][1]))
+    has_header = bool(text) and (len(head) < 2 or text != _text_cells(head[1][1]))
     if has_header:
         names = [c.strip() or f"column {j + 1}" for j, c in enumerate(first)]
-        numbered = numbered[1:]
         if len(set(names)) != len(names):
             dup = next(n for n in names if names.count(n) > 1)
             raise ValueError(f"{path}: line {first_line}: column name {dup!r} appears twice")
     else:
         names = [f"x{j + 1}" for j in range(len(first) - 1)] + ["label"]
-    width = len(names)
-    if width < 2:
+    if len(names) < 2:
         raise ValueError(f"{path}: line {first_line}: need at least one feature column and a "
-                         f"label column, found {width} column")
-    li = _label_index(path, names, label)
-    if len(numbered) < MIN_ROWS:
-        raise ValueError(f"{path}: only {len(numbered)} data row(s); need at least {MIN_ROWS}")
-    if len(numbered) > MAX_ROWS:
-        raise ValueError(f"{path}: {len(numbered):,} data rows; the limit is {MAX_ROWS:,}")
-    feats = [j for j in range(width) if j != li]
-    X = np.empty((len(numbered), width - 1))
-    raw_labels = []
-    for r, (line, row) in enumerate(numbered):
+                         f"label column, found {len(names)} column")
+    return names, has_header
+
+
+def _convert(path, names, feats, batch) -> np.ndarray:
+    """The feature cells of ``batch`` as floats: numpy converts them all at once; only a
+    chunk that fails is walked cell by cell, to name the line and column."""
+    width = len(names)
+    for line, row in batch:
         if len(row) != width:
             raise ValueError(f"{path}: line {line} has {len(row)} field(s), expected {width}")
+    try:
+        X = np.array([[row[j] for j in feats] for _, row in batch], dtype=np.float64)
+        if np.isfinite(X).all():
+            return X
+    except ValueError:
+        pass
+    X = np.empty((len(batch), width - 1))
+    for r, (line, row) in enumerate(batch):
         for k, j in enumerate(feats):
             cell = row[j].strip()
             try:
@@ -137,9 +192,7 @@ def _parse_rows(path, rows, label, task):
                 raise ValueError(f"{path}: line {line}, column {names[j]!r}: {cell} is not a "
                                  f"finite number")
             X[r, k] = v
-        raw_labels.append((line, row[li].strip()))
-    y, classes = _labels(path, names[li], raw_labels, task)
-    return X, y, [names[j] for j in feats] + [names[li]], classes
+    return X
 
 
 def _label_index(path, names, label):
@@ -172,14 +225,17 @@ def _labels(path, name, raw, task):
     """``(y, classes)`` from the label cells ``raw = [(line, text), ...]``."""
     values = {}  # class -> (first line, first spelling)
     keys, spellings = [], set()
+    seen = {}  # spelling -> key: each distinct spelling is parsed once
     for line, cell in raw:
-        if cell == "":
-            raise ValueError(f"{path}: line {line}, column {name!r}: the label is empty")
-        key = _label_key(path, name, line, cell)
-        values.setdefault(key, (line, cell))
+        key = seen.get(cell)
+        if key is None:
+            if cell == "":
+                raise ValueError(f"{path}: line {line}, column {name!r}: the label is empty")
+            key = seen[cell] = _label_key(path, name, line, cell)
+            values.setdefault(key, (line, cell))
+            if len(spellings) < 3:
+                spellings.add(cell)
         keys.append(key)
-        if len(spellings) < 3:
-            spellings.add(cell)
     text = [(line, cell) for key, (line, cell) in values.items() if isinstance(key, str)]
     if task == REGRESSION or (task == AUTO and len(values) > GUESS_MAX_CLASSES and not text):
         if text:

@@ -17,10 +17,10 @@ MAX_GENERATED_CLASSES = 6
 # regression sets, named as in TensorFlow Playground
 REGRESSION_GENERATORS = ("reg-plane", "reg-gauss")
 ALL_GENERATORS = GENERATORS + REGRESSION_GENERATORS
-# Points per dataset, generated or read. A million 2-D points train at a few seconds an
-# epoch and fill the views' budget many times over; 10**9 would ask for 16 GB before the
-# first epoch. Checked before anything is allocated.
-MAX_SAMPLES = 1_000_000
+# Points per dataset, generated or read. Two million 2-D points (a 40 MiB CSV) train at a
+# few seconds an epoch, and the views draw an even sample of them; 10**9 would ask for
+# 16 GB before the first epoch. Checked before anything is allocated.
+MAX_SAMPLES = 2_000_000
 
 
 def check_classes(name: str, classes) -> int:

@@ -51,7 +51,7 @@ def test_load_refuses_the_options_it_would_ignore(capsys, saved):
 
 
 @pytest.mark.parametrize("args,pattern", [
-    (["--samples", "1000000000"], r"argument --samples: .*1,000,000, not 1000000000"),
+    (["--samples", "1000000000"], r"argument --samples: .*2,000,000, not 1000000000"),
     (["--seed", "-1"], r"argument --seed: the seed must be .*, not -1"),
     (["--epochs", "-1"], r"argument --epochs:"),
     (["--momentum", "1.5", "--optimizer", "momentum"], r"argument --momentum: .*< 1"),

@@ -61,7 +61,7 @@ def refused(path, match):
     (lambda m: m["optimizer"].update(slots=["m", "v"]), "optimizer.slots must be a mapping"),
     (lambda m: m["trainer"].update(target_on="bogus"), "trainer.target_on must be one of"),
     (lambda m: m["config"].update(max_epochs="abc"), "config: max epochs must be a whole"),
-    (lambda m: m["config"]["data"].update(n_samples=10**9), "n_samples must be ≤ 1,000,000"),
+    (lambda m: m["config"]["data"].update(n_samples=10**9), "n_samples must be ≤ 2,000,000"),
     (lambda m: m["trainer"].update(cursor=10**6), r"trainer.cursor must be ≤ 44"),
     (lambda m: m["network"].update(sizes=[3, 3, 1]), r"network.sizes \[3, 3, 1\] does not fit"),
     (lambda m: m["network"].update(sizes=[2, 5000, 1]), "hidden layer 1 size 5000 is too large"),

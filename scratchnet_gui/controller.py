@@ -29,12 +29,15 @@ class Controller(QObject):
     configChanged(Config, dict or None)
         The trainer's settings changed; the dict holds an opened session's window
         settings (None otherwise).
+    progress(protocol.Progress)
+        How far a long job in the training process (reading a CSV file) has got.
     """
 
     snapshotReady = Signal(object)
     message = Signal(str, str)
     died = Signal(str)
     configChanged = Signal(object, object)
+    progress = Signal(object)
 
     def __init__(self, config: Config | None = None, parent=None, tuning: dict | None = None,
                  worker: WorkerProcess | None = None):
@@ -76,6 +79,8 @@ class Controller(QObject):
             if isinstance(event, P.ConfigChanged):
                 self.config = event.config
                 self.configChanged.emit(event.config, event.view)
+            elif isinstance(event, P.Progress):
+                self.progress.emit(event)
         self.worker.events.clear()
         if s is None:
             if not self.worker.is_alive() and not self._reported_death and self.timer.isActive():
@@ -103,9 +108,11 @@ class Controller(QObject):
         return self._latest
 
     def is_idle(self) -> bool:
-        """True when the trainer has answered every command sent so far."""
-        s = self.current_snapshot()  # ... from this process: a restarted one answered nothing yet
-        return s is not None and self.worker.received > 0 and s.ack >= self.last_command
+        """True when the trainer has answered every command sent so far (a restarted
+        one has answered nothing yet) and is reading no file."""
+        s = self.current_snapshot()
+        return (s is not None and self.worker.received > 0 and s.ack >= self.last_command
+                and not s.loading)
 
     # --- lifetime -----------------------------------------------------------------------
     def restart(self) -> None:

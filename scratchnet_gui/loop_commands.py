@@ -4,11 +4,13 @@ changes things; the loop itself is in ``training_loop``)."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import threading
 import time
 
 import numpy as np
 
-from scratchnet import data, session
+from scratchnet import csvfile, data, session
 from scratchnet.config import make_trainer
 from scratchnet.settings import TrainingSettings
 
@@ -16,8 +18,10 @@ from . import protocol as P
 
 # commands after which the stepped samples still hold (anything else changes what a
 # step showed), and commands that leave the weights, data and history as they were
-KEEPS_STEPS = (P.Step, P.SelectSample, P.GradCheck, P.SetSpeed, P.SetAxes, P.SaveSession)
-KEEPS_MODEL = (P.SelectSample, P.GradCheck, P.SetSpeed, P.SaveSession, P.Pause)
+KEEPS_STEPS = (P.Step, P.SelectSample, P.GradCheck, P.SetSpeed, P.SetAxes, P.SaveSession,
+               P.OpenData, P.CancelLoad)
+KEEPS_MODEL = (P.SelectSample, P.GradCheck, P.SetSpeed, P.SaveSession, P.Pause, P.OpenData,
+               P.CancelLoad)
 
 
 def changes_model(cmd) -> bool:
@@ -25,6 +29,32 @@ def changes_model(cmd) -> bool:
     if isinstance(cmd, P.Step):
         return cmd.kind not in ("next", "previous")
     return not isinstance(cmd, KEEPS_MODEL)
+
+
+class CsvLoader:
+    """Reads a CSV file on its own thread, emitting ``Progress``; ``cancel`` stops it."""
+
+    def __init__(self, spec, emit):
+        self.spec, self.emit = spec, emit
+        self.raw = self.error = None
+        self.cancel = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="csv-loader", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        what = f"Reading {os.path.basename(self.spec.csv_path)}"
+
+        def progress(fraction):
+            if self.cancel.is_set():
+                raise csvfile.Cancelled()
+            self.emit(P.Progress(what, fraction))
+
+        try:
+            self.raw = data.read_csv(self.spec.csv_path, task=self.spec.task, progress=progress)
+        except csvfile.Cancelled:
+            pass
+        except (ValueError, OSError, MemoryError) as e:
+            self.error = str(e)
 
 
 class LoopCommands:
@@ -109,6 +139,33 @@ class LoopCommands:
             W[cmd.row, cmd.col] = cmd.value
 
     # --- data and files -----------------------------------------------------------------
+    def on_OpenData(self, cmd):
+        """Start reading a CSV file on a thread; ``finish_load`` takes it over."""
+        if self.loader is not None:
+            raise ValueError("a CSV file is being read already; cancel it first")
+        self.loader = CsvLoader(cmd.spec, self.emit)
+
+    def on_CancelLoad(self, cmd):
+        if self.loader is not None:
+            self.loader.cancel.set()
+
+    def finish_load(self) -> None:
+        """Once the loader thread has ended: its data, or why not (data stay)."""
+        loader, self.loader = self.loader, None
+        name = os.path.basename(loader.spec.csv_path)
+        self.emit(P.Progress(f"Reading {name}", 1.0, done=True))
+        if loader.error is not None:
+            self._notify(f"Could not load the data; the current data stay.\n\n{loader.error}",
+                         "error")
+            return
+        if loader.raw is None:
+            self._notify(f"Stopped reading {name}; the current data stay.")
+            return
+        self.stepper.clear()
+        self.on_SetData(P.SetData(loader.spec, loader.raw))
+        self.version += 1
+        self._notify(f"Loaded {len(loader.raw[0]):,} rows from {name}.")
+
     def on_SetData(self, cmd):
         """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay."""
         ds = data.build(cmd.spec, cmd.raw)

@@ -55,6 +55,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         self._drawn = None
         self._drawn_source = None
         self._session_command = None  # (command id, path) of an open/save in flight
+        self.load_dialog = None       # progress of a CSV file being read
         self.recorder = None
         self.gif_every = 5
         self.status = QLabel()
@@ -65,6 +66,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)
         self.controller.configChanged.connect(self._config_changed)
+        self.controller.progress.connect(self._progress)
         self._build_panels(cfg)
         self._build_actions()
         self._build_examples_menu()
@@ -222,7 +224,13 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
     def _config_changed(self, cfg: Config, view):
         """An opened session (``view`` not None): every panel shows its settings, the
         threshold included, and the views follow them."""
-        if view is None:
+        if view is None:  # only new data (e.g. a CSV file read) changes what panels show
+            if cfg.data != self.data_panel.spec():
+                blocker = QSignalBlocker(self.data_panel)
+                try:
+                    self.data_panel.set_spec(cfg.data)
+                finally:
+                    blocker.unblock()
             return
         blockers = [QSignalBlocker(p) for p in (self.data_panel, self.model_panel,
                                                 self.training_panel)]

@@ -145,6 +145,24 @@ class SetData(Command):
 
 
 @dataclass(frozen=True)
+class OpenData(Command):
+    """Read the CSV file ``spec.csv_path`` in the training process, off the window's
+    thread, reporting ``Progress``; on success it becomes the data (as ``SetData``)."""
+
+    spec: data.DataSpec
+
+    def check(self):
+        if not isinstance(self.spec, data.DataSpec) or self.spec.source != "csv":
+            raise ValueError(f"OpenData takes a CSV DataSpec, not {self.spec!r}")
+        checks.text(self.spec.csv_path, "CSV path")
+
+
+@dataclass(frozen=True)
+class CancelLoad(Command):
+    """Stop reading a CSV file; the current data stay."""
+
+
+@dataclass(frozen=True)
 class OpenSession(Command):
     path: str
 
@@ -218,6 +236,16 @@ class Notice:
     command: int
     level: str
     text: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a long job has got: ``fraction`` in [0, 1]; ``done`` when it ended
+    (finished, failed or cancelled)."""
+
+    what: str
+    fraction: float
+    done: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import numpy as np
 from scratchnet import data, metrics
 
 GRID = 100       # boundary heatmap resolution (Playground's is 100×100 too)
+MAX_DRAWN = 10_000  # points drawn per split: more would not fit a frame's budget
 THUMB = 24       # per-neuron heatmap resolution
 
 
@@ -34,6 +35,19 @@ class Points:
     extent: tuple        # x0, x1, y0, y1 of the plotted plane
     projection_note: str
     version: int = 0     # bumped with every new dataset, so it is sent only once
+    train_index: np.ndarray | None = None  # the drawn rows of a large set (None: all)
+    test_index: np.ndarray | None = None
+
+    def drawn_position(self, index: int) -> int | None:
+        """Where training row ``index`` is among the drawn points (None: not drawn)."""
+        if self.train_index is None:
+            return index if 0 <= index < len(self.raw_train) else None
+        k = int(np.searchsorted(self.train_index, index))
+        return k if k < len(self.train_index) and self.train_index[k] == index else None
+
+    def dataset_index(self, position: int) -> int:
+        """The training row of drawn point ``position``."""
+        return position if self.train_index is None else int(self.train_index[position])
 
     @classmethod
     def from_dataset(cls, ds: data.Dataset, axes=(0, 1), version: int = 0):
@@ -53,13 +67,24 @@ class Points:
             return frozen(ds.inputs(pts))
 
         names = tuple(ds.names[:-1])
-        note = ""
+        notes = []
         if raw.shape[1] > 2:
-            note = (f"plotting {names[i]} × {names[j]}; the other {raw.shape[1] - 2} "
-                    f"feature(s) are held at their training mean for the boundary")
-        pts = cls(frozen(ds.raw_train), frozen(ds.raw_test), frozen(ds.y_train),
-                  frozen(ds.y_test), names, (i, j), ext, note, version)
+            notes.append(f"plotting {names[i]} × {names[j]}; the other {raw.shape[1] - 2} "
+                         f"feature(s) are held at their training mean for the boundary")
+        tr, te = drawn(len(ds.raw_train)), drawn(len(ds.raw_test))
+        if tr is not None or te is not None:
+            notes.append(f"showing an even sample of {min(len(ds.raw_train), MAX_DRAWN):,} of "
+                         f"{len(ds.raw_train):,} training and {min(len(ds.raw_test), MAX_DRAWN):,}"
+                         f" of {len(ds.raw_test):,} test points")
+        pick = lambda a, idx: frozen(a if idx is None else a[idx])  # noqa: E731
+        pts = cls(pick(ds.raw_train, tr), pick(ds.raw_test, te), pick(ds.y_train, tr),
+                  pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te)
         return pts, plane(GRID), plane(THUMB)
+
+
+def drawn(n: int) -> np.ndarray | None:
+    """Evenly spaced rows to draw of ``n`` (the split shuffled them), or None for all."""
+    return None if n <= MAX_DRAWN else np.linspace(0, n - 1, MAX_DRAWN).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,7 @@ class Snapshot:
     notices: tuple = ()           # recent protocol.Notice, newest last
     pending: bool = False         # metrics and ROC not measured yet (the first frame)
     model_version: int = 0        # changes whenever the weights, data or history do
+    loading: bool = False         # a CSV file is being read
 
     @property
     def sizes(self) -> list:
@@ -114,15 +140,26 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
         grid = frozen(net.forward(grid_inputs)[:, 0].reshape(GRID, GRID))
         _, thumb_outs = net._forward(thumb_inputs)
         maps = grid, tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
-    test_pred = frozen(net.forward(trainer.X_test)[:, 0]) if trainer.X_test is not None else frozen([])
-    if roc is True:
-        curve = metrics.roc(trainer.y_test, test_pred) if len(test_pred) else None
+    test_all = None
+    if roc is True and trainer.X_test is not None and len(trainer.X_test):
+        test_all = net.forward(trainer.X_test)[:, 0]  # the ROC takes every test point
+        curve = metrics.roc(trainer.y_test, test_all)
         roc = None if curve is None else (frozen(curve[0]), frozen(curve[1]))
+    elif roc is True:
+        roc = None
+    idx = points.test_index
+    if trainer.X_test is None:
+        test_pred = frozen([])
+    elif test_all is not None:
+        test_pred = frozen(test_all if idx is None else test_all[idx])
+    else:
+        test_pred = frozen(net.forward(trainer.X_test if idx is None else trainer.X_test[idx])[:, 0])
+    X_drawn = trainer.X_train if points.train_index is None else trainer.X_train[points.train_index]
     return Snapshot(
         seq=seq, ack=ack, epoch=trainer.epoch, cursor=trainer.cursor, n_train=trainer.n_train,
         samples_seen=trainer.samples_seen, running=running, history=hist, weights=weights,
         activations=tuple(L.activation for L in net.layers),
-        train_pred=frozen(net.forward(trainer.X_train)[:, 0]), test_pred=test_pred,
+        train_pred=frozen(net.forward(X_drawn)[:, 0]), test_pred=test_pred,
         grid=maps[0], thumbs=maps[1],
         roc=roc, points=points,
         lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)

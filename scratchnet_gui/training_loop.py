@@ -74,6 +74,7 @@ class TrainingLoop(LoopCommands):
         self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
         self.stepper = Stepper(self)
         self._kernel_noted = False
+        self.loader = None      # a CsvLoader while a CSV file is read
 
     def _points(self, dataset, axes=(0, 1)):
         self._points_version += 1
@@ -92,6 +93,9 @@ class TrainingLoop(LoopCommands):
             self.publish()
             kernel.start_compiling()  # on a thread; training runs on numpy meanwhile
         while True:
+            if self.loader is not None and not self.loader.thread.is_alive():
+                self.finish_load()
+                self.publish()
             if self.commands.poll(self._idle_timeout()):
                 while self.commands.poll():
                     if not self._handle(self.commands.recv()):
@@ -110,6 +114,8 @@ class TrainingLoop(LoopCommands):
             self._notify(f"Training runs on numpy only ({state.removeprefix('unavailable: ')}).")
 
     def _idle_timeout(self):
+        if self.loader is not None:
+            return 0.05  # look at the loader often enough to take its data soon
         if not self.running:
             return None
         if self.speed_cap:
@@ -207,7 +213,8 @@ class TrainingLoop(LoopCommands):
                           roc=None if self.pending else True if fresh_roc else self._roc,
                           maps=True if fresh_maps else self._maps,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
-                          notices=tuple(self._notices), step=self.stepper.view())
+                          notices=tuple(self._notices), step=self.stepper.view(),
+                          loading=self.loader is not None)
         if fresh_roc and not self.pending:
             self._roc, self._roc_at, self._roc_model = s.roc, t0, self.version
         if fresh_maps:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
-
-from scratchnet import data
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog, QWidget
 
 from . import export
 from . import protocol as P
@@ -147,17 +145,31 @@ class FilesMixin:
         self.statusBar().showMessage(f"Saved {n} frames to {path}", 5000)
 
     def open_data(self, path: str | None = None):
-        """Load a CSV (asks for the file when ``path`` is None); errors keep the data."""
+        """Load a CSV (asks for the file when ``path`` is None). The training process
+        reads it, with progress and Cancel; a bad file keeps the current data."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, "Open data", "", "CSV (*.csv);;All (*)")
             if not path:
                 return
-        try:
-            raw = data.load_csv(path)
-        except ValueError as e:
-            self.show_message("error", f"Could not load the data; the current data stay.\n\n{e}")
-            return
         spec = dataclasses.replace(self.data_panel.spec(), source="csv", csv_path=str(path))
-        self.data_panel.set_spec(spec)
-        self.controller.send(P.SetData(spec, raw))
+        if self._send(lambda: P.OpenData(spec)) is None:
+            return
+        if self.load_dialog is None:
+            self.load_dialog = QProgressDialog("Reading…", "Cancel", 0, 1000, self)
+            self.load_dialog.setObjectName("load_progress")
+            self.load_dialog.setWindowModality(Qt.WindowModality.NonModal)
+            self.load_dialog.setMinimumDuration(300)  # a small file shows no dialog at all
+            self.load_dialog.canceled.connect(lambda: self.controller.send(P.CancelLoad()))
+        self.load_dialog.setLabelText(f"Reading {os.path.basename(path)}…")
+        self.load_dialog.setValue(0)
 
+    def _progress(self, event):
+        """A long job's progress in its dialog; the dialog goes when the job ends."""
+        d = self.load_dialog
+        if d is None:
+            return
+        if event.done:
+            d.reset()
+            return
+        d.setLabelText(event.what + "…")
+        d.setValue(int(event.fraction * 999))

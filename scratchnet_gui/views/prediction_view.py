@@ -85,9 +85,13 @@ class PredictionView(pg.PlotWidget):
                 item = self.scatter[split, ok]
                 item.setVisible(show)
                 if show:
-                    item.setData(raw[m, i], raw[m, j], data=np.flatnonzero(m))
-        if self.selected is not None and self.selected < len(pts.raw_train):
-            self.ring.setData([pts.raw_train[self.selected, i]], [pts.raw_train[self.selected, j]])
+                    rows = np.flatnonzero(m)  # a click names the training row, drawn or not
+                    if split == "train" and pts.train_index is not None:
+                        rows = pts.train_index[rows]
+                    item.setData(raw[m, i], raw[m, j], data=rows)
+        pos = None if self.selected is None else pts.drawn_position(self.selected)
+        if pos is not None:
+            self.ring.setData([pts.raw_train[pos, i]], [pts.raw_train[pos, j]])
         else:
             self.ring.setData([], [])
         names = pts.names
@@ -122,6 +126,7 @@ class PredictionView(pg.PlotWidget):
 
     def point_scene_pos(self, index: int):
         """Scene position of train point ``index`` (for tests and automation)."""
-        i, j = self._snap.points.axes
-        raw = self._snap.points.raw_train[index]
+        pts = self._snap.points
+        i, j = pts.axes
+        raw = pts.raw_train[pts.drawn_position(index)]
         return self.getPlotItem().vb.mapViewToScene(pg.Point(raw[i], raw[j]))

@@ -192,6 +192,22 @@ def encode(y, task: str = AUTO, classes=None):
     return Task.classification(len(values), [f"{v:g}" for v in values]), index
 
 
+EVAL_CHUNK = 65_536  # rows per forward pass: a large set's hidden layers never all at once
+
+
+def _output_layer(network, X):
+    """The output layer's ``(z, a)`` for every row of ``X``, a chunk of rows at a time."""
+    if len(X) <= EVAL_CHUNK:
+        zs, outs = network._forward(X)
+        return zs[-1], outs[-1]
+    z, a = [], []
+    for i in range(0, len(X), EVAL_CHUNK):
+        zs, outs = network._forward(X[i:i + EVAL_CHUNK])  # hidden layers freed each turn
+        z.append(zs[-1])
+        a.append(outs[-1])
+    return np.concatenate(z), np.concatenate(a)
+
+
 def evaluate(network, X, y, penalty: float = 0.0) -> dict:
     """The task's per-epoch scores of ``network`` on ``(X, y)`` (``{}`` without rows).
 
@@ -202,9 +218,8 @@ def evaluate(network, X, y, penalty: float = 0.0) -> dict:
         return {}
     from . import losses, metrics  # metrics loads scikit-learn lazily; losses is light
 
-    zs, outs = network._forward(X)
-    out = outs[-1]
-    loss = losses.loss(network.output, zs[-1], out, network._targets(y, len(X))) + penalty
+    z, out = _output_layer(network, X)
+    loss = losses.loss(network.output, z, out, network._targets(y, len(X))) + penalty
     if network.output == "sigmoid":
         auc, acc = metrics.auc_and_accuracy(y, out[:, 0])
         return {"auc": auc, "loss": loss, "acc": acc}

@@ -136,22 +136,12 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
         v.flags.writeable = False
     weights = [(frozen(L.weights), frozen(L.biases)) for L in net.layers]
     if maps is True:
-        grid_inputs, thumb_inputs = planes
-        grid = frozen(net.forward(grid_inputs)[:, 0].reshape(GRID, GRID))
-        _, thumb_outs = net._forward(thumb_inputs)
-        maps = grid, tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
-    test_all = None
-    if roc is True and trainer.X_test is not None and len(trainer.X_test):
-        test_all = net.forward(trainer.X_test)[:, 0]  # the ROC takes every test point
-        curve = metrics.roc(trainer.y_test, test_all)
-        roc = None if curve is None else (frozen(curve[0]), frozen(curve[1]))
-    elif roc is True:
-        roc = None
+        maps = maps_of(net, planes)
+    if roc is True:
+        roc = roc_of(trainer)
     idx = points.test_index
     if trainer.X_test is None:
         test_pred = frozen([])
-    elif test_all is not None:
-        test_pred = frozen(test_all if idx is None else test_all[idx])
     else:
         test_pred = frozen(net.forward(trainer.X_test if idx is None else trainer.X_test[idx])[:, 0])
     X_drawn = trainer.X_train if points.train_index is None else trainer.X_train[points.train_index]
@@ -163,6 +153,22 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
         grid=maps[0], thumbs=maps[1],
         roc=roc, points=points,
         lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)
+
+
+def maps_of(net, planes) -> tuple:
+    """``(grid, thumbs)``: the output over the GRID² plane and each neuron over THUMB²."""
+    grid_inputs, thumb_inputs = planes
+    grid = frozen(net.forward(grid_inputs)[:, 0].reshape(GRID, GRID))
+    _, thumb_outs = net._forward(thumb_inputs)
+    return grid, tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
+
+
+def roc_of(trainer):
+    """``(fpr, tpr)`` on every test point, or None when undefined or there is none."""
+    if trainer.X_test is None or not len(trainer.X_test):
+        return None
+    curve = metrics.roc(trainer.y_test, trainer.network.forward(trainer.X_test)[:, 0])
+    return None if curve is None else (frozen(curve[0]), frozen(curve[1]))
 
 
 class Mailbox:

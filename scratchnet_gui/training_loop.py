@@ -21,7 +21,8 @@ from .stepper import Stepper
 SLICE = 0.008          # seconds of training between looks at the clock
 MIN_INTERVAL = 1 / 60  # snapshots at most this often (slices of 8 ms make it ~50/s) ...
 SNAP_SHARE = 0.2       # ... and taking at most this share of the trainer's time
-ROC_INTERVAL = 0.1     # the ROC curve is recomputed at most this often while training
+ROC_INTERVAL = 0.1     # the ROC curve is recomputed at most this often while training ...
+ROC_SHARE = 0.1        # ... and taking at most this share of the trainer's time
 MAPS_SHARE = 0.1       # boundary grid + neuron heatmaps: at most this share of the time
 
 
@@ -70,7 +71,7 @@ class TrainingLoop(LoopCommands):
         self._rate = (time.perf_counter(), 0)
         self._samples_per_s = 0.0
         self._next_epoch_at = 0.0
-        self._roc, self._roc_at, self._roc_model = None, 0.0, None
+        self._roc, self._roc_at, self._roc_model, self._roc_cost = None, 0.0, None, 0.0
         self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
         self.stepper = Stepper(self)
         self._kernel_noted = False
@@ -200,26 +201,32 @@ class TrainingLoop(LoopCommands):
             self._rate = (t0, self.trainer.samples_seen)
         self._seq += 1
         # the ROC curve and the heatmaps follow the weights: reuse them while the model is
-        # the same (stepping through phases), and refresh them on a time budget while
-        # training
-        fresh_roc = self.version != self._roc_model and (
-            not self.running or t0 - self._roc_at >= ROC_INTERVAL)
+        # the same (stepping through phases), and refresh them on their own time shares
+        # while training (a large test set's ROC can take 100 ms)
+        fresh_roc = not self.pending and self.version != self._roc_model and (
+            not self.running or t0 - self._roc_at >= max(ROC_INTERVAL,
+                                                          self._roc_cost / ROC_SHARE))
         fresh_maps = self.version != self._maps_model and (
             not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
+        budgeted = 0.0
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            m0 = time.perf_counter()
+            if fresh_roc:
+                r0 = time.perf_counter()
+                self._roc, self._roc_at, self._roc_model = snap.roc_of(self.trainer), t0, self.version
+                self._roc_cost = time.perf_counter() - r0
+                budgeted += self._roc_cost
+            if fresh_maps:
+                m0 = time.perf_counter()
+                maps = snap.maps_of(self.trainer.network, self.planes)
+                self._maps, self._maps_at, self._maps_model = maps, t0, self.version
+                self._maps_cost = time.perf_counter() - m0
+                budgeted += self._maps_cost
             s = snap.take(self.trainer, self.points, self.planes, self._seq, self._ack,
                           self.running, pending=self.pending, model_version=self.version,
-                          roc=None if self.pending else True if fresh_roc else self._roc,
-                          maps=True if fresh_maps else self._maps,
+                          roc=None if self.pending else self._roc, maps=self._maps,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
                           notices=tuple(self._notices), step=self.stepper.view(),
                           loading=self.loader is not None)
-        if fresh_roc and not self.pending:
-            self._roc, self._roc_at, self._roc_model = s.roc, t0, self.version
-        if fresh_maps:
-            self._maps, self._maps_at, self._maps_model = (s.grid, s.thumbs), t0, self.version
-            self._maps_cost = time.perf_counter() - m0
         self.publish_to(s)
         self._last_snap = time.perf_counter()
-        self._snap_cost = self._last_snap - t0
+        self._snap_cost = self._last_snap - t0 - budgeted

@@ -117,3 +117,18 @@ def test_one_class_test_set_reports_undefined_auc_without_crashing(split):
     t = Trainer(Network([2, 3, 1], seed=0), Xtr, ytr, Xte[yte == 1], yte[yte == 1])
     t.step_epoch()
     assert np.isnan(t.history.last("test_auc")) and 0 <= t.history.last("test_acc") <= 1
+
+
+def test_chunked_evaluation_gives_the_same_scores(monkeypatch):
+    from scratchnet import tasks
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(500, 2))
+    y = (X[:, 0] > 0).astype(float)
+    net = Network([2, 5, 1], activation="tanh", seed=1)
+    whole = tasks.evaluate(net, X, y)
+    monkeypatch.setattr(tasks, "EVAL_CHUNK", 64)
+    chunked = tasks.evaluate(net, X, y)
+    assert chunked.keys() == whole.keys()
+    for k in whole:
+        assert chunked[k] == pytest.approx(whole[k], rel=1e-12, abs=1e-15)

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from . import activations, checks, data, optimizers
 from .network import INITS, MAX_LAYERS, Network, validate_sizes
+from .settings import TrainingSettings
 from .trainer import MAX_EPOCHS, TARGETS, Trainer
+
+_T = TrainingSettings()
 
 BINARY_OUTPUTS = ("sigmoid", "linear")
 
@@ -26,21 +29,22 @@ class Config:
     hidden: list = field(default_factory=lambda: [9, 6])
     activations: list = field(default_factory=lambda: ["sigmoid", "sigmoid"])
     output: str = "sigmoid"
-    init: str = "normal"
+    # the training settings' defaults live in one place: TrainingSettings
+    init: str = _T.init
     seed: int = 0
-    optimizer: str = "sgd"
-    lr: float = 0.1
-    momentum: float = 0.9
-    beta1: float = 0.9
-    beta2: float = 0.999
-    eps: float = 1e-8
+    optimizer: str = _T.optimizer
+    lr: float = _T.lr
+    momentum: float = _T.momentum
+    beta1: float = _T.beta1
+    beta2: float = _T.beta2
+    eps: float = _T.eps
     schedule: dict = field(default_factory=lambda: {"kind": "constant"})
-    batch_size: int = 10
-    l1: float = 0.0
-    l2: float = 0.0
-    max_epochs: int = 1000
-    target_auc: float | None = None
-    target_on: str = "train"
+    batch_size: int = _T.batch_size
+    l1: float = _T.l1
+    l2: float = _T.l2
+    max_epochs: int = _T.max_epochs
+    target_auc: float | None = _T.target_auc
+    target_on: str = _T.target_on
 
     def sizes(self, n_inputs: int, n_outputs: int = 1) -> list:
         """Units per layer for ``n_inputs`` input features and ``n_outputs`` outputs

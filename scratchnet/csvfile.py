@@ -126,7 +126,8 @@ def _stream(path, fh, size, label, task, progress):
     li = _label_index(path, names, label)
     feats = [j for j in range(width) if j != li]
     pending = head[1:] if has_header else head
-    chunks, lines, labels, n = [], [], [], 0
+    chunks, codes, n = [], [], 0
+    spellings, first_lines = {}, []  # each distinct label cell, with its first line
     while True:
         batch = pending + [r for _, r in zip(range(CHUNK - len(pending)), rows)]
         pending = []
@@ -136,15 +137,29 @@ def _stream(path, fh, size, label, task, progress):
         if n > MAX_ROWS:
             raise ValueError(f"{path}: more than {MAX_ROWS:,} data rows; that is the limit")
         chunks.append(_convert(path, names, feats, batch))
-        lines += [line for line, _ in batch]
-        labels += [row[li].strip() for _, row in batch]
+        codes.append(_label_codes(batch, li, spellings, first_lines))
         if progress is not None:  # the bytes read so far (a text file cannot tell())
             progress(min(1.0, fh.buffer.tell() / max(size, 1)))
     if n < MIN_ROWS:
         raise ValueError(f"{path}: only {n} data row(s); need at least {MIN_ROWS}")
-    y, classes = _labels(path, names[li], zip(lines, labels), task)
+    y, classes = _labels(path, names[li], list(spellings), first_lines,
+                         np.concatenate(codes), task)
     X = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
     return X, y, [names[j] for j in feats] + [names[li]], classes
+
+
+def _label_codes(batch, li, spellings, first_lines) -> np.ndarray:
+    """Each row's label as the number of its distinct spelling (a small array, not two
+    million strings); ``spellings`` and ``first_lines`` grow with new ones."""
+    out = np.empty(len(batch), dtype=np.int32)
+    for r, (line, row) in enumerate(batch):
+        cell = row[li].strip()
+        code = spellings.get(cell)
+        if code is None:
+            code = spellings[cell] = len(first_lines)
+            first_lines.append(line)
+        out[r] = code
+    return out
 
 
 def _header(path, head):
@@ -221,20 +236,16 @@ def _label_key(path, name, line, cell):
     return v
 
 
-def _labels(path, name, raw, task):
-    """``(y, classes)`` from the label cells ``raw = [(line, text), ...]``."""
+def _labels(path, name, spellings, first_lines, codes, task):
+    """``(y, classes)`` from the distinct label ``spellings`` (in order of first
+    appearance, each with its first line) and each row's spelling ``codes``."""
     values = {}  # class -> (first line, first spelling)
-    keys, spellings = [], set()
-    seen = {}  # spelling -> key: each distinct spelling is parsed once
-    for line, cell in raw:
-        key = seen.get(cell)
-        if key is None:
-            if cell == "":
-                raise ValueError(f"{path}: line {line}, column {name!r}: the label is empty")
-            key = seen[cell] = _label_key(path, name, line, cell)
-            values.setdefault(key, (line, cell))
-            if len(spellings) < 3:
-                spellings.add(cell)
+    keys = []
+    for cell, line in zip(spellings, first_lines):
+        if cell == "":
+            raise ValueError(f"{path}: line {line}, column {name!r}: the label is empty")
+        key = _label_key(path, name, line, cell)
+        values.setdefault(key, (line, cell))
         keys.append(key)
     text = [(line, cell) for key, (line, cell) in values.items() if isinstance(key, str)]
     if task == REGRESSION or (task == AUTO and len(values) > GUESS_MAX_CLASSES and not text):
@@ -242,7 +253,7 @@ def _labels(path, name, raw, task):
             line, cell = text[0]
             raise ValueError(f"{path}: line {line}, column {name!r}: the label {cell!r} is "
                              f"not a number, so it cannot be a regression target")
-        return np.array(keys, dtype=np.float64), None
+        return np.array(keys, dtype=np.float64)[codes], None
     limit = MAX_CLASSES if task == CLASSIFICATION else GUESS_MAX_CLASSES
     if len(values) > limit:
         line = list(values.values())[limit][0]
@@ -251,10 +262,10 @@ def _labels(path, name, raw, task):
                f"(line {text[0][0]}) is not a regression target")
         raise ValueError(f"{path}: column {name!r} has {len(values)} distinct values, the "
                          f"{_ordinal(limit + 1)} first on line {line}: {why}")
-    _check_two_classes(path, name, values, spellings)
+    _check_two_classes(path, name, values, set(spellings[:3]))
     order = (sorted(values) if not text else sorted(values, key=lambda k: values[k][1]))
     index = {k: float(i) for i, k in enumerate(order)}
-    return np.array([index[k] for k in keys]), tuple(values[k][1] for k in order)
+    return np.array([index[k] for k in keys])[codes], tuple(values[k][1] for k in order)
 
 
 def _check_two_classes(path, name, values, spellings):

@@ -1,0 +1,62 @@
+"""Mutated sessions opened in the window: each either opens or is refused with a message,
+and a refused one leaves the window's state exactly as it was."""
+
+import json
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.engine.test_session_fuzz import ARRAY_EDITS, _apply_meta, _leaves, _meta, edits
+
+from .conftest import click_action, wait_idle
+
+
+def _write(path, meta, arrays):
+    arrays = {**arrays, "meta.json": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+OUTCOMES = []  # refused or opened, per example (both must happen: see the last test)
+
+
+@settings(max_examples=25, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(edits, min_size=0, max_size=2))  # none: the valid session itself
+def test_a_mutated_session_opens_or_leaves_the_window_as_it_was(qtbot, window, tmp_path,
+                                                               changes):
+    meta, arrays = _meta(tmp_path)
+    for kind, pick, what in changes:
+        if kind == "meta":
+            leaves = _leaves(meta)
+            _apply_meta(meta, leaves[pick % len(leaves)], what)
+        else:
+            name = sorted(arrays)[pick % len(arrays)]
+            with np.errstate(all="ignore"):
+                edited = ARRAY_EDITS[what](arrays[name])
+            if edited is None:
+                del arrays[name]
+            else:
+                arrays[name] = edited
+    path = tmp_path / "fuzz.scratchnet"
+    _write(path, meta, arrays)
+    before = wait_idle(qtbot, window)
+    errors = []
+    window.messageShown.connect(lambda level, text: errors.append(text) if level == "error" else None)
+    window.open_session(str(path))
+    s = wait_idle(qtbot, window)
+    OUTCOMES.append(bool(errors))
+    if errors:
+        assert str(path) in errors[-1]
+        assert s.epoch == before.epoch and s.sizes == before.sizes
+        for (W, b), (W0, b0) in zip(s.weights, before.weights):
+            np.testing.assert_array_equal(W, W0)
+            np.testing.assert_array_equal(b, b0)
+    click_action(qtbot, window, "step_batch")  # whatever happened, the trainer works
+    assert window.controller.worker.is_alive()
+    assert wait_idle(qtbot, window).samples_seen >= s.samples_seen
+
+
+def test_the_fuzz_both_refused_and_opened_sessions():
+    assert True in OUTCOMES and False in OUTCOMES  # runs after the test above, in order

@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QGraphicsItem
 from .. import stepper
 from . import colors
 from .network_hits import NetworkInteraction
+from .network_overlay import OVERLAYS, EdgeOverlay  # noqa: F401 (OVERLAYS: the view's API)
 from .value_labels import ValueLabels
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
 WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
-OVERLAYS = ("weight", "gradient", "update")
 DIM_OPACITY = 0.15      # edges the current phase does not speak about
 
 
@@ -27,7 +27,7 @@ def drawn_units(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, MAX_NODES).round().astype(int))
 
 
-class NetworkView(NetworkInteraction, pg.PlotWidget):
+class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
     """Draws ``snapshot.weights`` as a layered graph.
 
     Edges are bucketed by sign and by width into a few ``PlotCurveItem``s drawn with
@@ -156,52 +156,6 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
         if self._snap is not None:
             self.draw(self._snap)
 
-    def edge_values(self, snap) -> np.ndarray:
-        """The value each drawn edge shows under the current overlay."""
-        source = self.overlay_values if self.overlay_values is not None else snap.weights
-        e = self.edges
-        out = np.empty(len(e))
-        for l, (W, b) in enumerate(source):
-            m = e[:, 0] == l
-            rows, cols = e[m, 1], e[m, 2]
-            out[m] = np.where(cols >= 0, W[rows, np.maximum(cols, 0)], b[rows])
-        return out
-
-    def set_overlay(self, mode: str):
-        """Draw edges by "weight", "gradient" or "update" (the last two while stepping)."""
-        if mode not in OVERLAYS:
-            raise ValueError(f"overlay must be one of {OVERLAYS}")
-        self.overlay = mode
-        if self._snap is not None:
-            self.draw(self._snap)
-
-    def _step_overlay(self, snap):
-        step = snap.step
-        if step is None:
-            self.overlay_values, self.node_text = None, None
-            return
-        self.node_text = (stepper.node_text(step), stepper.node_text(step, short=True))
-        if self.overlay != "weight":
-            self.overlay_values = stepper.overlay(step, self.overlay)
-            return
-        key = (step.index, step.applied)
-        if step.phase[0] == "update" and step.applied and key != self._anim_key:
-            self._anim_key, self._anim_t = key, 0.0  # animate before → after
-            self._anim.start()
-        if self._anim_t < 1.0:
-            t = self._anim_t
-            self.overlay_values = tuple((Wb + t * (Wa - Wb), bb + t * (ba - bb)) for
-                                        (Wb, bb), (Wa, ba) in zip(step.weights_before, snap.weights))
-        else:
-            self.overlay_values = None if step.applied else step.weights_before
-
-    def _animate(self):
-        self._anim_t = min(1.0, self._anim_t + 0.125)
-        if self._anim_t >= 1.0:
-            self._anim.stop()
-        if self._snap is not None:
-            self.draw(self._snap)
-
     def draw(self, snap, slow: bool = True) -> None:
         """Draw ``snap``; the neuron heatmaps only when ``slow`` (they cost the most)."""
         self._snap = snap
@@ -232,6 +186,12 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
                 self._draw_thumbs(snap)
             return  # same edges (stepping through phases): leave them as they are
         self._drawn_vals = vals
+        self._draw_edges(vals)
+        if slow:
+            self._draw_thumbs(snap)
+
+    def _draw_edges(self, vals):
+        """Edges bucketed by sign and width into a few array-drawn curve items."""
         scale = 1.0
         if self.overlay_values is not None and self.overlay != "weight" and len(vals):
             scale = max(np.abs(vals).max() / 4.0, 1e-12)  # gradients are small: rescale
@@ -263,8 +223,6 @@ class NetworkView(NetworkInteraction, pg.PlotWidget):
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
             alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
             curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
-        if slow:
-            self._draw_thumbs(snap)
 
     def _draw_values(self):
         """The stepper's numbers beside the current layer's nodes: the full text where

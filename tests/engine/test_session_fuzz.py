@@ -90,6 +90,12 @@ edits = st.one_of(
 @given(st.lists(edits, min_size=1, max_size=3))
 def test_mutated_sessions_load_cleanly_or_raise_session_error(tmp_path, changes):
     meta, arrays = _meta(tmp_path)
+    mutate(meta, arrays, changes)
+    _check_outcome(tmp_path, meta, arrays)
+
+
+def mutate(meta, arrays, changes) -> None:
+    """Apply ``edits`` drawn by hypothesis to a session's ``meta`` and ``arrays``."""
     for kind, pick, what in changes:
         if kind == "meta":
             leaves = _leaves(meta)
@@ -103,7 +109,6 @@ def test_mutated_sessions_load_cleanly_or_raise_session_error(tmp_path, changes)
                 del arrays[name]
             else:
                 arrays[name] = edited
-    _check_outcome(tmp_path, meta, arrays)
 
 
 def _check_outcome(tmp_path, meta, arrays):

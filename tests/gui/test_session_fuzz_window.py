@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.engine.test_session_fuzz import ARRAY_EDITS, _apply_meta, _leaves, _meta, edits
+from tests.engine.test_session_fuzz import _meta, edits, mutate
 
 from .conftest import click_action, wait_idle
 
@@ -27,18 +27,7 @@ OUTCOMES = []  # refused or opened, per example (both must happen: see the last 
 def test_a_mutated_session_opens_or_leaves_the_window_as_it_was(qtbot, window, tmp_path,
                                                                changes):
     meta, arrays = _meta(tmp_path)
-    for kind, pick, what in changes:
-        if kind == "meta":
-            leaves = _leaves(meta)
-            _apply_meta(meta, leaves[pick % len(leaves)], what)
-        else:
-            name = sorted(arrays)[pick % len(arrays)]
-            with np.errstate(all="ignore"):
-                edited = ARRAY_EDITS[what](arrays[name])
-            if edited is None:
-                del arrays[name]
-            else:
-                arrays[name] = edited
+    mutate(meta, arrays, changes)
     path = tmp_path / "fuzz.scratchnet"
     _write(path, meta, arrays)
     before = wait_idle(qtbot, window)

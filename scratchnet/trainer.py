@@ -103,9 +103,12 @@ class Trainer(TrainerEdits):
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
         self.cursor = 0
+        self.rng_at_epoch = self.rng.bit_generator.state  # before the shuffle: see timeline
         self.order = self.rng.permutation(len(self.X_train))
         self.samples_seen = 0
         self.seconds = 0.0
+        self.tag = None        # the owner's settings, kept with each timeline frame
+        self.timeline = None   # a scratchnet.timeline.Timeline once ``keep_timeline``
         self.history = History(keys=self.task.history_keys)
         self.record_epoch()
 
@@ -196,6 +199,7 @@ class Trainer(TrainerEdits):
             self._norm = None  # re-measured once an epoch: weights may be edited in between
             self.epoch += 1
             self.cursor = 0
+            self.rng_at_epoch = self.rng.bit_generator.state
             self.order = self.rng.permutation(self.n_train)
             self.record_epoch()
             return True
@@ -319,3 +323,5 @@ class Trainer(TrainerEdits):
         if replace:
             self.history.pop()
         self.history.append(**row)
+        if self.timeline is not None and self.cursor == 0:
+            self.timeline.record(self)

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .history import History
+from .timeline import DEFAULT_BUDGET, Frame, Timeline
 
 
 class TrainerEdits:
@@ -23,7 +26,7 @@ class TrainerEdits:
                 "opt_t": opt.t, "epoch": self.epoch, "cursor": self.cursor,
                 "order": self.order.copy(), "samples_seen": self.samples_seen,
                 "seconds": self.seconds, "rng": self.rng.bit_generator.state,
-                "history": len(self.history)}
+                "rng_at_epoch": self.rng_at_epoch, "history": len(self.history)}
 
     def restore(self, cp: dict) -> None:
         """Return to a ``checkpoint`` taken on this trainer with the same architecture."""
@@ -35,9 +38,46 @@ class TrainerEdits:
         self.order = cp["order"].copy()
         self.samples_seen, self.seconds = cp["samples_seen"], cp["seconds"]
         self.rng.bit_generator.state = cp["rng"]
+        self.rng_at_epoch = cp["rng_at_epoch"]
         while len(self.history) > cp["history"]:
             self.history.pop()
+        if self.timeline is not None:
+            self.timeline.truncate(self.epoch)
         self._norm = None  # the divergence guard's running bound belongs to other weights
+
+    # --- the timeline -------------------------------------------------------------------
+    def keep_timeline(self, budget: int = DEFAULT_BUDGET) -> None:
+        """Keep a ``Timeline`` of this trainer's epochs from now on (from this epoch, if
+        it is at an epoch's start)."""
+        self.timeline = Timeline(budget)
+        if self.cursor == 0:
+            self.timeline.record(self)
+
+    def branch(self, epoch: int) -> Frame:
+        """Make the timeline's frame at (or nearest before) ``epoch`` the live state.
+
+        Weights, architecture, optimizer and its state, batch size, penalties, counters
+        and the shuffling RNG all return, so training on is bit-identical to a run that
+        was stopped at that epoch. Later history rows and frames are dropped; the epoch
+        is pinned (thinning keeps it). Returns the frame.
+        """
+        f = None if self.timeline is None else self.timeline.at(epoch)
+        if f is None:
+            raise ValueError(f"epoch {epoch} is not on the timeline")
+        self.network = f.network.copy()
+        self.optimizer = copy.copy(f.optimizer)
+        self.optimizer.state = {k: [a.copy() for a in v] for k, v in f.optimizer.state.items()}
+        self.batch_size, self.l1, self.l2, self.target_auc, self.target_on = f.settings
+        self.epoch, self.cursor = f.epoch, 0
+        self.samples_seen, self.seconds, self.tag = f.samples_seen, f.seconds, f.tag
+        self.rng.bit_generator.state = self.rng_at_epoch = f.rng
+        self.order = self.rng.permutation(self.n_train)
+        while len(self.history) > f.history:
+            self.history.pop()
+        self.timeline.truncate(f.epoch)
+        self.timeline.pin(f.epoch)
+        self._norm = None
+        return f
 
     # --- edits --------------------------------------------------------------------------
     def resize(self, sizes, activations=None) -> None:
@@ -72,6 +112,9 @@ class TrainerEdits:
         self._Y_train = self.network._targets(self.y_train, len(self.y_train))
         self.epoch, self.cursor, self.samples_seen, self.seconds = 0, 0, 0, 0.0
         self._norm = None
+        self.rng_at_epoch = self.rng.bit_generator.state
         self.order = self.rng.permutation(self.n_train)
         self.history = History(keys=self.task.history_keys)
+        if self.timeline is not None:  # a past on other data cannot be resumed on these
+            self.timeline = Timeline(self.timeline.budget)
         self.record_epoch()

@@ -155,5 +155,6 @@ def _rebuild(c: session_meta.Checked):
     trainer.l1, trainer.l2 = t["l1"], t["l2"]
     trainer.target_auc, trainer.target_on = t["target_auc"], t["target_on"]
     _set_rng(trainer.rng, t["rng"])
+    trainer.rng_at_epoch = None  # unknown: the timeline starts at the next epoch
     trainer.history = History(c.history, keys=trainer.task.history_keys)
     return trainer, c.config, dataset, c.settings

@@ -105,8 +105,12 @@ class Timeline:
 
     def record(self, trainer) -> None:
         """Add the trainer's state as its epoch's frame (replacing any frame of that epoch
-        or later: they belong to a past that training has left)."""
+        or later: they belong to a past that training has left). A trainer whose RNG
+        state before this epoch's shuffle is unknown (``rng_at_epoch`` None: an opened
+        session) adds nothing."""
         self.truncate(trainer.epoch - 1)
+        if trainer.rng_at_epoch is None:
+            return
         frames = self.frames
         if len(frames) >= 2 and not self._kept(frames[-1], last=False):
             self._drop(len(frames) - 1)  # the last was kept only for being the last

@@ -86,6 +86,7 @@ class LoopCommands:
         """Fresh weights and history from the config's seed; the data stay."""
         self.running = False
         self.trainer = make_trainer(self.config, self.dataset)
+        self._adopt(self.trainer)
 
     def on_SetSpeed(self, cmd):
         self.speed_cap = cmd.epochs_per_s
@@ -104,7 +105,7 @@ class LoopCommands:
         self._set_config(cfg)
 
     def _set_config(self, cfg, view=None):
-        self.config = cfg
+        self.config = self.trainer.tag = cfg  # the tag goes with the timeline's frames
         self.emit(P.ConfigChanged(cfg, view))
 
     # --- the model ----------------------------------------------------------------------
@@ -162,7 +163,10 @@ class LoopCommands:
             self._notify(f"Stopped reading {name}; the current data stay.")
             return
         self.stepper.clear()
+        self.scrub = None
+        before = self.capture()
         self.on_SetData(P.SetData(loader.spec, loader.raw))
+        self.record_edit("open data", before)
         self.version += 1
         self._notify(f"Loaded {len(loader.raw[0]):,} rows from {name}.")
 
@@ -181,6 +185,7 @@ class LoopCommands:
         ds = data.build(cmd.config.data)
         self.running = False
         self.trainer, self.dataset, self.raw = make_trainer(cmd.config, ds), ds, None
+        self._adopt(self.trainer)
         self.points, self.planes = self._points(ds)
         self._set_config(cmd.config, {"threshold": 0.5})
 
@@ -196,13 +201,14 @@ class LoopCommands:
         trainer, config, dataset, view = session.load(cmd.path)
         self.running = False
         self.trainer, self.dataset = trainer, dataset
+        self._adopt(trainer)
         self.raw = None
         if config.data.source == "csv":
             X = np.vstack([dataset.raw_train, dataset.raw_test])
             y = np.concatenate([dataset.y_train, dataset.y_test])
             self.raw = (X, y, dataset.names)
         self.points, self.planes = self._points(dataset)
-        self._set_config(config, view or {})
+        self._set_config(config, {"threshold": 0.5, **(view or {})})
         self._notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")
 
     # --- the stepper --------------------------------------------------------------------

@@ -241,7 +241,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         finally:
             for b in blockers:
                 b.unblock()
-        threshold = view.get("threshold", 0.5)
+        threshold = view.get("threshold")  # absent after an undo: the window's own stays
         if isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0:
             self.training_panel.threshold.setValue(threshold)  # emits: the views follow
 

@@ -226,6 +226,43 @@ class SetAxes(Command):
             checks.whole(a, "plotted column", 0)
 
 
+# --- the timeline and undo -------------------------------------------------------------
+@dataclass(frozen=True)
+class Scrub(Command):
+    """Show the timeline at ``epoch`` (``None``: the live state); training pauses."""
+
+    epoch: int | None
+
+    def check(self):
+        if self.epoch is not None:
+            checks.whole(self.epoch, "epoch", 0)
+
+
+@dataclass(frozen=True)
+class BranchHere(Command):
+    """Resume from the epoch shown: it becomes the live state; later epochs go."""
+
+
+@dataclass(frozen=True)
+class Undo(Command):
+    """Take back the last edit, to the bit."""
+
+
+@dataclass(frozen=True)
+class Redo(Command):
+    """Make the last undone edit again."""
+
+
+@dataclass(frozen=True)
+class SetTimelineBudget(Command):
+    """The most memory the timeline's frames may take, in MB."""
+
+    megabytes: int
+
+    def check(self):
+        checks.whole(self.megabytes, "timeline memory (MB)", 1, 65536)
+
+
 # --- events (training process → window) ------------------------------------------------
 @dataclass(frozen=True)
 class Notice:

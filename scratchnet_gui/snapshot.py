@@ -115,6 +115,12 @@ class Snapshot:
     pending: bool = False         # metrics and ROC not measured yet (the first frame)
     model_version: int = 0        # changes whenever the weights, data or history do
     loading: bool = False         # a CSV file is being read
+    scrub: int | None = None      # the past epoch shown, or None for the live state
+    live_epoch: int = 0           # the live state's epoch (the timeline's end)
+    timeline: object = None       # loop_timeline.TimelineInfo, None without frames
+    undo: str = ""                # the edit Undo would take back ("" for none)
+    redo: str = ""
+    live: object = None           # while scrubbing: the live state's Snapshot (no points)
 
     @property
     def sizes(self) -> list:

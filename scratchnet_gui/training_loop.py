@@ -16,6 +16,7 @@ from scratchnet.config import Config, make_trainer
 from . import protocol as P
 from . import snapshot as snap
 from .loop_commands import KEEPS_STEPS, LoopCommands, changes_model
+from .loop_timeline import KEEPS_SCRUB, UNDOABLE, TimelineCommands, TimelineInfo
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock
@@ -26,7 +27,7 @@ ROC_SHARE = 0.1        # ... and taking at most this share of the trainer's time
 MAPS_SHARE = 0.1       # boundary grid + neuron heatmaps: at most this share of the time
 
 
-class TrainingLoop(LoopCommands):
+class TrainingLoop(TimelineCommands, LoopCommands):
     """The command loop that runs in the training process (or inline, in tests).
 
     Parameters
@@ -76,6 +77,7 @@ class TrainingLoop(LoopCommands):
         self.stepper = Stepper(self)
         self._kernel_noted = False
         self.loader = None      # a CsvLoader while a CSV file is read
+        self._init_timeline()
 
     def _points(self, dataset, axes=(0, 1)):
         self._points_version += 1
@@ -139,7 +141,13 @@ class TrainingLoop(LoopCommands):
                 return False
             if not isinstance(cmd, KEEPS_STEPS):
                 self.stepper.clear()
+            if not isinstance(cmd, KEEPS_SCRUB):
+                self.scrub = None
+            before = self.capture() if isinstance(cmd, UNDOABLE) else None
+            label = self.edit_label(cmd) if before is not None else ""
             self.dispatch(cmd)
+            if before is not None:
+                self.record_edit(label, before)
             if changes_model(cmd):
                 self.version += 1
         except DivergenceError as e:
@@ -209,24 +217,32 @@ class TrainingLoop(LoopCommands):
         fresh_maps = self.version != self._maps_model and (
             not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
         budgeted = 0.0
+        t = self.shown_trainer()
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             if fresh_roc:
                 r0 = time.perf_counter()
-                self._roc, self._roc_at, self._roc_model = snap.roc_of(self.trainer), t0, self.version
+                self._roc, self._roc_at, self._roc_model = snap.roc_of(t), t0, self.version
                 self._roc_cost = time.perf_counter() - r0
                 budgeted += self._roc_cost
             if fresh_maps:
                 m0 = time.perf_counter()
-                maps = snap.maps_of(self.trainer.network, self.planes)
+                maps = snap.maps_of(t.network, self.planes)
                 self._maps, self._maps_at, self._maps_model = maps, t0, self.version
                 self._maps_cost = time.perf_counter() - m0
                 budgeted += self._maps_cost
-            s = snap.take(self.trainer, self.points, self.planes, self._seq, self._ack,
+            live = self._live_for_scrub()
+            undo, redo = self.labels()
+            s = snap.take(t, self.points, self.planes, self._seq, self._ack,
                           self.running, pending=self.pending, model_version=self.version,
                           roc=None if self.pending else self._roc, maps=self._maps,
                           samples_per_s=self._samples_per_s if self.running else 0.0,
                           notices=tuple(self._notices), step=self.stepper.view(),
-                          loading=self.loader is not None)
+                          loading=self.loader is not None, live=live,
+                          scrub=None if self.scrub is None else self.scrub.epoch,
+                          live_epoch=self.trainer.epoch, undo=undo, redo=redo,
+                          timeline=TimelineInfo.of(self.trainer.timeline))
+        if self.scrub is None:
+            self._live_snap = s
         self.publish_to(s)
         self._last_snap = time.perf_counter()
         self._snap_cost = self._last_snap - t0 - budgeted

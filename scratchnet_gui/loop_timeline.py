@@ -1,0 +1,215 @@
+"""The training process's timeline and undo: scrubbing through past epochs, resuming
+from one, and undoing or redoing whole edits, each to the bit (Qt-free)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from scratchnet.settings import TrainingSettings
+from scratchnet.timeline import Frame
+
+from . import protocol as P
+from . import snapshot as snap
+
+MAX_UNDO = 100   # edits kept for undo (older ones are forgotten first)
+
+# every user edit: undo takes back exactly one of these
+UNDOABLE = (P.SetWeight, P.Resize, P.SetData, P.Configure, P.Reset, P.BranchHere,
+            P.LoadExperiment, P.OpenSession)
+# commands that leave a scrubbed view where it is; any other returns to the live state
+KEEPS_SCRUB = (P.Scrub, P.BranchHere, P.SetAxes, P.SetSpeed, P.Pause, P.SaveSession,
+               P.OpenData, P.CancelLoad, P.SetTimelineBudget)
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything an edit can change, held for undo (the data arrays are shared)."""
+
+    config: object
+    dataset: object
+    raw: object
+    points: object
+    planes: object
+    trainer: object
+
+
+def clone_trainer(trainer):
+    """A deep copy that shares what no edit changes in place: the data arrays, the
+    config tag and the timeline's frames."""
+    t = trainer
+    memo = {id(a): a for a in (t.X_train, t.y_train, t.X_test, t.y_test, t._Y_train, t.tag)
+            if a is not None}
+    if t.timeline is not None:
+        memo[id(t.timeline)] = t.timeline.copy()
+    return copy.deepcopy(t, memo)
+
+
+def _changes(a, b) -> list[str]:
+    return [f.name for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
+
+
+class TimelineCommands:
+    """``TrainingLoop``'s timeline, scrubbing and undo (a mixin: see there)."""
+
+    def _init_timeline(self) -> None:
+        self.scrub: Frame | None = None   # the frame shown instead of the live state
+        self._scrub_net = None
+        self._live_snap = None            # the last live snapshot, sent along while scrubbing
+        self.undo_stack: list[tuple[str, State]] = []
+        self.redo_stack: list[tuple[str, State]] = []
+        self.timeline_budget = None       # bytes, or None for the default
+        self._adopt(self.trainer)
+
+    def _adopt(self, trainer) -> None:
+        """Give a new trainer a timeline and this config as its frames' tag."""
+        trainer.tag = self.config
+        if trainer.timeline is None:
+            if self.timeline_budget is None:
+                trainer.keep_timeline()
+            else:
+                trainer.keep_timeline(self.timeline_budget)
+
+    # --- scrubbing ----------------------------------------------------------------------
+    def on_Scrub(self, cmd):
+        """Show epoch ``cmd.epoch`` (the nearest kept frame at or before it), or the
+        live state again (None, or the live epoch); training pauses meanwhile."""
+        t = self.trainer
+        if cmd.epoch is None or cmd.epoch >= t.epoch or t.timeline is None:
+            self.scrub = None
+            return
+        frame = t.timeline.at(cmd.epoch)
+        if frame is None:
+            raise ValueError(f"epoch {cmd.epoch} is before the timeline's first epoch "
+                             f"({t.timeline.epochs[0]})")
+        self.running = False
+        if self.scrub is None and (self._live_snap is None
+                                   or self._live_snap.model_version != self.version):
+            self._live_snap = None  # the live state changed since it was last sent
+        if self.scrub is not frame:
+            self.scrub, self._scrub_net = frame, frame.network.copy()
+
+    def shown_trainer(self):
+        """The live trainer, or while scrubbing a shallow stand-in holding the frame's
+        network and counters (the data and the history are the live ones)."""
+        f = self.scrub
+        if f is None:
+            return self.trainer
+        view = copy.copy(self.trainer)
+        view.network, view.optimizer, view.epoch = self._scrub_net, f.optimizer, f.epoch
+        view.samples_seen, view.cursor, view.seconds = f.samples_seen, 0, f.seconds
+        return view
+
+    def _live_for_scrub(self):
+        """While scrubbing: the live state's snapshot, without points (the scrubbed one
+        carries them), so ``current_snapshot`` still answers for the live state."""
+        if self.scrub is None:
+            return None
+        if self._live_snap is None:
+            t = self.trainer
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                self._live_snap = snap.take(t, self.points, self.planes, self._seq,
+                                            self._ack, False, live_epoch=t.epoch,
+                                            timeline=TimelineInfo.of(t.timeline))
+        return dataclasses.replace(self._live_snap, points=None, notices=(), live=None)
+
+    def on_BranchHere(self, cmd):
+        """Resume from the epoch shown: it becomes the live state, later epochs go."""
+        if self.scrub is None:
+            raise ValueError("scrub the timeline back to an epoch first; the live state "
+                             "is already where training resumes")
+        frame, self.scrub = self.scrub, None
+        self.running = False
+        self.trainer.branch(frame.epoch)
+        cfg = self.trainer.tag or self.config
+        self.trainer.tag = dataclasses.replace(cfg, data=self.config.data)
+        self._set_config(self.trainer.tag, {})
+        self._notify(f"Resumed from epoch {frame.epoch}; the later epochs are gone "
+                     f"(Undo brings them back).")
+
+    def on_SetTimelineBudget(self, cmd):
+        self.timeline_budget = cmd.megabytes * 2**20
+        if self.trainer.timeline is not None:
+            self.trainer.timeline.budget = self.timeline_budget
+
+    # --- undo ---------------------------------------------------------------------------
+    def capture(self) -> State:
+        return State(self.config, self.dataset, self.raw, self.points, self.planes,
+                     clone_trainer(self.trainer))
+
+    def install(self, s: State) -> None:
+        """Make ``s`` the live state (its trainer is used, not copied: a popped entry)."""
+        self.running, self.scrub = False, None
+        self.config, self.dataset, self.raw = s.config, s.dataset, s.raw
+        self._points_version += 1  # the window may hold newer points: send these again
+        self.points = dataclasses.replace(s.points, version=self._points_version)
+        self.planes, self.trainer = s.planes, s.trainer
+        self._set_config(s.config, {})
+
+    def record_edit(self, label: str, before: State) -> None:
+        self.undo_stack.append((label, before))
+        del self.undo_stack[:-MAX_UNDO]
+        self.redo_stack.clear()
+
+    def on_Undo(self, cmd):
+        self._swap(self.undo_stack, self.redo_stack, "undo")
+
+    def on_Redo(self, cmd):
+        self._swap(self.redo_stack, self.undo_stack, "redo")
+
+    def _swap(self, source, target, what):
+        if not source:
+            raise ValueError(f"there is nothing to {what}")
+        label, state = source.pop()
+        target.append((label, self.capture()))
+        self.install(state)
+        self._notify(f"{what.capitalize()} {label}.")
+
+    def edit_label(self, cmd) -> str:
+        """What the Edit menu calls ``cmd`` ("Undo add layer")."""
+        if isinstance(cmd, P.Resize):
+            old_h, old_a = list(self.config.hidden), list(self.config.activations)
+            new_h, new_a = list(cmd.hidden), list(cmd.activations)
+            if len(new_h) != len(old_h):
+                return "add layer" if len(new_h) > len(old_h) else "remove layer"
+            return "change neurons" if new_h != old_h else (
+                "change activation" if new_a != old_a else "edit layers")
+        if isinstance(cmd, P.SetWeight):
+            return "edit bias" if cmd.col < 0 else "edit weight"
+        if isinstance(cmd, P.SetData):
+            return "regenerate data" if cmd.spec == self.config.data else "change data"
+        if isinstance(cmd, P.Configure):
+            changed = _changes(cmd.settings, TrainingSettings.of(self.config))
+            return (f"change {changed[0].replace('_', ' ')}" if len(changed) == 1
+                    else "change training settings")
+        if isinstance(cmd, P.BranchHere):
+            return f"resume from epoch {self.scrub.epoch if self.scrub else '?'}"
+        return {P.Reset: "reset", P.LoadExperiment: "load example",
+                P.OpenSession: "open session"}[type(cmd)]
+
+    def labels(self) -> tuple:
+        """``(undo, redo)``: the names of the edits Undo and Redo would take back."""
+        return (self.undo_stack[-1][0] if self.undo_stack else "",
+                self.redo_stack[-1][0] if self.redo_stack else "")
+
+
+@dataclass(frozen=True)
+class TimelineInfo:
+    """What the window's timeline bar shows of the trainer's timeline."""
+
+    first: int          # the earliest epoch kept
+    frames: int         # epochs kept
+    stride: int         # past the budget, epochs kept are multiples of this
+    thinned: bool
+    nbytes: int
+    budget: int
+
+    @classmethod
+    def of(cls, timeline) -> "TimelineInfo | None":
+        if timeline is None or not timeline.frames:
+            return None
+        return cls(timeline.frames[0].epoch, len(timeline.frames), timeline.stride,
+                   timeline.thinned, timeline.nbytes, timeline.budget)

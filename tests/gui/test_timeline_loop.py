@@ -1,0 +1,169 @@
+"""The training loop's timeline and undo, run inline: scrubbing shows the past without
+touching the live state, Resume from here is a fresh run's continuation, and every edit
+undoes and redoes to the bit."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from scratchnet import data, session
+from scratchnet.config import Config, make_trainer
+from scratchnet.settings import TrainingSettings
+from scratchnet_gui import protocol as P
+from scratchnet_gui import training_loop
+
+
+class NoCommands:
+    def poll(self, timeout=0.0):
+        return False
+
+
+def _loop(cfg=None):
+    cfg = cfg or Config(data.DataSpec("circles", 120, 0.1), hidden=[4, 3],
+                        activations=["tanh", "relu"], optimizer="adam", lr=0.02)
+    snaps = []
+    loop = training_loop.TrainingLoop(cfg, data.build(cfg.data), NoCommands(), snaps.append,
+                                      emit=lambda e: None)
+    loop.snaps = snaps
+    return loop
+
+
+def _do(loop, cmd):
+    loop._seq_id = getattr(loop, "_seq_id", 0) + 1
+    loop._handle((loop._seq_id, cmd))
+    assert not [n for n in loop._notices if n.level == "error"], loop._notices[-1].text
+
+
+def _frames(tl):
+    if tl is None:
+        return None
+    return ([(f.epoch, f.rng, f.history, f.settings, f.tag, f.samples_seen,
+              [p.tobytes() for p in f.network.parameters()],
+              {k: [a.tobytes() for a in v] for k, v in f.optimizer.state.items()})
+             for f in tl.frames], tl.stride, sorted(tl.pinned), tl.dropped, tl.nbytes)
+
+
+def fingerprint(loop) -> dict:
+    """The whole state an edit may change, as comparable plain values."""
+    t, net, opt = loop.trainer, loop.trainer.network, loop.trainer.optimizer
+    arrays = (t.X_train, t.y_train, t.X_test, t.y_test, t.order)
+    return {
+        "config": loop.config, "spec": loop.dataset.spec if hasattr(loop.dataset, "spec") else None,
+        "data": [a.tobytes() for a in arrays], "raw": loop.raw is not None,
+        "net": (net.sizes, net.activations, net.output, net.rng.bit_generator.state,
+                [p.tobytes() for p in net.parameters()]),
+        "opt": (type(opt).__name__, opt.hyperparameters(), opt.t,
+                {k: [a.tobytes() for a in v] for k, v in opt.state.items()}),
+        "trainer": (t.epoch, t.cursor, t.samples_seen, t.seconds, t.batch_size, t.l1, t.l2,
+                    t.target_auc, t.target_on, t.rng.bit_generator.state, t.rng_at_epoch),
+        "history": {k: v.tobytes() for k, v in t.history.arrays().items()},
+        "timeline": _frames(t.timeline),
+        "points": loop.points.raw_train.tobytes(),
+    }
+
+
+def _train(loop, epochs):
+    for _ in range(epochs):
+        _do(loop, P.StepEpoch())
+
+
+def _edits(tmp_path, loop):
+    """One of each kind of edit, as (label, command) pairs; built against ``loop``."""
+    cfg = loop.config
+    spec = cfg.data
+    path = tmp_path / "s.scratchnet"
+    other = Config(data.DataSpec("xor", 80, 0.2, seed=5), hidden=[3], activations=["relu"])
+    session.save(path, make_trainer(other, data.build(other.data)), other)
+    settings = dataclasses.replace(TrainingSettings.of(cfg), lr=0.005)
+    return [
+        ("edit weight", P.SetWeight(1, 0, 2, 0.75)),
+        ("edit bias", P.SetWeight(0, 1, -1, -0.5)),
+        ("add layer", P.Resize((4, 3, 2), ("tanh", "relu", "sigmoid"))),
+        ("remove layer", P.Resize((4,), ("tanh",))),
+        ("change neurons", P.Resize((6, 3), ("tanh", "relu"))),
+        ("change activation", P.Resize((4, 3), ("sigmoid", "relu"))),
+        ("change data", P.SetData(dataclasses.replace(spec, noise=0.3))),
+        ("regenerate data", P.SetData(spec)),
+        ("change lr", P.Configure(settings)),
+        ("change training settings", P.Configure(dataclasses.replace(settings, l2=0.01))),
+        ("reset", P.Reset()),
+        ("load example", P.LoadExperiment(other)),
+        ("open session", P.OpenSession(str(path))),
+    ]
+
+
+@pytest.mark.parametrize("k", range(13))
+def test_each_edit_undoes_and_redoes_to_the_bit(tmp_path, k):
+    loop = _loop()
+    _train(loop, 3)
+    label, cmd = _edits(tmp_path, loop)[k]
+    before = fingerprint(loop)
+    _do(loop, cmd)
+    after = fingerprint(loop)
+    assert after != before, "the edit changed nothing: the test would prove nothing"
+    assert loop.labels() == (label, "")
+    _do(loop, P.Undo())
+    assert fingerprint(loop) == before
+    assert loop.labels() == ("", label)
+    _do(loop, P.Redo())
+    assert fingerprint(loop) == after
+    _do(loop, P.StepEpoch())  # and the restored trainer trains on
+    assert loop.trainer.epoch >= 1
+
+
+def test_resume_from_here_undoes_with_the_later_epochs(tmp_path):
+    loop = _loop()
+    _train(loop, 6)
+    live = fingerprint(loop)
+    _do(loop, P.Scrub(2))
+    assert fingerprint(loop) == live  # scrubbing leaves the live state alone
+    _do(loop, P.BranchHere())
+    assert loop.trainer.epoch == 2 and loop.trainer.timeline.epochs == [0, 1, 2]
+    assert loop.labels() == ("resume from epoch 2", "")
+    _do(loop, P.Undo())
+    assert fingerprint(loop) == live
+
+
+def test_an_opened_csv_file_undoes(tmp_path):
+    csv = tmp_path / "d.csv"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    csv.write_text("a,b,label\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
+    loop = _loop()
+    _train(loop, 2)
+    before = fingerprint(loop)
+    _do(loop, P.OpenData(data.DataSpec(source="csv", csv_path=str(csv))))
+    loop.loader.thread.join(60)
+    loop.finish_load()
+    assert loop.raw is not None and loop.labels() == ("open data", "")
+    _do(loop, P.Undo())
+    assert fingerprint(loop) == before
+
+
+def test_the_scrubbed_snapshot_is_a_fresh_run_stopped_there():
+    loop = _loop()
+    _train(loop, 12)
+    _do(loop, P.Scrub(5))
+    loop.publish()
+    s = loop.snaps[-1]
+    fresh = make_trainer(loop.config, data.build(loop.config.data))
+    while fresh.epoch < 5:
+        fresh.step_epoch()
+    assert s.scrub == 5 and s.epoch == 5 and s.live_epoch == 12
+    for (W, b), L in zip(s.weights, fresh.network.layers):
+        assert np.array_equal(W, L.weights) and np.array_equal(b, L.biases)
+    assert s.live.epoch == 12 and s.live.points is None
+    assert all(np.array_equal(W, L.weights)
+               for (W, _), L in zip(s.live.weights, loop.trainer.network.layers))
+    _do(loop, P.Scrub(None))
+    loop.publish()
+    assert loop.snaps[-1].scrub is None and loop.snaps[-1].epoch == 12
+
+
+def test_nothing_to_undo_and_branching_from_the_live_state_are_explained():
+    loop = _loop()
+    for cmd, text in ((P.Undo(), "nothing to undo"), (P.Redo(), "nothing to redo"),
+                      (P.BranchHere(), "scrub the timeline back")):
+        loop._handle((1, cmd))
+        assert loop._notices[-1].level == "error" and text in loop._notices[-1].text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -103,9 +104,15 @@ class Controller(QObject):
         return self._latest
 
     def current_snapshot(self) -> Snapshot | None:
-        """The newest snapshot (reads the pipe first)."""
+        """The newest snapshot of the live state (reads the pipe first): while the
+        timeline is scrubbed, the live state that rides along with the shown one."""
         self.poll()
-        return self._latest
+        s = self._latest
+        if s is None or s.live is None:
+            return s
+        return dataclasses.replace(s.live, points=s.points, seq=s.seq, ack=s.ack,
+                                   notices=s.notices, loading=s.loading, undo=s.undo,
+                                   redo=s.redo, timeline=s.timeline)
 
     def is_idle(self) -> bool:
         """True when the trainer has answered every command sent so far (a restarted

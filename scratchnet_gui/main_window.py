@@ -25,11 +25,13 @@ from .views.prediction_view import PredictionView
 from .window_actions import ActionsMixin
 from .window_examples import ExamplesMixin
 from .window_files import FilesMixin
+from .window_timeline import TimelineMixin
+from .views.timeline_bar import TimelineBar
 
 SLOW_PERIOD = 0.25
 
 
-class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
+class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWindow):
     """ScratchNet's window. ``MainWindow()`` opens on the classic demo, ready to Play.
 
     Signals
@@ -70,6 +72,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         self._build_panels(cfg)
         self._build_actions()
         self._build_examples_menu()
+        self._build_timeline()
 
     def _build_views(self):
         self.network_view = NetworkView()
@@ -83,9 +86,15 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for v in (self.auc_view, self.loss_view, self.roc_view):
             bottom.addWidget(v)
+        self.timeline_bar = TimelineBar()
+        lower = QWidget()
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(bottom, 1)
+        column.addWidget(self.timeline_bar)
         center = QSplitter(Qt.Orientation.Vertical)
         center.addWidget(top)
-        center.addWidget(bottom)
+        center.addWidget(lower)
         center.setStretchFactor(0, 3)
         center.setStretchFactor(1, 2)
         self.setCentralWidget(center)
@@ -171,7 +180,9 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         self.messageShown.emit(level, text)
 
     def shown_snapshot(self):
-        """The snapshot the views draw: the newest, at the phase the window shows."""
+        """The snapshot the views draw: the newest, at the phase the window shows, and
+        the scrubbed epoch while the timeline is scrubbed (``current_snapshot`` stays
+        the live state)."""
         snap = self.controller.latest
         if snap is None or snap.step is None:
             return snap
@@ -206,14 +217,18 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         if slow and not same:
             for v in (self.auc_view, self.loss_view, self.roc_view):
                 v.draw(snap)
+            self.auc_view.set_marker(snap.scrub)
+            self.loss_view.set_marker(snap.scrub)
+        self._follow_timeline(snap)
         if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             self.play_action.blockSignals(True)
             self.play_action.setChecked(snap.running)
             self.play_action.blockSignals(False)
         h = snap.history
+        row = int(np.searchsorted(h["epoch"], snap.epoch, side="right")) - 1  # scrubbed: its row
 
         def last(k):
-            v = h[k][-1] if len(h[k]) else float("nan")
+            v = h[k][row] if len(h[k]) > row >= 0 else float("nan")
             return "…" if np.isnan(v) else f"{v:.4f}"
 
         self.status.setText(

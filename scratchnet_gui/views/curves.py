@@ -29,6 +29,17 @@ class _Curves(pg.PlotWidget):
         for name in ("left", "bottom"):  # axes repaint from a pixmap, not glyph by glyph
             self.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
+    def set_marker(self, epoch) -> None:
+        """Mark the epoch the timeline shows (None: no marker, the live state)."""
+        if not hasattr(self, "marker"):
+            self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(
+                90, 90, 90, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine))
+            self.marker.setObjectName("timeline_marker")
+            self.addItem(self.marker, ignoreBounds=True)
+        self.marker.setVisible(epoch is not None)
+        if epoch is not None:
+            self.marker.setValue(epoch)
+
     def draw(self, snap, slow: bool = True):
         h = snap.history
         self.train.setData(h["epoch"], h[f"train_{self.metric}"], connect="finite")

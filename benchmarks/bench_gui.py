@@ -100,6 +100,34 @@ def stepping(app, config, n_phases=40):
     return np.median(local), np.median(remote), max(local + remote)
 
 
+def scrubbing(app, config, epochs=300, moves=40):
+    """Per move of the timeline slider on ``config``'s network after ``epochs`` epochs:
+    seconds from the slider's new value to the scrubbed frame drawn and painted.
+    Returns the median and the worst move."""
+    win = MainWindow(config)
+    win.resize(1400, 900)
+    win.show()
+    while win.current_snapshot() is None or win.current_snapshot().pending:
+        run_for(app, 0.02)
+    for _ in range(epochs):
+        win.step_epoch_action.trigger()
+    while not win.controller.is_idle():
+        run_for(app, 0.02)
+    slider = win.timeline_bar.slider
+    rng = np.random.default_rng(0)
+    times = []
+    for target in rng.integers(0, epochs, moves):
+        t0 = time.perf_counter()
+        slider.setValue(int(target))
+        while not (win.controller.is_idle() and win.shown_snapshot().scrub is not None
+                   and win._drawn is win.shown_snapshot()):
+            app.processEvents()
+        app.processEvents()  # paint
+        times.append(time.perf_counter() - t0)
+    win.close()
+    return np.median(times), max(times)
+
+
 # A fresh interpreter runs what ``scratchnet-gui`` runs (app.launch) and prints the wall
 # clock when the first snapshot has been drawn and painted.
 FIRST_FRAME = """
@@ -142,9 +170,13 @@ def grid_cost(config, repeat=200):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=3.0)
+    ap.add_argument("--only", choices=["scrub"], help="run one measurement only")
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)
+    deep = dict(hidden=[8] * 6, activations=["sigmoid"] * 6)
+    if args.only == "scrub":
+        return scrub_report(app, deep)
 
     win = MainWindow()
     win.show()
@@ -159,7 +191,6 @@ def main():
           f"runs {', '.join(f'{t:.2f}' for t in firsts)} (target <= 1.0 s); "
           f"load average {os.getloadavg()[0]:.2f}")
 
-    deep = dict(hidden=[8] * 6, activations=["sigmoid"] * 6)
     cases = [("2-9-6-1 default experiment, batch 10", Config(batch_size=10), 45, False),
              ("2-9-6-1, batch 1", Config(batch_size=1), 45, False),
              ("2-8-8-8-8-8-8-1, batch 10", Config(**deep), 30, False),
@@ -185,8 +216,16 @@ def main():
     print(f"stepper on 2-8-8-8-8-8-8-1, key press to frame drawn: {local * 1000:.1f} ms median "
           f"for a phase move (target <= 30 ms), {remote * 1000:.1f} ms median when the trainer "
           f"applies an update or starts a sample, {worst * 1000:.1f} ms worst")
+    scrub_report(app, deep)
     print(f"100x100 boundary grid forward, 2-9-6-1: {grid_cost(Config()) * 1000:.3f} ms per frame "
           f"(target < 1 ms; Playground: 19 ms)")
+
+
+def scrub_report(app, deep):
+    med, worst = scrubbing(app, Config(**deep))
+    print(f"timeline on 2-8-8-8-8-8-8-1 after 300 epochs, slider move to frame drawn: "
+          f"{med * 1000:.1f} ms median, {worst * 1000:.1f} ms worst (target <= 50 ms); "
+          f"load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

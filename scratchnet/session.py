@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from . import archive, data, fileio, session_meta
+from . import archive, data, fileio, session_meta, session_timeline
 from .config import Config, make_trainer
 from .network import Dense, Network
 from .trainer import History, Trainer
@@ -48,6 +48,8 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
             arrays[f"opt_{key}_{i}"] = a
     if raw is not None:
         arrays["raw_X"], arrays["raw_y"] = raw[0], raw[1]
+    timeline, tl_arrays = session_timeline.pack(getattr(trainer, "timeline", None))
+    arrays.update(tl_arrays)
     meta = {
         "format": FORMAT, "version": VERSION, "config": config.to_dict(),
         "settings": settings or {},
@@ -59,8 +61,10 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
                     "samples_seen": trainer.samples_seen, "seconds": trainer.seconds,
                     "batch_size": trainer.batch_size, "l1": trainer.l1, "l2": trainer.l2,
                     "target_auc": trainer.target_auc, "target_on": trainer.target_on,
-                    "rng": _rng_state(trainer.rng)},
+                    "rng": _rng_state(trainer.rng),
+                    "rng_at_epoch": getattr(trainer, "rng_at_epoch", None)},
         "history": trainer.history.rows,
+        "timeline": timeline,
         "raw_names": list(raw[2]) if raw is not None else None,
         "raw_classes": _classes(raw),
     }
@@ -134,10 +138,15 @@ def _load(path: str):
     if type(meta.get("version")) is not int or meta["version"] != VERSION:
         raise SessionError(f"{path}: session format version {str(meta.get('version'))[:20]}; "
                            f"this ScratchNet reads version {VERSION}")
-    return _rebuild(session_meta.check(meta, arrays))
+    checked = session_meta.check(meta, arrays)
+    sizes = checked.sizes
+    timeline = session_timeline.unpack(meta.get("timeline"), arrays, sizes[0], sizes[-1],
+                                       checked.trainer["epoch"],
+                                       len(checked.history["epoch"]))
+    return _rebuild(checked, timeline)
 
 
-def _rebuild(c: session_meta.Checked):
+def _rebuild(c: session_meta.Checked, timeline=None):
     dataset = data.build(c.config.data, c.raw)
     n = c.network
     net = Network(c.sizes, activation=n["activations"][:-1], output=n["output"], init=n["init"],
@@ -155,6 +164,7 @@ def _rebuild(c: session_meta.Checked):
     trainer.l1, trainer.l2 = t["l1"], t["l2"]
     trainer.target_auc, trainer.target_on = t["target_auc"], t["target_on"]
     _set_rng(trainer.rng, t["rng"])
-    trainer.rng_at_epoch = None  # unknown: the timeline starts at the next epoch
+    trainer.rng_at_epoch = c.trainer["rng_at_epoch"]  # None: unknown (an older session)
     trainer.history = History(c.history, keys=trainer.task.history_keys)
+    trainer.timeline = timeline
     return trainer, c.config, dataset, c.settings

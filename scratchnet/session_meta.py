@@ -211,7 +211,9 @@ def _trainer(meta, n_train):
             "target_auc": None if target is None else
             checks.number(target, "trainer.target_auc", 0, 1, lo_open=True),
             "target_on": checks.choice(t["target_on"], "trainer.target_on", TARGETS),
-            "rng": rng_state(t["rng"], "trainer.rng")}
+            "rng": rng_state(t["rng"], "trainer.rng"),
+            "rng_at_epoch": None if t.get("rng_at_epoch") is None else
+            rng_state(t["rng_at_epoch"], "trainer.rng_at_epoch")}
 
 
 def _history(value):
@@ -250,7 +252,7 @@ def check(meta, arrays) -> Checked:
     expected = {"meta.json", "order", "raw_X", "raw_y",
                 *(f"{k}{i}" for i in range(len(sizes) - 1) for k in "Wb"),
                 *(f"opt_{k}_{i}" for k in opt_state for i in range(len(shapes)))}
-    extra = sorted(set(arrays) - expected)
+    extra = sorted(k for k in set(arrays) - expected if not k.startswith("tl_"))  # timeline's
     if extra:
         raise ValueError(f"unexpected array(s) {', '.join(extra[:5])}")
     return Checked(config, raw, sizes, network, optimizer, opt_t, opt_state,

@@ -22,6 +22,8 @@ def _base():
                  activations=["tanh", "relu"], optimizer="momentum", lr=0.05, batch_size=4,
                  schedule={"kind": "step", "gamma": 0.5, "step_size": 2}, target_auc=0.99)
     t = make_trainer(cfg, data.build(cfg.data))
+    t.keep_timeline()  # its frames are fields to mutate too
+    t.tag = cfg
     t.run(2)
     t.step_batch()
     return t, cfg

@@ -15,7 +15,8 @@ from scratchnet.timeline import Frame
 from . import protocol as P
 from . import snapshot as snap
 
-MAX_UNDO = 100   # edits kept for undo (older ones are forgotten first)
+MAX_UNDO = 100              # edits kept for undo (older ones are forgotten first) ...
+MAX_UNDO_BYTES = 256 * 2**20  # ... and the memory they may hold beyond the live state
 
 # every user edit: undo takes back exactly one of these
 UNDOABLE = (P.SetWeight, P.Resize, P.SetData, P.Configure, P.Reset, P.BranchHere,
@@ -153,6 +154,21 @@ class TimelineCommands:
         self.undo_stack.append((label, before))
         del self.undo_stack[:-MAX_UNDO]
         self.redo_stack.clear()
+        while len(self.undo_stack) > 1 and self._held_bytes() > MAX_UNDO_BYTES:
+            del self.undo_stack[0]  # e.g. large datasets replaced again and again
+
+    def _held_bytes(self) -> int:
+        """Memory the undo entries hold that the live state does not: other datasets
+        (each counted once), and each entry's weights and shuffled order."""
+        seen, total = {id(self.dataset)}, 0
+        for _, s in self.undo_stack + self.redo_stack:
+            t = s.trainer
+            total += t.order.nbytes + sum(p.nbytes for p in t.network.parameters())
+            if id(s.dataset) not in seen:
+                seen.add(id(s.dataset))
+                total += sum(a.nbytes for a in vars(s.dataset).values()
+                             if isinstance(a, np.ndarray))
+        return total
 
     def on_Undo(self, cmd):
         self._swap(self.undo_stack, self.redo_stack, "undo")

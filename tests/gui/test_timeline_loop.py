@@ -167,3 +167,27 @@ def test_nothing_to_undo_and_branching_from_the_live_state_are_explained():
                       (P.BranchHere(), "scrub the timeline back")):
         loop._handle((1, cmd))
         assert loop._notices[-1].level == "error" and text in loop._notices[-1].text
+
+
+def test_undo_forgets_the_oldest_edits_past_its_memory(monkeypatch):
+    from scratchnet_gui import loop_timeline
+
+    loop = _loop()
+    spec = loop.config.data
+    for n in (100, 200, 300, 400):  # each holds the data it replaced
+        _do(loop, P.SetData(dataclasses.replace(spec, n_samples=n)))
+    assert len(loop.undo_stack) == 4
+    monkeypatch.setattr(loop_timeline, "MAX_UNDO_BYTES", loop._held_bytes() - 1)
+    _do(loop, P.SetWeight(0, 0, 0, 0.5))
+    assert len(loop.undo_stack) < 5 and loop._held_bytes() <= loop_timeline.MAX_UNDO_BYTES
+    assert loop.labels()[0] == "edit weight"
+
+
+def test_the_timeline_budget_setting_reaches_every_trainer():
+    loop = _loop()
+    _do(loop, P.SetTimelineBudget(3))
+    assert loop.trainer.timeline.budget == 3 * 2**20
+    _do(loop, P.Reset())
+    assert loop.trainer.timeline.budget == 3 * 2**20
+    with pytest.raises(ValueError, match="timeline memory"):
+        P.SetTimelineBudget(0)

@@ -80,3 +80,23 @@ def test_undo_and_redo_an_added_layer_from_the_edit_menu(qtbot, window):
     s = wait_idle(qtbot, window)
     assert s.sizes == [2, 9, 6, 6, 1] and panel.sizes.text() == "9, 6, 6"
     assert all(np.array_equal(a[0], b[0]) for a, b in zip(s.weights, after.weights))
+
+
+def test_the_bar_says_when_epochs_were_thinned(qtbot):
+    from types import SimpleNamespace
+
+    from scratchnet_gui.loop_timeline import TimelineInfo
+    from scratchnet_gui.views.timeline_bar import TimelineBar
+
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    info = TimelineInfo(first=0, frames=40, stride=8, thinned=True, nbytes=2**20, budget=2**28)
+    bar.show_snapshot(SimpleNamespace(timeline=info, live_epoch=300, scrub=None))
+    assert bar.label.text() == "live · epoch 300 · thinned: 1 epoch in 8 kept"
+    assert "40 epochs kept" in bar.label.toolTip()
+    bar.show_snapshot(SimpleNamespace(timeline=TimelineInfo(0, 301, 1, False, 2**20, 2**28),
+                                      live_epoch=300, scrub=None))
+    assert "thinned" not in bar.label.text()
+    with qtbot.waitSignal(bar.scrubbed) as sig:
+        bar.slider.setValue(17)
+    assert sig.args == [17]

@@ -12,7 +12,8 @@ from .conftest import WAIT_MS, wait_idle
 
 ACTIONS = ["play", "step_epoch", "step_batch", "reset", "step_sample", "step_phase",
            "step_phase_back", "color_by_class", "neuron_heatmaps", "show_test",
-           "stepping_layout", "threshold_label_mean", "example_circles_linear"]
+           "stepping_layout", "threshold_label_mean", "example_circles_linear", "undo",
+           "redo", "branch_here"]
 
 
 def _layers(rng):
@@ -43,8 +44,11 @@ def test_random_actions_leave_a_working_app(qtbot, window, tmp_path):
             window.save_session(str(session))
         elif kind < 0.95 and session.exists():
             window.open_session(str(session))
-        else:
+        elif kind < 0.975:
             window.controller.send(P.SelectSample(rng.randrange(300)))
+        else:  # scrub the timeline
+            slider = window.timeline_bar.slider
+            slider.setValue(rng.randint(slider.minimum(), slider.maximum()))
         if window._dialog is not None:
             window._dialog.close()
         if i % 8 == 0:

@@ -54,8 +54,11 @@ class Frame:
 
     @property
     def nbytes(self) -> int:
-        params = sum(p.nbytes for p in self.network.parameters())
-        return params + sum(a.nbytes for v in self.optimizer.state.values() for a in v) + 512
+        """Memory held, Python objects included (measured with tracemalloc: ~1.6 kB a
+        frame and ~160 bytes an array, which dominate for small networks)."""
+        arrays = list(self.network.parameters()) + [
+            a for v in self.optimizer.state.values() for a in v]
+        return sum(a.nbytes + 160 for a in arrays) + 1600
 
 
 class Timeline:

@@ -69,10 +69,9 @@ class TimelineCommands:
         """Give a new trainer a timeline and this config as its frames' tag."""
         trainer.tag = self.config
         if trainer.timeline is None:
-            if self.timeline_budget is None:
-                trainer.keep_timeline()
-            else:
-                trainer.keep_timeline(self.timeline_budget)
+            trainer.keep_timeline()
+        if self.timeline_budget is not None:  # the user's setting, over a session's own
+            trainer.timeline.budget = self.timeline_budget
 
     # --- scrubbing ----------------------------------------------------------------------
     def on_Scrub(self, cmd):

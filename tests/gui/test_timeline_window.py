@@ -100,3 +100,23 @@ def test_the_bar_says_when_epochs_were_thinned(qtbot):
     with qtbot.waitSignal(bar.scrubbed) as sig:
         bar.slider.setValue(17)
     assert sig.args == [17]
+
+
+def test_a_reopened_session_can_still_be_scrubbed(qtbot, window, tmp_path):
+    _step_epochs(qtbot, window, 6)
+    window.timeline_bar.slider.setValue(3)
+    qtbot.waitUntil(lambda: window.shown_snapshot().scrub == 3, timeout=WAIT_MS)
+    at_3 = window.shown_snapshot()
+    path = tmp_path / "t.scratchnet"
+    window.save_session(str(path))
+    wait_idle(qtbot, window)
+    window.reset_action.trigger()
+    assert wait_idle(qtbot, window).live_epoch == 0
+    window.open_session(str(path))
+    qtbot.waitUntil(lambda: window.current_snapshot().live_epoch == 6, timeout=WAIT_MS)
+    slider = window.findChild(QAbstractSlider, "timeline")
+    assert (slider.minimum(), slider.maximum()) == (0, 6)
+    slider.setValue(3)
+    qtbot.waitUntil(lambda: window.shown_snapshot().scrub == 3, timeout=WAIT_MS)
+    assert all(np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+               for a, b in zip(window.shown_snapshot().weights, at_3.weights))

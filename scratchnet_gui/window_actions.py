@@ -180,6 +180,7 @@ class ActionsMixin:
 
     def _set_threshold(self, value):
         self.prediction_view.threshold = value
+        self.confusion_view.set_threshold(value)
         snap = self.controller.latest
         if snap is not None:
             self.prediction_view.draw(snap)

@@ -83,10 +83,11 @@ def point_colors(task, y, p, threshold: float, by_class: bool, levels=None):
 def legend_html(task, by_class: bool) -> str:
     """The key of the colours: class names for K ≥ 3 classes, the scales for regression
     (empty for binary, whose look is unchanged)."""
-    if task.kind == "regression":
-        points = "the target" if by_class else "residual (orange under, blue over)"
-        return (f"<span style='color:#762a83'>■</span> low &nbsp;"
-                f"<span style='color:#018571'>■</span> high prediction; points: {points}")
+    if task.kind == "regression":  # short: the key must fit a narrow view
+        sq = "<span style='color:{}'>■</span>".format
+        points = (f"target {sq('#762a83')}→{sq('#018571')}" if by_class else
+                  f"residual {sq('#e66101')} − {sq('#2166ac')} +")
+        return f"prediction {sq('#762a83')} low {sq('#018571')} high · {points}"
     if task.n_classes <= 2:
         return ""
     rgb = colors.class_colors(task.n_classes)

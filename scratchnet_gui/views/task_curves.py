@@ -29,19 +29,19 @@ class MetricView(curves.AucView):
         super().__init__(parent)
         self.train_acc = self.plot([], [], pen=ACC_PEN, name="train accuracy")
         self.test_acc = self.plot([], [], pen=TEST_ACC_PEN, name="test accuracy")
-        # the scores climb to the top: the key goes to the bottom right, out of their way
-        self.getPlotItem().legend.anchor((1, 1), (1, 1), offset=(-10, -10))
         self._mode = None
 
     def _set_mode(self, mode: str) -> None:
+        """Titles, axis and key for the task; the key sits bottom right, out of the way
+        of scores that climb to the top."""
         if mode == self._mode:
             return
         self._mode = mode
         regression = mode == "regression"
         self.metric = "r2" if regression else "auc"
         name = {"binary": "AUC", "multiclass": "AUC (macro)", "regression": "R²"}[mode]
-        self.setTitle(f"{name}{'' if regression else ' and accuracy'} before each epoch",
-                      color="k")
+        # short: the bottom row's plots are narrow on a small screen
+        self.setTitle(f"{name} per epoch" if regression else f"{name}, accuracy", color="k")
         self.setLabel("left", name if regression else f"{name} · accuracy")
         legend = self.getPlotItem().legend
         legend.clear()
@@ -52,6 +52,8 @@ class MetricView(curves.AucView):
             item.setVisible(not regression)
             if not regression:
                 legend.addItem(item, label)
+        # the corner is kept from the legend's size when anchored: anchor it once it is filled
+        legend.anchor((1, 1), (1, 1), offset=(-10, -10))
         if regression:  # R² starts far below 0: show from −1 up
             self.setLimits(yMin=None, yMax=1.05)
             self.setYRange(-1, 1, padding=0.02)
@@ -98,9 +100,9 @@ class TaskRocView(curves.RocView):
             return
         self._mode = mode
         title, x, y = {"binary": ("ROC (test set)", "false positive rate", "true positive rate"),
-                       "multiclass": ("ROC one-vs-rest (test set)", "false positive rate",
+                       "multiclass": ("ROC one-vs-rest (test)", "false positive rate",
                                       "true positive rate"),
-                       "regression": ("Predicted vs actual (test set)", "actual", "predicted")}[mode]
+                       "regression": ("Predicted vs actual", "actual (test set)", "predicted")}[mode]
         self.setTitle(title, color="k")
         self.setLabel("bottom", x)
         self.setLabel("left", y)

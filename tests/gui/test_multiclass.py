@@ -1,0 +1,189 @@
+"""The window through a 3-class run and a regression run: what the views draw is
+checked against the engine and scikit-learn, computed independently of the app."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from sklearn.metrics import confusion_matrix, r2_score
+
+from scratchnet import Network, data
+from scratchnet_gui.views import colors, prediction_paint
+
+from .conftest import WAIT_MS, click_action, wait_idle
+
+
+
+def _net(snap, scale=(0.0, 1.0)):
+    """The snapshot's network, rebuilt in the test from its weights alone (regression:
+    with the targets' ``scale``, the dataset's own)."""
+    output = snap.activations[-1]
+    net = Network(snap.sizes, activation=list(snap.activations[:-1]), output=output, seed=0,
+                  target_mean=scale[0], target_std=scale[1])
+    for L, (W, b) in zip(net.layers, snap.weights):
+        L.weights[...], L.biases[...] = W, b
+    return net
+
+
+def _new_data(qtbot, window, source, classes=2, noise=None):
+    """Choose the data in the data panel and press Regenerate, as a user would."""
+    panel = window.data_panel
+    panel.dataset.setCurrentText(source)
+    panel.classes.setValue(classes)
+    panel.samples.setValue(600)
+    if noise is not None:
+        panel.noise.setValue(noise)
+    qtbot.mouseClick(panel.regenerate, Qt.MouseButton.LeftButton)
+    return wait_idle(qtbot, window)
+
+
+def _train_until(qtbot, window, done):
+    """Play until ``done(history)`` holds, pause, and finish the epoch: the history's
+    last row then scores the weights the views draw."""
+    click_action(qtbot, window, "play")
+    qtbot.waitUntil(lambda: done(window.current_snapshot().history), timeout=WAIT_MS)
+    click_action(qtbot, window, "play")
+    wait_idle(qtbot, window)
+    click_action(qtbot, window, "step_epoch")
+    s = wait_idle(qtbot, window)
+    assert s.cursor == 0 and not s.running
+    return s
+
+
+def _pixel(view, snap, x, y):
+    """The boundary image's RGB at the data point ``(x, y)``."""
+    x0, x1, y0, y1 = snap.points.extent
+    img = view.image.image
+    rows, cols = img.shape[:2]
+    col = int(np.clip((x - x0) / (x1 - x0) * cols, 0, cols - 1))
+    row = int(np.clip((y - y0) / (y1 - y0) * rows, 0, rows - 1))
+    return img[row, col].astype(float)
+
+
+@pytest.fixture
+def three_classes(qtbot, window):
+    s = _new_data(qtbot, window, "blobs", classes=3, noise=0.5)
+    assert s.task.n_classes == 3 and s.sizes[-1] == 3  # a softmax layer for the new task
+    # confident enough that each class owns its colour where its points are
+    return _train_until(qtbot, window, lambda h: h["test_acc"][-1] >= 0.95
+                        and h["train_loss"][-1] < 0.15)
+
+
+def test_three_classes_draw_three_outputs_class_colours_and_sklearns_confusion(
+        window, three_classes):
+    s = three_classes
+    assert window.network_view.node_count(-1) == 3 and window.network_view.node_count(0) == 2
+    # each class's colour where its points are densest: the boundary shows the class there
+    # (blended by the probabilities the rebuilt network gives that point: the pixel's
+    # centre is within half a cell of it)
+    light = colors.LIGHT * colors.class_colors(3) + (1 - colors.LIGHT) * 255
+    pts, net = s.points, _net(s)
+    ds = data.build(window.controller.config.data)
+    for k in range(3):
+        centre = np.median(pts.raw_train[pts.y_train == k], axis=0)
+        rgb = _pixel(window.prediction_view, s, *centre)
+        assert np.argmin(np.abs(light - rgb).sum(axis=1)) == k, (k, rgb)
+        p = net.forward(ds.inputs(centre[None, :]))[0]
+        assert p[k] > 0.5 and np.abs(p @ light - rgb).max() < 8, (k, p, rgb)
+    # the confusion matrix is scikit-learn's, from the network rebuilt out of the weights
+    expected = confusion_matrix(ds.y_test, _net(s).forward(ds.X_test).argmax(axis=1))
+    np.testing.assert_array_equal(window.confusion_view.counts, expected)
+    assert window.confusion_view.grid.item(0, 0).text() == f"{expected[0, 0]:,}"
+    # the metric view names its scores; the ROC has one curve per class
+    assert "AUC (macro)" in window.auc_view.getPlotItem().titleLabel.text
+    assert all(len(c.getData()[0]) > 1 for c in window.roc_view.class_curves[:3])
+    acc = np.trace(expected) / expected.sum()
+    assert f"test accuracy {acc:.4f}" in window.status.text()
+
+
+def test_the_stepper_shows_softmax_with_its_numbers(qtbot, window, three_classes):
+    for _ in range(3):  # F1, F2, F3: the output layer's forward pass
+        click_action(qtbot, window, "step_phase")
+        wait_idle(qtbot, window)
+    step = window.shown_snapshot().step
+    assert step.phase == ("forward", 3)
+    window.inspector.select_neuron(3, 1)
+    text = window.inspector.formula.toPlainText()
+    rec, tr = step.trace.layers[-1], step.trace
+    e = np.exp(rec.z)
+    assert (f"a3,2 = e^{{z_k}} / Σ_j e^{{z_j}} = e^{rec.z[1]:.3g} / (e^{rec.z[0]:.3g} + "
+            f"e^{rec.z[1]:.3g} + e^{rec.z[2]:.3g}) = {e[1]:.4g} / {e.sum():.4g} = "
+            f"{rec.a[1]:.6g}") in text
+    c = int(np.argmax(tr.y))
+    assert f"−log a3,{c + 1} = −log {rec.a[c]:.4g} = {tr.loss:.6g}" in text
+    assert f"class {c}" in window.inspector.phase.text()
+
+
+def test_binary_confusion_follows_the_threshold(qtbot, window):
+    click_action(qtbot, window, "step_epoch")
+    s = wait_idle(qtbot, window)
+    for t in (0.3, 0.5, 0.7):
+        window.training_panel.threshold.setValue(t)
+        expected = confusion_matrix(s.points.y_test, (s.test_pred >= t).astype(float))
+        np.testing.assert_array_equal(window.confusion_view.counts, expected)
+        assert f"p ≥ {t:.2f}" in window.confusion_view.caption.text()
+    assert window.prediction_view.image.lut is not None  # binary: the colour map, as before
+
+
+def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window):
+    s = _new_data(qtbot, window, "reg-plane", noise=0.1)
+    assert s.task.kind == "regression" and s.sizes[-1] == 1
+    s = _train_until(qtbot, window, lambda h: h["test_r2"][-1] >= 0.8)
+    assert window.network_view.node_count(-1) == 1
+    ds = data.build(window.controller.config.data)
+    r2 = r2_score(ds.y_test, _net(s, ds.target_scale).forward(ds.X_test)[:, 0])
+    assert s.history["test_r2"][-1] == pytest.approx(r2, rel=1e-9)
+    assert f"test R² {r2:.4f}" in window.status.text()
+    assert window.auc_view.getAxis("left").labelText == "R²"
+    # the plane rises towards (1, 1): the map's high end there, its low end at (−1, −1)
+    view, (x0, x1, y0, y1) = window.prediction_view, s.points.extent
+    assert view.image.image[-1, -1] > 0.5 > -0.5 > view.image.image[0, 0]
+    np.testing.assert_array_equal(view.image.lut, prediction_paint.lut("value"))
+    lo, hi = view.image.levels
+    assert lo == -hi  # white at zero: the plane's targets straddle it
+    # points by residual: the one farthest off has the residual map's end colour
+    item = view.scatter["train", True]
+    rows = item.data["data"].astype(int)
+    r = s.train_pred[rows] - s.points.y_train[rows]
+    far = int(np.argmax(np.abs(r)))
+    colour = item.data["brush"][far].color().getRgb()[:3]
+    assert colour == (colors.POSITIVE if r[far] > 0 else colors.NEGATIVE)
+    # predicted against actual: every test point, and no confusion matrix
+    xs, ys = window.roc_view.scatter.getData()
+    np.testing.assert_array_equal(xs, s.points.y_test)
+    np.testing.assert_array_equal(ys, s.test_pred)
+    assert window.confusion_view.counts is None
+    assert "R² and MSE" in window.confusion_view.caption.text()
+
+
+def test_regression_stepper_shows_half_the_squared_error(qtbot, window):
+    _new_data(qtbot, window, "reg-plane", noise=0.1)
+    for _ in range(4):  # F1 F2 F3, loss
+        click_action(qtbot, window, "step_phase")
+        wait_idle(qtbot, window)
+    step = window.shown_snapshot().step
+    assert step.phase[0] == "loss"
+    window.inspector.select_neuron(3, 0)
+    text = window.inspector.formula.toPlainText()
+    a, y = step.trace.layers[-1].a[0], step.trace.y[0]
+    assert f"a3,1 = z (linear output) = {a:.6g}" in text
+    assert f"loss = ½ (a − y)² = ½ ({a:.4g} − {y:.4g})² = {step.trace.loss:.6g}" in text
+    assert "target " in window.inspector.phase.text()
+
+
+def test_a_three_class_session_opens_with_its_task(qtbot, window, tmp_path):
+    saved = _new_data(qtbot, window, "spiral", classes=3)
+    click_action(qtbot, window, "step_epoch")
+    saved = wait_idle(qtbot, window)
+    path = tmp_path / "spiral3.scratchnet"
+    window.save_session(str(path))
+    wait_idle(qtbot, window)
+    _new_data(qtbot, window, "circles")
+    assert window.network_view.node_count(-1) == 1
+    window.open_session(str(path))
+    s = wait_idle(qtbot, window)
+    assert s.task == saved.task and s.sizes == saved.sizes == [2, 9, 6, 3]
+    assert window.network_view.node_count(-1) == 3
+    assert window.data_panel.classes.value() == 3
+    for (a, b), (c, d) in zip(s.weights, saved.weights):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)

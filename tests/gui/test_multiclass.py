@@ -59,6 +59,25 @@ def _pixel(view, snap, x, y):
     return img[row, col].astype(float)
 
 
+def _check_confusion(window, s):
+    """The confusion view's counts are scikit-learn's, from the network rebuilt out of
+    the snapshot's weights and the data built again from the window's settings."""
+    ds = data.build(window.controller.config.data)
+    expected = confusion_matrix(ds.y_test, _net(s).forward(ds.X_test).argmax(axis=1))
+    np.testing.assert_array_equal(window.confusion_view.counts, expected)
+    assert window.confusion_view.grid.item(0, 1).text() == f"{expected[0, 1]:,}"
+    return expected
+
+
+def test_an_untrained_three_class_network_has_sklearns_confusion_matrix(qtbot, window):
+    s = _new_data(qtbot, window, "spiral", classes=3)
+    expected = _check_confusion(window, s)
+    # mistakes one way and not the other: a transposed matrix would not pass
+    assert not np.array_equal(expected, expected.T)
+    click_action(qtbot, window, "step_epoch")
+    _check_confusion(window, wait_idle(qtbot, window))
+
+
 @pytest.fixture
 def three_classes(qtbot, window):
     s = _new_data(qtbot, window, "blobs", classes=3, noise=0.5)
@@ -84,12 +103,11 @@ def test_three_classes_draw_three_outputs_class_colours_and_sklearns_confusion(
         assert np.argmin(np.abs(light - rgb).sum(axis=1)) == k, (k, rgb)
         p = net.forward(ds.inputs(centre[None, :]))[0]
         assert p[k] > 0.5 and np.abs(p @ light - rgb).max() < 8, (k, p, rgb)
-    # the confusion matrix is scikit-learn's, from the network rebuilt out of the weights
-    expected = confusion_matrix(ds.y_test, _net(s).forward(ds.X_test).argmax(axis=1))
-    np.testing.assert_array_equal(window.confusion_view.counts, expected)
-    assert window.confusion_view.grid.item(0, 0).text() == f"{expected[0, 0]:,}"
+    expected = _check_confusion(window, s)
     # the metric view names its scores; the ROC has one curve per class
     assert "AUC (macro)" in window.auc_view.getPlotItem().titleLabel.text
+    np.testing.assert_array_equal(window.auc_view.test.getData()[1], s.history["test_auc"])
+    np.testing.assert_array_equal(window.auc_view.test_acc.getData()[1], s.history["test_acc"])
     assert all(len(c.getData()[0]) > 1 for c in window.roc_view.class_curves[:3])
     acc = np.trace(expected) / expected.sum()
     assert f"test accuracy {acc:.4f}" in window.status.text()
@@ -134,6 +152,8 @@ def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window
     assert s.history["test_r2"][-1] == pytest.approx(r2, rel=1e-9)
     assert f"test R² {r2:.4f}" in window.status.text()
     assert window.auc_view.getAxis("left").labelText == "R²"
+    np.testing.assert_array_equal(window.auc_view.test.getData()[1], s.history["test_r2"])
+    np.testing.assert_array_equal(window.loss_view.test.getData()[1], s.history["test_mse"])
     # the plane rises towards (1, 1): the map's high end there, its low end at (−1, −1)
     view, (x0, x1, y0, y1) = window.prediction_view, s.points.extent
     assert view.image.image[-1, -1] > 0.5 > -0.5 > view.image.image[0, 0]

@@ -35,9 +35,10 @@ class DataPanel(QGroupBox):
                             "output layer gets one softmax unit per class from 3 up.")
         self.classes.setObjectName("classes")
         self.classes.setRange(2, data.MAX_GENERATED_CLASSES)
-        self.task = _tip(QComboBox(), "A CSV's task: 'auto' guesses (up to 20 distinct labels "
-                         "are classes, more numbers a regression target); the others "
-                         "override the guess. Regenerate reads the file again.")
+        self.task = _tip(QComboBox(), "The task of a CSV file (File ▸ Open data, or "
+                         "Regenerate to read it again): 'auto' guesses (up to 20 distinct "
+                         "labels are classes, more numbers a regression target); the others "
+                         "override the guess. Generated sets have their own task.")
         self.task.setObjectName("task")
         self.task.addItems([tasks.AUTO, *tasks.TASKS])
         self.dataset.currentTextChanged.connect(self._source_changed)
@@ -96,9 +97,8 @@ class DataPanel(QGroupBox):
         self._base = spec
 
     def _source_changed(self, source: str) -> None:
-        """Classes only for the sets that take them; a task only for a CSV file."""
+        """Classes only for the sets that take them."""
         self.classes.setEnabled(source in data.MULTICLASS_GENERATORS)
-        self.task.setEnabled(source == "csv")
 
     def spec(self) -> data.DataSpec:
         source = self.dataset.currentText()

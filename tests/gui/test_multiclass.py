@@ -207,3 +207,22 @@ def test_a_three_class_session_opens_with_its_task(qtbot, window, tmp_path):
     for (a, b), (c, d) in zip(s.weights, saved.weights):
         np.testing.assert_array_equal(a, c)
         np.testing.assert_array_equal(b, d)
+
+
+def test_a_csv_task_is_guessed_or_chosen_in_the_data_panel(qtbot, window, tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = np.digitize(X[:, 0], [-1, 0, 1])  # four whole-number labels: classes, guessed
+    path = tmp_path / "levels.csv"
+    path.write_text("a,b,level\n" + "\n".join(f"{u},{v},{k}" for (u, v), k in zip(X, y)))
+    _new_data(qtbot, window, "spiral", classes=3)  # a CSV takes no classes setting
+    assert window.data_panel.classes.isEnabled()
+    window.open_data(str(path))
+    s = wait_idle(qtbot, window)
+    assert s.task.classes == ("0", "1", "2", "3") and s.sizes[-1] == 4
+    assert not window.data_panel.classes.isEnabled()
+    window.data_panel.task.setCurrentText("regression")  # the same file, as a target
+    qtbot.mouseClick(window.data_panel.regenerate, Qt.MouseButton.LeftButton)
+    s = wait_idle(qtbot, window)
+    assert s.task.kind == "regression" and s.sizes[-1] == 1
+    assert window.network_view.node_count(-1) == 1

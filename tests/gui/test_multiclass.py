@@ -127,7 +127,7 @@ def test_the_stepper_shows_softmax_with_its_numbers(qtbot, window, three_classes
             f"e^{rec.z[1]:.3g} + e^{rec.z[2]:.3g}) = {e[1]:.4g} / {e.sum():.4g} = "
             f"{rec.a[1]:.6g}") in text
     c = int(np.argmax(tr.y))
-    assert f"−log a3,{c + 1} = −log {rec.a[c]:.4g} = {tr.loss:.6g}" in text
+    assert f"−log a3,{c + 1} = −log {rec.a[c]:.6g} = {tr.loss:.6g}" in text
     assert f"class {c}" in window.inspector.phase.text()
 
 

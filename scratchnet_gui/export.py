@@ -165,7 +165,8 @@ def export_view(widget, snap, path, fmt: str | None = None, size=None, inspector
     elif fmt == "svg":
         write_svg(widget, path)
     elif fmt == "csv":
-        write_csv(snap, widget.objectName(), path, inspector, getattr(widget, "threshold", 0.5))
+        threshold = getattr(widget, "threshold", 0.5)  # the confusion matrix's own
+        write_csv(snap, widget.objectName(), path, inspector, threshold)
     else:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 

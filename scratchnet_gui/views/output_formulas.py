@@ -33,7 +33,8 @@ def _softmax_lines(rec, tr, j: int, l: int) -> list:
     c = int(np.argmax(y))
     lines = [f"a{l},{j + 1} = e^{{z_k}} / Σ_j e^{{z_j}} = {power(z[j])} / ({terms}) = "
              f"{e[j]:.4g} / {e.sum():.4g} = {a[j]:.6g}",
-             f"loss = −Σ_k y_k log a_k = −log a{l},{c + 1} = −log {a[c]:.6g} = {tr.loss:.6g}"]
+             f"loss = −Σ_k y_k log a_k = −log a{l},{c + 1} = −log {a[c]:.6g} = "
+             f"{tr.loss:.6g}"]
     if shift:
         lines.append(f"(every z shifted by max z = {shift:.4g}, which cancels in the ratio)")
     lines.append(f"δ{l},{j + 1} = a − y = {a[j]:.4g} − {y[j]:g} = {rec.delta[j]:.6g}")

@@ -102,7 +102,8 @@ class TaskRocView(curves.RocView):
         title, x, y = {"binary": ("ROC (test set)", "false positive rate", "true positive rate"),
                        "multiclass": ("ROC one-vs-rest (test)", "false positive rate",
                                       "true positive rate"),
-                       "regression": ("Predicted vs actual", "actual (test set)", "predicted")}[mode]
+                       "regression": ("Predicted vs actual", "actual (test set)",
+                                      "predicted")}[mode]
         self.setTitle(title, color="k")
         self.setLabel("bottom", x)
         self.setLabel("left", y)

@@ -72,6 +72,13 @@ def _check_confusion(window, s):
 def test_an_untrained_three_class_network_has_sklearns_confusion_matrix(qtbot, window):
     s = _new_data(qtbot, window, "spiral", classes=3)
     expected = _check_confusion(window, s)
+    # View ▸ Colour points by class: each point in its class's colour, all K of them
+    window.color_by_class_action.trigger()
+    item = window.prediction_view.scatter["train", True]
+    rows = item.data["data"].astype(int)
+    drawn = [b.color().getRgb()[:3] for b in item.data["brush"]]
+    assert drawn == [tuple(colors.class_colors(3)[int(k)]) for k in pts.y_train[rows]]
+    assert len(set(drawn)) == 3
     # mistakes one way and not the other: a transposed matrix would not pass
     assert not np.array_equal(expected, expected.T)
     click_action(qtbot, window, "step_epoch")
@@ -104,6 +111,13 @@ def test_three_classes_draw_three_outputs_class_colours_and_sklearns_confusion(
         p = net.forward(ds.inputs(centre[None, :]))[0]
         assert p[k] > 0.5 and np.abs(p @ light - rgb).max() < 8, (k, p, rgb)
     expected = _check_confusion(window, s)
+    # View ▸ Colour points by class: each point in its class's colour, all K of them
+    window.color_by_class_action.trigger()
+    item = window.prediction_view.scatter["train", True]
+    rows = item.data["data"].astype(int)
+    drawn = [b.color().getRgb()[:3] for b in item.data["brush"]]
+    assert drawn == [tuple(colors.class_colors(3)[int(k)]) for k in pts.y_train[rows]]
+    assert len(set(drawn)) == 3
     # the metric view names its scores; the ROC has one curve per class
     assert "AUC (macro)" in window.auc_view.getPlotItem().titleLabel.text
     np.testing.assert_array_equal(window.auc_view.test.getData()[1], s.history["test_auc"])
@@ -156,7 +170,7 @@ def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window
     np.testing.assert_array_equal(window.loss_view.test.getData()[1], s.history["test_mse"])
     # the plane rises towards (1, 1): the map's high end there, its low end at (−1, −1)
     view, (x0, x1, y0, y1) = window.prediction_view, s.points.extent
-    assert view.image.image[-1, -1] > 0.5 > -0.5 > view.image.image[0, 0]
+    assert _pixel(view, s, x1, y1) > 0.5 > -0.5 > _pixel(view, s, x0, y0)
     np.testing.assert_array_equal(view.image.lut, prediction_paint.lut("value"))
     lo, hi = view.image.levels
     assert lo == -hi  # white at zero: the plane's targets straddle it

@@ -240,3 +240,47 @@ def test_a_csv_task_is_guessed_or_chosen_in_the_data_panel(qtbot, window, tmp_pa
     s = wait_idle(qtbot, window)
     assert s.task.kind == "regression" and s.sizes[-1] == 1
     assert window.network_view.node_count(-1) == 1
+
+
+def test_random_actions_across_tasks_leave_views_that_fit_the_data(qtbot, window, tmp_path):
+    """A monkey that also switches between binary, K-class and regression data."""
+    import random
+
+    from PySide6.QtGui import QAction
+
+    rng = random.Random(12)
+    session = tmp_path / "tasks.scratchnet"
+    seen = set()
+    actions = ["play", "step_epoch", "step_batch", "reset", "step_sample", "step_phase",
+               "step_phase_back", "color_by_class", "show_test", "threshold_label_mean"]
+    for i in range(300):
+        kind = rng.random()
+        if kind < 0.6:
+            window.findChild(QAction, rng.choice(actions)).trigger()
+        elif kind < 0.75:
+            window.data_panel.dataset.setCurrentText(rng.choice(data.ALL_GENERATORS))
+            window.data_panel.classes.setValue(rng.randint(2, data.MAX_GENERATED_CLASSES))
+            window.data_panel.regenerate.click()
+        elif kind < 0.8:
+            window.model_panel.sizes.setText(rng.choice(["9, 6", "3", "8, 8, 8"]))
+            window.model_panel.submit()
+        elif kind < 0.85:
+            window.training_panel.threshold.setValue(rng.random())
+        elif kind < 0.92:
+            window.save_session(str(session))
+        elif session.exists():
+            window.open_session(str(session))
+        if window._dialog is not None:
+            window._dialog.close()
+        if i % 8 == 0:
+            task = wait_idle(qtbot, window).task
+            seen.add("regression" if task.kind == "regression" else task.n_classes)
+    if window.play_action.isChecked():
+        window.play_action.trigger()
+    s = wait_idle(qtbot, window)
+    assert {2, "regression"} < seen and len(seen) >= 4, seen  # binary, K classes, regression
+    assert window.controller.worker.is_alive()
+    assert s.sizes[-1] == s.task.n_outputs == window.network_view.node_count(-1)
+    counts = window.confusion_view.counts
+    assert (counts is None) == (s.task.kind == "regression")
+    assert counts is None or counts.sum() == len(s.points.y_test)

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from . import colors
 
 _LUTS = {}
+STEPS = 16  # colour steps of a value or residual point: 17 colours from end to end
 
 
 def lut(name: str) -> np.ndarray:
@@ -47,12 +48,11 @@ def background(snap):
 
 def brushes(rgb: np.ndarray, alpha: int = 220) -> list:
     """One brush per row of ``rgb``; rows of the same colour share a brush."""
-    cache, out = {}, []
-    for c in map(tuple, rgb):
-        if c not in cache:
-            cache[c] = pg.mkBrush(*c, alpha)
-        out.append(cache[c])
-    return out
+    if not len(rgb):
+        return []
+    colours, which = np.unique(rgb, axis=0, return_inverse=True)
+    made = [pg.mkBrush(*map(int, c), alpha) for c in colours]
+    return [made[k] for k in which.ravel()]
 
 
 def point_colors(task, y, p, threshold: float, by_class: bool, levels=None):
@@ -71,7 +71,9 @@ def point_colors(task, y, p, threshold: float, by_class: bool, levels=None):
             r = p - y
             lo, hi = colors.symmetric_levels(r)
             t, table = (r - lo) / (hi - lo), lut("residual")
-        idx = np.clip(np.nan_to_num(t, nan=0.5) * 255, 0, 255).astype(int)
+        # a few steps, not 256: pyqtgraph renders every distinct brush into its atlas
+        t = np.rint(np.nan_to_num(t, nan=0.5) * STEPS) / STEPS
+        idx = np.clip(t * 255, 0, 255).astype(int)
         return np.ones(len(y), bool), table[idx][:, :3].astype(np.uint8)
     if task.n_classes > 2:
         if by_class:

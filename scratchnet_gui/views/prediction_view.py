@@ -89,7 +89,7 @@ class PredictionView(pg.PlotWidget):
         for split, raw, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
                                  ("test", pts.raw_test, pts.y_test, snap.test_pred)):
             if len(p) == len(y):
-                self._draw_points(snap, split, raw, y, p, levels)
+                self._draw_points(snap, split, raw, y, p, levels, slow)
         self._draw_key(snap)
         pos = None if self.selected is None else pts.drawn_position(self.selected)
         if pos is not None:
@@ -106,17 +106,27 @@ class PredictionView(pg.PlotWidget):
             self.caption.setText(pts.projection_note)
             self.caption.setPos(x0, y1)
 
-    def _draw_points(self, snap, split, raw, y, p, levels):
+    def _draw_points(self, snap, split, raw, y, p, levels, slow=True):
         """One split's points, in two groups (right/wrong, class 1/class 0) or, for
-        K ≥ 3 classes by class and regression, all in one with a colour each."""
+        K ≥ 3 classes by class and regression, all in one with a colour each (recoloured
+        only when ``slow``: residuals change every frame while training)."""
         pts, (i, j) = snap.points, snap.points.axes
         group, rgb = prediction_paint.point_colors(snap.task, y, p, self.threshold,
                                                    self.color_by_class, levels)
         show = split == "train" or self.show_test
-        key = (pts.version, pts.axes, show, group.tobytes(), None if rgb is None else rgb.tobytes())
-        if self._groups.get(split) == key:
+        key = (pts.version, pts.axes, show, group.tobytes(), rgb is None)
+        colours = None if rgb is None else rgb.tobytes()
+        if self._groups.get(split) == (key, colours):
             return  # no point changed colour: re-laying out 1000 spots costs ~4 ms
-        self._groups[split] = key
+        if self._groups.get(split, (None,))[0] == key:
+            # the same points in new colours: recolour them on the slow beat only
+            # (10,000 points cost ~60 ms)
+            if slow:
+                self._groups[split] = (key, colours)
+                if show:
+                    self.scatter[split, True].setBrush(prediction_paint.brushes(rgb))
+            return
+        self._groups[split] = (key, colours)
         for ok in (True, False):
             m = group == ok
             item = self.scatter[split, ok]

@@ -76,6 +76,12 @@ def test_an_untrained_three_class_network_has_sklearns_confusion_matrix(qtbot, w
     assert not np.array_equal(expected, expected.T)
     click_action(qtbot, window, "step_epoch")
     _check_confusion(window, wait_idle(qtbot, window))
+    # a new architecture keeps one output per class
+    window.model_panel.sizes.setText("5")
+    window.model_panel.submit()
+    s = wait_idle(qtbot, window)
+    assert s.sizes == [2, 5, 3] and window.network_view.node_count(-1) == 3
+    assert window.last_message is None or window.last_message[0] != "error"
 
 
 @pytest.fixture

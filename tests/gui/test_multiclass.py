@@ -283,3 +283,26 @@ def test_random_actions_across_tasks_leave_views_that_fit_the_data(qtbot, window
     counts = window.confusion_view.counts
     assert (counts is None) == (s.task.kind == "regression")
     assert counts is None or counts.sum() == len(s.points.y_test)
+
+
+@pytest.mark.parametrize("action,preset,check", [
+    ("example_spiral_3", "spiral-3",
+     lambda s: s.epoch == 100 and s.history["test_acc"][-1] >= 0.9),
+    ("example_reg_gauss", "reg-gauss", lambda s: s.history["test_r2"][-1] >= 0.85),
+])
+def test_the_task_examples_load_their_presets_and_learn(qtbot, window, action, preset, check):
+    from PySide6.QtGui import QAction
+
+    from scratchnet import presets
+
+    window.findChild(QAction, action).trigger()
+    s = wait_idle(qtbot, window)
+    assert window.controller.config == presets.get(preset)
+    assert s.sizes[-1] == s.task.n_outputs == (3 if preset == "spiral-3" else 1)
+    click_action(qtbot, window, "play")
+    qtbot.waitUntil(lambda: not window.current_snapshot().running
+                    and window.controller.is_idle(), timeout=WAIT_MS * 2)
+    s = window.current_snapshot()
+    assert check(s), (s.epoch, s.history)
+    if preset == "reg-gauss":
+        assert "Reached the target R²." in window.statusBar().currentMessage()

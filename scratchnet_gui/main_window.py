@@ -88,6 +88,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         self.roc_tabs.setObjectName("roc_tabs")
         self.roc_tabs.addTab(self.roc_view, "ROC")
         self.roc_tabs.addTab(self.confusion_view, "Confusion")
+        self.roc_view.kindChanged.connect(lambda text: self.roc_tabs.setTabText(0, text))
         for v in (self.auc_view, self.loss_view, self.roc_tabs):
             bottom.addWidget(v)
         center = QSplitter(Qt.Orientation.Vertical)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 
 from . import colors, curves
 
@@ -85,7 +86,15 @@ class TaskLossView(curves.LossView):
 
 class TaskRocView(curves.RocView):
     """The binary ROC; one-vs-rest ROC curves per class; or, for regression, each test
-    point's prediction against its target, on the diagonal when right."""
+    point's prediction against its target, on the diagonal when right.
+
+    Signals
+    -------
+    kindChanged(str)
+        A short name of what it now shows ("ROC" or "Predicted"), for its tab.
+    """
+
+    kindChanged = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -105,6 +114,7 @@ class TaskRocView(curves.RocView):
                        "regression": ("Predicted vs actual", "actual (test set)",
                                       "predicted")}[mode]
         self.setTitle(title, color="k")
+        self.kindChanged.emit("Predicted" if mode == "regression" else "ROC")
         self.setLabel("bottom", x)
         self.setLabel("left", y)
         self.test.setVisible(mode == "binary")

@@ -185,6 +185,7 @@ def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window
     np.testing.assert_array_equal(xs, s.points.y_test)
     np.testing.assert_array_equal(ys, s.test_pred)
     assert window.confusion_view.counts is None
+    assert window.roc_tabs.tabText(0) == "Predicted"
     assert "R² and MSE" in window.confusion_view.caption.text()
 
 

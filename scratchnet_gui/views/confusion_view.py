@@ -80,8 +80,9 @@ class ConfusionView(QWidget):
         k = len(names)
         self.grid.setRowCount(k)
         self.grid.setColumnCount(k)
-        self.grid.setHorizontalHeaderLabels([f"→ {n}" for n in names])
-        self.grid.setVerticalHeaderLabels([str(n) for n in names])
+        short = [n if len(n) <= 16 else n[:15] + "…" for n in map(str, names)]
+        self.grid.setHorizontalHeaderLabels([f"→ {n}" for n in short])
+        self.grid.setVerticalHeaderLabels(short)
         share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
         right, wrong = np.array(colors.CORRECT), np.array(colors.WRONG)
         for r in range(k):

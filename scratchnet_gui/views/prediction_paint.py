@@ -6,6 +6,8 @@ probability; regression shows the prediction on a diverging map and points by re
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 
@@ -82,6 +84,12 @@ def point_colors(task, y, p, threshold: float, by_class: bool, levels=None):
     return ((y > 0.5) if by_class else (p >= threshold) == (y > 0.5)), None
 
 
+def class_label(name: str, width: int = 16) -> str:
+    """A class name as rich text: escaped (a CSV's labels are any text) and short."""
+    name = name if len(name) <= width else name[:width - 1] + "…"
+    return html.escape(name)
+
+
 def legend_html(task, by_class: bool) -> str:
     """The key of the colours: class names for K ≥ 3 classes, the scales for regression
     (empty for binary, whose look is unchanged)."""
@@ -92,6 +100,9 @@ def legend_html(task, by_class: bool) -> str:
         return f"prediction {sq('#762a83')} low {sq('#018571')} high · {points}"
     if task.n_classes <= 2:
         return ""
-    rgb = colors.class_colors(task.n_classes)
-    return " ".join(f"<span style='color:rgb({r},{g},{b})'>■</span>&nbsp;{name}"
-                    for (r, g, b), name in zip(rgb, task.classes))
+    shown = min(task.n_classes, len(colors.CLASS_COLORS))  # past that, colours repeat
+    rgb = colors.class_colors(shown)
+    key = " ".join(f"<span style='color:rgb({r},{g},{b})'>■</span>&nbsp;{class_label(name)}"
+                   for (r, g, b), name in zip(rgb, task.classes))
+    more = task.n_classes - shown
+    return key + (f" … {more} more (the colours repeat)" if more else "")

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
-from . import colors, curves
+from . import colors, curves, prediction_paint
 
 ACC_PEN = pg.mkPen(*colors.POSITIVE, width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
 TEST_ACC_PEN = pg.mkPen(*colors.NEGATIVE, width=1, style=pg.QtCore.Qt.PenStyle.DotLine)
@@ -158,7 +158,8 @@ class TaskRocView(curves.RocView):
                 legend.removeItem(c)
             if relabel and k < task.n_classes:
                 c.setPen(pg.mkPen(*rgb[k], width=2))
-                legend.addItem(c, f"class {task.classes[k]}")
+                if k < len(colors.CLASS_COLORS):  # a longer key would hide the curves
+                    legend.addItem(c, f"class {prediction_paint.class_label(task.classes[k])}")
         self.note.setText("measuring…" if snap.pending else "" if snap.roc is not None
                           else "ROC undefined: the test set has one class")
 

@@ -307,3 +307,24 @@ def test_the_task_examples_load_their_presets_and_learn(qtbot, window, action, p
     assert check(s), (s.epoch, s.history)
     if preset == "reg-gauss":
         assert "Reached the target R²." in window.statusBar().currentMessage()
+
+
+def test_many_text_classes_keep_their_names_as_text(qtbot, window, tmp_path):
+    """A CSV's class names are any text: the keys show them escaped, shortened, and at
+    most one entry per colour."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(400, 2))
+    names = [f"<b>k{i}</b>" + "x" * (30 if i == 0 else 0) for i in range(10)]
+    path = tmp_path / "tags.csv"
+    path.write_text("a,b,tag\n" + "\n".join(f"{u},{v},{names[i % 10]}"
+                                            for i, (u, v) in enumerate(X)))
+    window.open_data(str(path))
+    s = wait_idle(qtbot, window)
+    assert s.task.n_classes == 10 and window.network_view.node_count(-1) == 10
+    window.color_by_class_action.trigger()
+    key = window.prediction_view.key.textItem.toHtml()
+    assert "&lt;b&gt;k1&lt;/b&gt;" in key and "<b>k1" not in key
+    assert "2 more (the colours repeat)" in key
+    legend = window.roc_view.getPlotItem().legend
+    assert len(legend.items) == 8
+    np.testing.assert_array_equal(window.confusion_view.counts.shape, (10, 10))

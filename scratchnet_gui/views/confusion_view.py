@@ -73,7 +73,8 @@ class ConfusionView(QWidget):
         rule = (f"class {found[1][1]} when p ≥ {self.threshold:.2f}" if len(found[1]) == 2
                 else "the most probable class")
         n, acc = int(self.counts.sum()), np.trace(self.counts) / max(1, self.counts.sum())
-        self.caption.setText(f"Test set ({n:,} points drawn), predicted as {rule}. "
+        which = ("an even sample of " if snap.points.test_index is not None else "") + f"{n:,}"
+        self.caption.setText(f"Test set ({which} points), predicted as {rule}. "
                              f"Rows: true class; columns: predicted. Accuracy {acc:.3f}.")
 
     def _fill(self, counts: np.ndarray, names) -> None:

@@ -204,23 +204,27 @@ def test_regression_stepper_shows_half_the_squared_error(qtbot, window):
     assert "target " in window.inspector.phase.text()
 
 
-def test_a_three_class_session_opens_with_its_task(qtbot, window, tmp_path):
-    saved = _new_data(qtbot, window, "spiral", classes=3)
+@pytest.mark.parametrize("source,classes,outputs", [("spiral", 3, 3), ("reg-plane", 2, 1)])
+def test_a_session_opens_with_its_task(qtbot, window, tmp_path, source, classes, outputs):
+    _new_data(qtbot, window, source, classes=classes)
     click_action(qtbot, window, "step_epoch")
     saved = wait_idle(qtbot, window)
-    path = tmp_path / "spiral3.scratchnet"
+    path = tmp_path / "task.scratchnet"
     window.save_session(str(path))
     wait_idle(qtbot, window)
     _new_data(qtbot, window, "circles")
     assert window.network_view.node_count(-1) == 1
     window.open_session(str(path))
     s = wait_idle(qtbot, window)
-    assert s.task == saved.task and s.sizes == saved.sizes == [2, 9, 6, 3]
-    assert window.network_view.node_count(-1) == 3
-    assert window.data_panel.classes.value() == 3
+    assert s.task == saved.task and s.sizes == saved.sizes == [2, 9, 6, outputs]
+    assert window.network_view.node_count(-1) == outputs
+    assert window.data_panel.dataset.currentText() == source
+    assert window.data_panel.classes.value() == classes
     for (a, b), (c, d) in zip(s.weights, saved.weights):
         np.testing.assert_array_equal(a, c)
         np.testing.assert_array_equal(b, d)
+    # the same predictions: for regression, in the targets' units (their scale travels)
+    np.testing.assert_array_equal(s.test_pred, saved.test_pred)
 
 
 def test_a_csv_task_is_guessed_or_chosen_in_the_data_panel(qtbot, window, tmp_path):

@@ -31,17 +31,7 @@ class DataPanel(QGroupBox):
                             "reg-plane and reg-gauss. 'csv' is your own file, loaded with "
                             "File ▸ Open data.")
         self.dataset.addItems(list(data.ALL_GENERATORS))
-        self.classes = _tip(QSpinBox(), "Classes of blobs (centres) and spiral (arms); the "
-                            "output layer gets one softmax unit per class from 3 up.")
-        self.classes.setObjectName("classes")
-        self.classes.setRange(2, data.MAX_GENERATED_CLASSES)
-        self.task = _tip(QComboBox(), "The task of a CSV file (File ▸ Open data, or "
-                         "Regenerate to read it again): 'auto' guesses (up to 20 distinct "
-                         "labels are classes, more numbers a regression target); the others "
-                         "override the guess. Generated sets have their own task.")
-        self.task.setObjectName("task")
-        self.task.addItems([tasks.AUTO, *tasks.TASKS])
-        self.dataset.currentTextChanged.connect(self._source_changed)
+        self._build_task_widgets()
         self.samples = _tip(QSpinBox(), "How many points to generate.")
         self.samples.setRange(data.MIN_ROWS * 5, 100_000)
         self.noise = _tip(QDoubleSpinBox(), "Gaussian noise added to every point (for blobs: "
@@ -77,6 +67,20 @@ class DataPanel(QGroupBox):
         form.addRow(self.regenerate)
         self.setLayout(form)
         self.set_spec(spec)
+
+    def _build_task_widgets(self) -> None:
+        """The classes spin box (blobs, spiral) and the task choice (a CSV file)."""
+        self.classes = _tip(QSpinBox(), "Classes of blobs (centres) and spiral (arms); the "
+                            "output layer gets one softmax unit per class from 3 up.")
+        self.classes.setObjectName("classes")
+        self.classes.setRange(2, data.MAX_GENERATED_CLASSES)
+        self.task = _tip(QComboBox(), "The task of a CSV file (File ▸ Open data, or "
+                         "Regenerate to read it again): 'auto' guesses (up to 20 distinct "
+                         "labels are classes, more numbers a regression target); the others "
+                         "override the guess. Generated sets have their own task.")
+        self.task.setObjectName("task")
+        self.task.addItems([tasks.AUTO, *tasks.TASKS])
+        self.dataset.currentTextChanged.connect(self._source_changed)
 
     def set_spec(self, spec: data.DataSpec) -> None:
         if spec.source == "csv":

@@ -135,6 +135,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, QMainWindow):
         self.training_panel.settingsChanged.connect(lambda s: self._send(lambda: P.Configure(s)))
         self.training_panel.speedChanged.connect(lambda v: self._send(lambda: P.SetSpeed(v)))
         self.training_panel.thresholdChanged.connect(self._set_threshold)
+        self.controller.snapshotReady.connect(self._follow_task)
 
     def _send(self, build):
         """Build a command and send it; a value it refuses is shown, and nothing is sent."""

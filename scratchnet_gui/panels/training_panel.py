@@ -103,7 +103,8 @@ class TrainingPanel(QGroupBox):
             "speed": _combo(SPEEDS, "Cap the training speed to watch it learn; 'max' is as "
                             "fast as the machine goes."),
             "threshold": _spin(D, 0.0, 1.0, 0.05, "Output probability above which a point "
-                               "counts as class 1 (decides the right/wrong colour).", 2),
+                               "counts as class 1 (decides the right/wrong colour and the "
+                               "confusion matrix); two classes only.", 2),
         }
 
     def _show_rows(self) -> None:

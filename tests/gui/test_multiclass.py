@@ -97,6 +97,7 @@ def test_three_classes_draw_three_outputs_class_colours_and_sklearns_confusion(
         window, three_classes):
     s = three_classes
     assert window.network_view.node_count(-1) == 3 and window.network_view.node_count(0) == 2
+    assert not window.training_panel.threshold.isEnabled()  # the most probable class wins
     # each class's colour where its points are densest: the boundary shows the class there
     # (blended by the probabilities the rebuilt network gives that point: the pixel's
     # centre is within half a cell of it)
@@ -147,6 +148,7 @@ def test_the_stepper_shows_softmax_with_its_numbers(qtbot, window, three_classes
 def test_binary_confusion_follows_the_threshold(qtbot, window):
     click_action(qtbot, window, "step_epoch")
     s = wait_idle(qtbot, window)
+    assert window.training_panel.threshold.isEnabled()
     for t in (0.3, 0.5, 0.7):
         window.training_panel.threshold.setValue(t)
         expected = confusion_matrix(s.points.y_test, (s.test_pred >= t).astype(float))

@@ -21,7 +21,8 @@ def sample_label(snap, step) -> str:
     if len(y) > 1:  # one-hot
         k = int(np.argmax(y))
         return f"class {task.classes[k] if k < task.n_classes else k}"
-    return f"label {y[0]:g}"
+    name = task.classes[int(y[0])] if task.n_classes == 2 and y[0] in (0, 1) else None
+    return f"label {y[0]:g}" + ("" if name in (None, f"{y[0]:g}") else f": {name}")
 
 
 def _softmax_lines(rec, tr, j: int, l: int) -> list:

@@ -334,3 +334,18 @@ def test_many_text_classes_keep_their_names_as_text(qtbot, window, tmp_path):
     legend = window.roc_view.getPlotItem().legend
     assert len(legend.items) == 8
     np.testing.assert_array_equal(window.confusion_view.counts.shape, (10, 10))
+
+
+def test_the_stepped_sample_is_named_by_its_task():
+    from types import SimpleNamespace as NS
+
+    from scratchnet.tasks import Task
+    from scratchnet_gui.views.output_formulas import sample_label
+
+    def label(task, y, points=None):
+        return sample_label(NS(task=task, points=points), NS(trace=NS(y=np.array(y)), index=0))
+
+    assert label(Task(), [1.0]) == "label 1"  # as before the tasks
+    assert label(Task.classification(2, ["cat", "dog"]), [0.0]) == "label 0: cat"
+    assert label(Task.classification(3, ["a", "b", "c"]), [0.0, 0.0, 1.0]) == "class c"
+    assert label(Task.regression(), [-0.25]) == "standardised target -0.25"

@@ -134,3 +134,11 @@ def mse_and_r2(y, pred) -> tuple[float, float]:
     skm, fast = _fast()
     with fast:
         return float(skm.mean_squared_error(y, pred)), float(skm.r2_score(y, pred))
+
+
+def confusion_of_labels(y, pred, k: int) -> np.ndarray:
+    """The K×K confusion matrix of predicted class indices ``pred`` (rows the true
+    class ``0..k-1``, columns the predicted one), by scikit-learn."""
+    skm, _ = _fast()
+    return skm.confusion_matrix(np.ravel(y).astype(int), np.ravel(pred).astype(int),
+                                labels=list(range(k)))

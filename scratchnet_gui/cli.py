@@ -33,15 +33,17 @@ def _views():
     from PySide6.QtCore import Qt, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from .views.curves import AucView, LossView, RocView
+    from .views.confusion_view import ConfusionView
     from .views.network_view import NetworkView
     from .views.prediction_view import PredictionView
+    from .views.task_curves import MetricView, TaskLossView, TaskRocView
 
     qInstallMessageHandler(lambda mode, ctx, msg: None if "propagateSizeHints" in msg
                            else sys.stderr.write(msg + "\n"))
     app = QApplication.instance() or QApplication(["scratchnet"])
     views = {}
-    for cls in (NetworkView, PredictionView, AucView, LossView, RocView):
+    for cls in (NetworkView, PredictionView, MetricView, TaskLossView, TaskRocView,
+                ConfusionView):
         v = cls()
         v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         v.resize(*VIEW_SIZE)
@@ -112,15 +114,6 @@ def _output_rule(task, got: int) -> str:
             f"({', '.join(task.classes[:6])}{', …' if task.n_classes > 6 else ''}), not {got}")
 
 
-def _check_drawable(args, trainer) -> None:
-    """The app's views draw binary classification only, for now: refuse before training."""
-    task = trainer.task
-    if (args.out or args.gif) and task.output != "sigmoid":
-        what = "regression" if task.kind == "regression" else f"{task.n_classes} classes"
-        raise ValueError(f"--out and --gif draw binary classification only; this data set "
-                         f"is {what} (--json and --save work)")
-
-
 def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
     written = []
     if args.out or args.gif:
@@ -148,7 +141,6 @@ def train(args) -> dict:
     check_combinations(args)
     _check_outputs(args)
     trainer, cfg, dataset, epochs = _setup(args)
-    _check_drawable(args, trainer)
     start_epoch, t0 = trainer.epoch, time.perf_counter()
     goal = start_epoch + epochs
     show = sys.stderr.isatty() and not args.json

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from scratchnet.fileio import atomic_path  # temp file, fsync, rename; errors name the target
 
-from .views import curves
+from .views import confusion_view, task_curves
 
 FORMATS = ("png", "svg", "csv")
 VIEW_NAMES = ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view",
-              "inspector_view")
+              "confusion_view", "inspector_view")
 
 
 def _paint(widget, painter: QPainter, target: QRectF) -> None:
@@ -91,8 +91,26 @@ def write_svg(widget, path) -> None:
             fh.write(payload)
 
 
-def table(snap, name: str, inspector=None):
-    """``(header, rows)``: the data behind view ``name`` for ``snap``."""
+def _task_points(snap):
+    """Every drawn point of a K-class or regression snapshot, with its prediction."""
+    pts, task, rows = snap.points, snap.task, []
+    names = list(pts.names) or [f"x{k + 1}" for k in range(pts.raw_train.shape[1])]
+    for split, X, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
+                           ("test", pts.raw_test, pts.y_test, snap.test_pred)):
+        for i in range(len(y) if len(p) == len(y) else 0):
+            if task.kind == "regression":
+                rows.append([split, i, *X[i].tolist(), y[i], p[i], p[i] - y[i]])
+            else:
+                rows.append([split, i, *X[i].tolist(), task.classes[int(y[i])],
+                             task.classes[int(p[i])], int(p[i] == y[i])])
+    last = ["target", "predicted", "residual"] if task.kind == "regression" else [
+        "label", "predicted", "correct"]
+    return ["split", "index", *names, *last], rows
+
+
+def table(snap, name: str, inspector=None, threshold: float = 0.5):
+    """``(header, rows)``: the data behind view ``name`` for ``snap`` (the confusion
+    matrix at ``threshold``)."""
     if name == "network_view":
         rows = []
         for l, (W, b) in enumerate(snap.weights, 1):
@@ -101,6 +119,8 @@ def table(snap, name: str, inspector=None):
                     rows.append([l, r + 1, c + 1, "weight", W[r, c]])
                 rows.append([l, r + 1, 0, "bias", b[r]])
         return ["layer", "unit", "input", "kind", "value"], rows
+    if name == "prediction_view" and snap.task.output != "sigmoid":
+        return _task_points(snap)
     if name == "prediction_view":
         pts, rows = snap.points, []
         names = list(pts.names) or [f"x{k + 1}" for k in range(pts.raw_train.shape[1])]
@@ -111,8 +131,10 @@ def table(snap, name: str, inspector=None):
                 rows.append([split, i, *X[i].tolist(), int(y[i]), p[i], pred, int(pred == y[i])])
         return ["split", "index", *names, "label", "probability", "predicted", "correct"], rows
     if name in ("auc_view", "loss_view", "roc_view"):
-        header, arr = curves.table(snap, name)
-        return header, np.asarray(arr).tolist()
+        header, arr = task_curves.table(snap, name)
+        return header, np.asarray(arr, dtype=object).tolist()
+    if name == "confusion_view":
+        return confusion_view.table(snap, threshold)
     if name == "inspector_view":
         if inspector is None or snap.step is None:
             return ["note"], [["no sample is being stepped through"]]
@@ -121,9 +143,9 @@ def table(snap, name: str, inspector=None):
     raise ValueError(f"unknown view {name!r}")
 
 
-def write_csv(snap, name: str, path, inspector=None) -> int:
+def write_csv(snap, name: str, path, inspector=None, threshold: float = 0.5) -> int:
     """Write the data behind a view; returns the number of data rows."""
-    header, rows = table(snap, name, inspector)
+    header, rows = table(snap, name, inspector, threshold)
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(header)
@@ -143,7 +165,8 @@ def export_view(widget, snap, path, fmt: str | None = None, size=None, inspector
     elif fmt == "svg":
         write_svg(widget, path)
     elif fmt == "csv":
-        write_csv(snap, widget.objectName(), path, inspector)
+        threshold = getattr(widget, "threshold", 0.5)  # the confusion matrix's own
+        write_csv(snap, widget.objectName(), path, inspector, threshold)
     else:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 

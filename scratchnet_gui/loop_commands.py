@@ -24,6 +24,17 @@ KEEPS_MODEL = (P.SelectSample, P.GradCheck, P.SetSpeed, P.SaveSession, P.Pause, 
                P.CancelLoad)
 
 
+def fits_task(network, config, task) -> bool:
+    """Whether ``network``'s output layer is the one ``make_trainer`` gives ``task``."""
+    output = config.output if task.output == "sigmoid" else task.output
+    return network.output == output and network.sizes[-1] == task.n_outputs
+
+
+def describe_task(task) -> str:
+    """"regression", or "3 classes" and the like."""
+    return "regression" if task.kind == "regression" else f"{task.n_classes} classes"
+
+
 def changes_model(cmd) -> bool:
     """Whether ``cmd`` may change the weights, the data or the history."""
     if isinstance(cmd, P.Step):
@@ -112,7 +123,7 @@ class LoopCommands:
     def on_Resize(self, cmd):
         hidden, acts = list(cmd.hidden), list(cmd.activations)
         cfg = dataclasses.replace(self.config, hidden=hidden, activations=acts).validate()
-        self.trainer.resize([self.dataset.n_features, *hidden, 1], acts)
+        self.trainer.resize([self.dataset.n_features, *hidden, self.dataset.n_outputs], acts)
         self._set_config(cfg)
 
     def on_SetWeights(self, cmd):
@@ -174,10 +185,15 @@ class LoopCommands:
         """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay."""
         ds = data.build(cmd.spec, cmd.raw)
         points = self._points(ds)
-        self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
+        cfg = dataclasses.replace(self.config, data=cmd.spec)
+        if fits_task(self.trainer.network, cfg, ds.task):
+            self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
+        else:  # another task needs another output layer: the weights cannot carry over
+            self.running = False
+            self.trainer = make_trainer(cfg, ds)
+            self._notify(f"New network for {describe_task(ds.task)}: fresh weights.")
         self.dataset, (self.points, self.planes) = ds, points
         self.raw = cmd.raw if cmd.spec.source == "csv" else None
-        cfg = dataclasses.replace(self.config, data=cmd.spec)
         self._set_config(cfg)
 
     def on_LoadExperiment(self, cmd):

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea,
-                               QSizePolicy, QSplitter, QVBoxLayout, QWidget)
+                               QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
@@ -18,10 +18,12 @@ from . import protocol as P
 from .controller import Controller
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .step_walk import StepWalk
-from .views.curves import AucView, LossView, RocView
+from .status import status_line
+from .views.confusion_view import ConfusionView
 from .views.inspector import InspectorView
 from .views.network_view import NetworkView
 from .views.prediction_view import PredictionView
+from .views.task_curves import MetricView, TaskLossView, TaskRocView
 from .window_actions import ActionsMixin
 from .window_examples import ExamplesMixin
 from .window_files import FilesMixin
@@ -77,14 +79,20 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
     def _build_views(self):
         self.network_view = NetworkView()
         self.prediction_view = PredictionView()
-        self.auc_view, self.loss_view, self.roc_view = AucView(), LossView(), RocView()
+        self.auc_view, self.loss_view, self.roc_view = MetricView(), TaskLossView(), TaskRocView()
+        self.confusion_view = ConfusionView()
         self.views = [self.network_view, self.prediction_view, self.auc_view, self.loss_view,
-                      self.roc_view]
+                      self.roc_view, self.confusion_view]
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.network_view)
         top.addWidget(self.prediction_view)
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        for v in (self.auc_view, self.loss_view, self.roc_view):
+        self.roc_tabs = QTabWidget()  # the confusion matrix beside the ROC, one at a time
+        self.roc_tabs.setObjectName("roc_tabs")
+        self.roc_tabs.addTab(self.roc_view, "ROC")
+        self.roc_tabs.addTab(self.confusion_view, "Confusion")
+        self.roc_view.kindChanged.connect(lambda text: self.roc_tabs.setTabText(0, text))
+        for v in (self.auc_view, self.loss_view, self.roc_tabs):
             bottom.addWidget(v)
         self.timeline_bar = TimelineBar()
         lower = QWidget()
@@ -136,6 +144,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.training_panel.settingsChanged.connect(lambda s: self._send(lambda: P.Configure(s)))
         self.training_panel.speedChanged.connect(lambda v: self._send(lambda: P.SetSpeed(v)))
         self.training_panel.thresholdChanged.connect(self._set_threshold)
+        self.controller.snapshotReady.connect(self._follow_task)
 
     def _send(self, build):
         """Build a command and send it; a value it refuses is shown, and nothing is sent."""
@@ -215,7 +224,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         if self._session_command is not None and snap.ack >= self._session_command[0]:
             self._session_done(snap)
         if slow and not same:
-            for v in (self.auc_view, self.loss_view, self.roc_view):
+            for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
                 v.draw(snap)
             self.auc_view.set_marker(snap.scrub)
             self.loss_view.set_marker(snap.scrub)
@@ -224,17 +233,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self.play_action.blockSignals(True)
             self.play_action.setChecked(snap.running)
             self.play_action.blockSignals(False)
-        h = snap.history
-        row = int(np.searchsorted(h["epoch"], snap.epoch, side="right")) - 1  # scrubbed: its row
-
-        def last(k):
-            v = h[k][row] if len(h[k]) > row >= 0 else float("nan")
-            return "…" if np.isnan(v) else f"{v:.4f}"
-
-        self.status.setText(
-            f"epoch {snap.epoch}   train AUC {last('train_auc')}   test AUC "
-            f"{last('test_auc')}   loss {last('train_loss')}   "
-            f"{snap.samples_per_s:,.0f} samples/s   lr {snap.lr:g}")
+        self.status.setText(status_line(snap))
 
     def _config_changed(self, cfg: Config, view):
         """An opened session (``view`` not None): every panel shows its settings, the

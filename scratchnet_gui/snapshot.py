@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet import data, metrics
+from scratchnet import data, metrics, tasks
 
 GRID = 100       # boundary heatmap resolution (Playground's is 100×100 too)
 MAX_DRAWN = 10_000  # points drawn per split: more would not fit a frame's budget
@@ -37,6 +37,7 @@ class Points:
     version: int = 0     # bumped with every new dataset, so it is sent only once
     train_index: np.ndarray | None = None  # the drawn rows of a large set (None: all)
     test_index: np.ndarray | None = None
+    task: tasks.Task = tasks.Task()  # the data's task: kind and class names
 
     def drawn_position(self, index: int) -> int | None:
         """Where training row ``index`` is among the drawn points (None: not drawn)."""
@@ -78,7 +79,8 @@ class Points:
                          f" of {len(ds.raw_test):,} test points")
         pick = lambda a, idx: frozen(a if idx is None else a[idx])  # noqa: E731
         pts = cls(pick(ds.raw_train, tr), pick(ds.raw_test, te), pick(ds.y_train, tr),
-                  pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te)
+                  pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te,
+                  ds.task)
         return pts, plane(GRID), plane(THUMB)
 
 
@@ -89,7 +91,19 @@ def drawn(n: int) -> np.ndarray | None:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything a view needs to draw one frame. All arrays are read-only copies."""
+    """Everything a view needs to draw one frame. All arrays are read-only copies.
+
+    What the predictions hold depends on the task (``task``):
+
+    * binary classification: ``train_pred``/``test_pred`` and ``grid`` are the
+      probability of class 1, ``roc`` is ``(fpr, tpr)``;
+    * K ≥ 3 classes: ``train_pred``/``test_pred`` are the predicted class indices,
+      ``grid`` the winning class's probability, ``probs`` every class's probability
+      ``(GRID, GRID, K)``, and ``roc`` one-vs-rest curves ``(fpr_0, tpr_0, fpr_1, …)``
+      (empty arrays for a class absent from the test set);
+    * regression: predictions and ``grid`` are values in the targets' units, and
+      ``roc`` is None.
+    """
 
     seq: int
     ack: int                      # id of the last command the worker finished
@@ -115,6 +129,7 @@ class Snapshot:
     pending: bool = False         # metrics and ROC not measured yet (the first frame)
     model_version: int = 0        # changes whenever the weights, data or history do
     loading: bool = False         # a CSV file is being read
+    probs: np.ndarray | None = None  # K ≥ 3 classes: (GRID, GRID, K) class probabilities
     scrub: int | None = None      # the past epoch shown, or None for the live state
     live_epoch: int = 0           # the live state's epoch (the timeline's end)
     timeline: object = None       # loop_timeline.TimelineInfo, None without frames
@@ -125,6 +140,11 @@ class Snapshot:
     @property
     def sizes(self) -> list:
         return [self.weights[0][0].shape[1]] + [W.shape[0] for W, _ in self.weights]
+
+    @property
+    def task(self) -> tasks.Task:
+        """The data's task (kind and class names); binary when the points are unknown."""
+        return self.points.task if self.points is not None else tasks.Task()
 
 
 def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc=True,
@@ -149,32 +169,56 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
     if trainer.X_test is None:
         test_pred = frozen([])
     else:
-        test_pred = frozen(net.forward(trainer.X_test if idx is None else trainer.X_test[idx])[:, 0])
+        test_pred = frozen(_pred(net, trainer.X_test if idx is None else trainer.X_test[idx]))
     X_drawn = trainer.X_train if points.train_index is None else trainer.X_train[points.train_index]
     return Snapshot(
         seq=seq, ack=ack, epoch=trainer.epoch, cursor=trainer.cursor, n_train=trainer.n_train,
         samples_seen=trainer.samples_seen, running=running, history=hist, weights=weights,
         activations=tuple(L.activation for L in net.layers),
-        train_pred=frozen(net.forward(X_drawn)[:, 0]), test_pred=test_pred,
-        grid=maps[0], thumbs=maps[1],
+        train_pred=frozen(_pred(net, X_drawn)), test_pred=test_pred,
+        grid=maps[0], thumbs=maps[1], probs=maps[2] if len(maps) > 2 else None,
         roc=roc, points=points,
         lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)
 
 
+def _pred(net, X) -> np.ndarray:
+    """What ``Snapshot.train_pred`` holds for rows ``X``: P(class 1), the predicted
+    class index (softmax), or the predicted value (regression)."""
+    out = net.forward(X)
+    return np.argmax(out, axis=1) if net.output == "softmax" else out[:, 0]
+
+
 def maps_of(net, planes) -> tuple:
-    """``(grid, thumbs)``: the output over the GRID² plane and each neuron over THUMB²."""
+    """``(grid, thumbs, probs)``: the output over the GRID² plane, each neuron over
+    THUMB², and for softmax every class's probability over the plane (else None)."""
     grid_inputs, thumb_inputs = planes
-    grid = frozen(net.forward(grid_inputs)[:, 0].reshape(GRID, GRID))
+    out = net.forward(grid_inputs)
+    probs = None
+    if net.output == "softmax":
+        probs = frozen(out.reshape(GRID, GRID, -1))
+        out = out.max(axis=1, keepdims=True)  # the winner's confidence
+    grid = frozen(out[:, 0].reshape(GRID, GRID))
     _, thumb_outs = net._forward(thumb_inputs)
-    return grid, tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:])
+    return grid, tuple(frozen(a.T.reshape(-1, THUMB, THUMB)) for a in thumb_outs[1:]), probs
 
 
 def roc_of(trainer):
-    """``(fpr, tpr)`` on every test point, or None when undefined or there is none."""
-    if trainer.X_test is None or not len(trainer.X_test):
+    """The test set's ROC: ``(fpr, tpr)`` for a sigmoid output, one-vs-rest pairs
+    ``(fpr_0, tpr_0, fpr_1, …)`` for softmax; None for regression, when undefined, or
+    without test points."""
+    net = trainer.network
+    if trainer.X_test is None or not len(trainer.X_test) or net.output == "linear":
         return None
-    curve = metrics.roc(trainer.y_test, trainer.network.forward(trainer.X_test)[:, 0])
-    return None if curve is None else (frozen(curve[0]), frozen(curve[1]))
+    out, y = net.forward(trainer.X_test), trainer.y_test
+    if net.output == "sigmoid":
+        curve = metrics.roc(y, out[:, 0])
+        return None if curve is None else (frozen(curve[0]), frozen(curve[1]))
+    pairs = []
+    for k in range(out.shape[1]):
+        curve = metrics.roc(y == k, out[:, k])
+        pairs += [frozen([]), frozen([])] if curve is None else [frozen(curve[0]),
+                                                                 frozen(curve[1])]
+    return tuple(pairs)
 
 
 class Mailbox:

@@ -173,7 +173,8 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                 reason = t.stop_reason(self.config.max_epochs)
                 if reason is not None:
                     self.running = False
-                    self._notify("Reached the target AUC." if reason == "target"
+                    score = "R²" if t.task.metric == "r2" else "AUC"
+                    self._notify(f"Reached the target {score}." if reason == "target"
                                  else f"Reached the epoch limit ({self.config.max_epochs}).")
                     self.publish()
                     return

@@ -180,9 +180,15 @@ class ActionsMixin:
 
     def _set_threshold(self, value):
         self.prediction_view.threshold = value
+        self.confusion_view.set_threshold(value)
         snap = self.controller.latest
         if snap is not None:
             self.prediction_view.draw(snap)
+
+    def _follow_task(self, snap):
+        """Controls that mean something for one task only follow the data's: the
+        threshold is for two classes (K ≥ 3 take the most probable class)."""
+        self.training_panel.threshold.setEnabled(snap.task.n_classes == 2)
 
     def _color_by_class(self, on):
         self.prediction_view.set_color_by_class(on)

@@ -1,5 +1,6 @@
-"""The Examples menu: the article's three experiments and the classic demo, each loaded
-exactly as the matching CLI preset, with a few words on what to look for."""
+"""The Examples menu: the article's three experiments, the classic demo, three classes and
+a regression, each loaded exactly as the matching CLI preset, with a few words on what to
+look for."""
 
 from __future__ import annotations
 
@@ -30,6 +31,18 @@ EXAMPLES = {
                              "Per-sample SGD stops once the test AUC reaches 0.975; watch "
                              "the first layer's heatmaps turn into half-planes that the "
                              "second layer combines."),
+    "example_spiral_3": ("spiral-3", "Three classes: spiral, softmax",
+                         "Three interleaved spiral arms and three softmax outputs, one per "
+                         "class. The boundary blends each class's colour by its "
+                         "probability; the Confusion tab beside the ROC counts which arm "
+                         "is taken for which. Step a sample (N) to the loss to see "
+                         "a_k = e^{z_k} / Σ_j e^{z_j} with its numbers."),
+    "example_reg_gauss": ("reg-gauss", "Regression: Gaussian bumps",
+                          "TensorFlow Playground's six Gaussian bumps as a regression "
+                          "target: one linear output, trained until the test R² reaches "
+                          "0.85. The background shows the prediction (purple low, teal "
+                          "high), the points their residuals; the ROC's place shows "
+                          "predicted against actual."),
 }
 
 

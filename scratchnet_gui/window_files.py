@@ -151,7 +151,9 @@ class FilesMixin:
             path, _ = QFileDialog.getOpenFileName(self, "Open data", "", "CSV (*.csv);;All (*)")
             if not path:
                 return
-        spec = dataclasses.replace(self.data_panel.spec(), source="csv", csv_path=str(path))
+        # a CSV's classes come from its labels; its task from the panel (auto: guessed)
+        spec = dataclasses.replace(self.data_panel.spec(), source="csv", csv_path=str(path),
+                                   classes=2, task=self.data_panel.task.currentText())
         if self._send(lambda: P.OpenData(spec)) is None:
             return
         if self.load_dialog is None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from scratchnet import data
+from scratchnet import data, tasks
 
 
 def _tip(w, text):
@@ -26,9 +26,12 @@ class DataPanel(QGroupBox):
         self.setObjectName("data_panel")
         self.csv_path = ""
         form = QFormLayout()
-        self.dataset = _tip(QComboBox(), "Which two-class problem to learn. 'csv' is your own "
-                                         "file, loaded with File ▸ Open data.")
-        self.dataset.addItems(list(data.GENERATORS))
+        self.dataset = _tip(QComboBox(), "Which problem to learn: classification sets "
+                            "(blobs and spiral take 2 to 6 classes), then the regression sets "
+                            "reg-plane and reg-gauss. 'csv' is your own file, loaded with "
+                            "File ▸ Open data.")
+        self.dataset.addItems(list(data.ALL_GENERATORS))
+        self._build_task_widgets()
         self.samples = _tip(QSpinBox(), "How many points to generate.")
         self.samples.setRange(data.MIN_ROWS * 5, 100_000)
         self.noise = _tip(QDoubleSpinBox(), "Gaussian noise added to every point (for blobs: "
@@ -43,7 +46,8 @@ class DataPanel(QGroupBox):
         self.seed.setRange(0, 2**31 - 1)
         self.standardize = _tip(QCheckBox("standardise inputs"), "Scale every input to mean 0 "
                                 "and standard deviation 1 on the training set.")
-        for label, w in (("dataset", self.dataset), ("samples", self.samples),
+        for label, w in (("dataset", self.dataset), ("classes", self.classes),
+                         ("task", self.task), ("samples", self.samples),
                          ("noise", self.noise), ("train fraction", self.train_fraction),
                          ("seed", self.seed), ("", self.standardize)):
             form.addRow(label, w)
@@ -64,12 +68,29 @@ class DataPanel(QGroupBox):
         self.setLayout(form)
         self.set_spec(spec)
 
+    def _build_task_widgets(self) -> None:
+        """The classes spin box (blobs, spiral) and the task choice (a CSV file)."""
+        self.classes = _tip(QSpinBox(), "Classes of blobs (centres) and spiral (arms); the "
+                            "output layer gets one softmax unit per class from 3 up.")
+        self.classes.setObjectName("classes")
+        self.classes.setRange(2, data.MAX_GENERATED_CLASSES)
+        self.task = _tip(QComboBox(), "The task of a CSV file (File ▸ Open data, or "
+                         "Regenerate to read it again): 'auto' guesses (up to 20 distinct "
+                         "labels are classes, more numbers a regression target); the others "
+                         "override the guess. Generated sets have their own task.")
+        self.task.setObjectName("task")
+        self.task.addItems([tasks.AUTO, *tasks.TASKS])
+        self.dataset.currentTextChanged.connect(self._source_changed)
+
     def set_spec(self, spec: data.DataSpec) -> None:
         if spec.source == "csv":
             if self.dataset.findText("csv") < 0:
                 self.dataset.addItem("csv")
             self.csv_path = spec.csv_path
         self.dataset.setCurrentText(spec.source)
+        self.classes.setValue(spec.classes)
+        self.task.setCurrentText(spec.task)
+        self._source_changed(spec.source)
         self.samples.setValue(spec.n_samples)
         self.noise.setValue(spec.noise)
         self.train_fraction.setValue(spec.train_fraction)
@@ -79,9 +100,16 @@ class DataPanel(QGroupBox):
             cb.setChecked(name in spec.features)
         self._base = spec
 
+    def _source_changed(self, source: str) -> None:
+        """Classes only for the sets that take them."""
+        self.classes.setEnabled(source in data.MULTICLASS_GENERATORS)
+
     def spec(self) -> data.DataSpec:
+        source = self.dataset.currentText()
         return dataclasses.replace(
-            self._base, source=self.dataset.currentText(), n_samples=self.samples.value(),
+            self._base, source=source, n_samples=self.samples.value(),
+            classes=self.classes.value() if source in data.MULTICLASS_GENERATORS else 2,
+            task=self.task.currentText() if source == "csv" else tasks.AUTO,
             noise=self.noise.value(), train_fraction=round(self.train_fraction.value(), 4),
             seed=self.seed.value(), standardize=self.standardize.isChecked(),
             features=[n for n, cb in self.features.items() if cb.isChecked()],

@@ -96,14 +96,15 @@ class TrainingPanel(QGroupBox):
                         "smoothly).", 5),
             "max_epochs": _spin(S, 1, 10_000_000, 10, "Training pauses after this many "
                                 "epochs."),
-            "target_auc": _spin(D, 0.0, 1.0, 0.005, "Pause once the AUC reaches this "
-                                "(0: never).", 3),
-            "target_on": _combo(("train", "test"), "Which set's AUC the target is "
-                                "measured on."),
+            "target_auc": _spin(D, 0.0, 1.0, 0.005, "Pause once the AUC (R² for "
+                                "regression) reaches this (0: never).", 3),
+            "target_on": _combo(("train", "test"), "Which set's AUC (or R²) the "
+                                "target is measured on."),
             "speed": _combo(SPEEDS, "Cap the training speed to watch it learn; 'max' is as "
                             "fast as the machine goes."),
             "threshold": _spin(D, 0.0, 1.0, 0.05, "Output probability above which a point "
-                               "counts as class 1 (decides the right/wrong colour).", 2),
+                               "counts as class 1 (decides the right/wrong colour and the "
+                               "confusion matrix); two classes only.", 2),
         }
 
     def _show_rows(self) -> None:

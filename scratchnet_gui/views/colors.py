@@ -22,3 +22,43 @@ def boundary_colormap() -> pg.ColorMap:
 
 def activation_colormap() -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, (250, 250, 250), POSITIVE])
+
+
+# Class colours, in label order: the binary pair first (class 0 orange, class 1 blue, as
+# above), then hues that stay apart from each other and from right/wrong green and red.
+# More classes than colours reuse them in turn (the legend says which is which).
+CLASS_COLORS = (NEGATIVE, POSITIVE, (118, 42, 131), (1, 133, 113), (231, 41, 138),
+                (140, 81, 10), (102, 102, 102), (191, 160, 0))
+LIGHT = 0.55  # the boundary's share of a class colour (the rest white): points stay legible
+
+
+def class_colors(k: int) -> np.ndarray:
+    """``(k, 3)`` uint8 colours of classes ``0..k-1``."""
+    return np.array([CLASS_COLORS[i % len(CLASS_COLORS)] for i in range(k)], dtype=np.uint8)
+
+
+def blend_classes(probs: np.ndarray) -> np.ndarray:
+    """``(..., 3)`` uint8 image of class probabilities ``(..., K)``: each class's light
+    colour weighted by its probability, so a confident region shows its class's colour
+    and a contested one the mix."""
+    light = LIGHT * class_colors(probs.shape[-1]) + (1 - LIGHT) * 255.0
+    return np.clip(np.rint(probs @ light), 0, 255).astype(np.uint8)
+
+
+def diverging_colormap() -> pg.ColorMap:
+    """Regression values: purple (low) through white to teal (high); symmetric levels
+    put white at zero."""
+    return pg.ColorMap([0.0, 0.5, 1.0], [(118, 42, 131), (247, 247, 247), (1, 133, 113)])
+
+
+def residual_colormap() -> pg.ColorMap:
+    """Residuals (prediction − target): orange under, white right, blue over."""
+    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, (247, 247, 247), POSITIVE])
+
+
+def symmetric_levels(values) -> tuple[float, float]:
+    """``(−m, m)`` with ``m`` the largest finite ``|value|`` (1 if there is none)."""
+    v = np.abs(np.asarray(values, dtype=np.float64))
+    v = v[np.isfinite(v)]
+    m = float(v.max()) if len(v) else 0.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QPushButton,
 
 from scratchnet import activations as acts
 
+from . import output_formulas
+
 COLUMNS = ("layer", "unit", "z", "a", "δ", "∂L/∂b", "∂L/∂W (row)", "Δb")
 SHOWN = {"layer": ("unit", "z", "a", "δ", "∂L/∂b"),  # ∂L/∂w is spelled out below the table
          "update": ("layer", "unit", "δ", "∂L/∂b", "Δb")}
@@ -130,9 +132,9 @@ class InspectorView(QWidget):
             return
         self._key, self._step = key, step
         kind, layer = step.phase
-        y = step.trace.y[0]
         title = PHASE_NAMES[kind].format(layer)
-        self.phase.setText(f"Sample {step.index} (label {y:g}): {title}   "
+        self.phase.setText(f"Sample {step.index} ({output_formulas.sample_label(snap, step)}): "
+                           f"{title}   "
                            f"[phase {step.pos + 1} of {len(step.phases)}]"
                            + ("   — update applied" if step.applied else ""))
         row = self.table.currentIndex().row()
@@ -237,12 +239,11 @@ class InspectorView(QWidget):
         W, b = step.weights_before[l - 1]
         name = self._acts[l - 1]
         terms = " + ".join(f"{w:.3g}×{a:.3g}" for w, a in zip(W[j], rec.a_in))
-        lines = [f"z{l},{j + 1} = Σ w·a + b = {terms} + {b[j]:.3g} = {rec.z[j]:.6g}",
-                 f"a{l},{j + 1} = {name}(z) = {rec.a[j]:.6g}"]
-        if l == len(tr.layers):
-            lines.append(f"δ{l},{j + 1} = a − y = {rec.a[j]:.4g} − {tr.y[j]:g} = {rec.delta[j]:.6g}"
-                         f"   (loss = {tr.loss:.6g})")
+        lines = [f"z{l},{j + 1} = Σ w·a + b = {terms} + {b[j]:.3g} = {rec.z[j]:.6g}"]
+        if l == len(tr.layers):  # the output's own function and loss, per task
+            lines += output_formulas.output_lines(name, rec, tr, j, l)
         else:
+            lines.append(f"a{l},{j + 1} = {name}(z) = {rec.a[j]:.6g}")
             nxt = tr.layers[l]
             Wn = step.weights_before[l][0]
             sums = " + ".join(f"{w:.3g}×{d:.3g}" for w, d in zip(Wn[:, j], nxt.delta))

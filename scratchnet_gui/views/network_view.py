@@ -149,6 +149,21 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
             self.addItem(im)
             self._thumbs.append((l, u, im, QRectF(p[0] + 0.1, p[1] - 0.35, 0.28, 0.7)))
 
+    def _paint_outputs(self, task):
+        """K ≥ 3 classes: each output node filled with its class's colour."""
+        if task.output != "softmax":
+            return
+        rgb = colors.class_colors(task.n_classes)
+        last = len(self._units) - 1
+        brushes = [pg.mkBrush(*rgb[u]) if l == last and u < len(rgb) else b
+                   for (l, u), b in zip(self._ids, self.nodes.data["brush"])]
+        self.nodes.setBrush(brushes)
+
+    def node_count(self, layer: int) -> int:
+        """Nodes drawn for ``layer`` (0 the inputs, -1 the outputs), bias nodes aside."""
+        layer = layer % len(self._units)
+        return sum(1 for l, u in self._ids if l == layer and u != -1)
+
     # --- drawing ------------------------------------------------------------------------
     def set_thumbs_visible(self, on: bool):
         self.show_thumbs = on
@@ -160,11 +175,12 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         """Draw ``snap``; the neuron heatmaps only when ``slow`` (they cost the most)."""
         self._snap = snap
         sizes = snap.sizes
-        key = (tuple(sizes), self.show_thumbs)
+        key = (tuple(sizes), self.show_thumbs, snap.task)
         if key != self._layout_key:
             if len(sizes) - 1 != len({l for l, _, _ in self._curves}):
                 self._build_curves(len(sizes) - 1)
             self._build_layout(sizes)
+            self._paint_outputs(snap.task)
             self._layout_key = key
             self._drawn_vals, self.lit = None, False  # new items: dim them afresh
         mode = QGraphicsItem.CacheMode.NoCache if snap.running else CACHED

@@ -1,4 +1,5 @@
-"""Decision boundary heatmap behind the points: green right, red wrong."""
+"""Decision boundary heatmap behind the points: green right, red wrong (or by class).
+What each task paints is in ``prediction_paint``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from . import colors
+from . import colors, prediction_paint
 
 
 class PredictionView(pg.PlotWidget):
@@ -50,6 +51,17 @@ class PredictionView(pg.PlotWidget):
         self.addItem(self.ring)
         self.caption = pg.TextItem(color=(60, 60, 60), anchor=(0, 0))
         self.addItem(self.caption)
+        # the class key sits in the view's bottom-left corner, outside the data: it takes
+        # no part in the auto-range and stays put when the plot pans
+        vb = self.getPlotItem().vb
+        self.key = pg.TextItem(color=(40, 40, 40), anchor=(0, 1),
+                               fill=pg.mkBrush(255, 255, 255, 220))
+        self.key.setParentItem(vb)
+        self.key.setZValue(30)
+        self.key.hide()
+        vb.sigResized.connect(lambda v: self.key.setPos(4, v.height() - 6))
+        self._lut = "binary"
+        self._key_state = None
         self._snap = None
         self._index = {}
         self._groups = {}  # split → what its two scatter items now show
@@ -64,31 +76,21 @@ class PredictionView(pg.PlotWidget):
         pts = snap.points
         i, j = pts.axes
         x0, x1, y0, y1 = pts.extent
-        self.image.setImage(snap.grid, levels=(0.0, 1.0), autoLevels=False)
+        image, levels, lut = prediction_paint.background(snap)
+        if lut != self._lut:
+            self._lut = lut
+            self.image.setLookupTable(None if lut is None else prediction_paint.lut(lut))
+        self.image.setImage(image, levels=levels, autoLevels=False)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        if slow:
+        self.contour.setVisible(lut == "binary")  # a threshold means something for two classes
+        if slow and lut == "binary":
             self.contour.setData(snap.grid.T)  # isocurve indexes (x, y); the grid is (row=y, col=x)
             self.contour.setLevel(self.threshold)
         for split, raw, y, p in (("train", pts.raw_train, pts.y_train, snap.train_pred),
                                  ("test", pts.raw_test, pts.y_test, snap.test_pred)):
-            if len(p) != len(y):
-                continue
-            # each split's points fall in two groups: right/wrong, or class 1/class 0
-            group = (y > 0.5) if self.color_by_class else (p >= self.threshold) == (y > 0.5)
-            show = split == "train" or self.show_test
-            key = (pts.version, pts.axes, show, group.tobytes())
-            if self._groups.get(split) == key:
-                continue  # no point changed group: re-laying out 1000 spots costs ~4 ms
-            self._groups[split] = key
-            for ok in (True, False):
-                m = group == ok
-                item = self.scatter[split, ok]
-                item.setVisible(show)
-                if show:
-                    rows = np.flatnonzero(m)  # a click names the training row, drawn or not
-                    if split == "train" and pts.train_index is not None:
-                        rows = pts.train_index[rows]
-                    item.setData(raw[m, i], raw[m, j], data=rows)
+            if len(p) == len(y):
+                self._draw_points(snap, split, raw, y, p, levels, slow)
+        self._draw_key(snap)
         pos = None if self.selected is None else pts.drawn_position(self.selected)
         if pos is not None:
             self.ring.setData([pts.raw_train[pos, i]], [pts.raw_train[pos, j]])
@@ -103,6 +105,51 @@ class PredictionView(pg.PlotWidget):
             self.setLabel("left", labels[1])
             self.caption.setText(pts.projection_note)
             self.caption.setPos(x0, y1)
+
+    def _draw_points(self, snap, split, raw, y, p, levels, slow=True):
+        """One split's points, in two groups (right/wrong, class 1/class 0) or, for
+        K ≥ 3 classes by class and regression, all in one with a colour each (recoloured
+        only when ``slow``: residuals change every frame while training)."""
+        pts, (i, j) = snap.points, snap.points.axes
+        group, rgb = prediction_paint.point_colors(snap.task, y, p, self.threshold,
+                                                   self.color_by_class, levels)
+        show = split == "train" or self.show_test
+        key = (pts.version, pts.axes, show, group.tobytes(), rgb is None)
+        colours = None if rgb is None else rgb.tobytes()
+        if self._groups.get(split) == (key, colours):
+            return  # no point changed colour: re-laying out 1000 spots costs ~4 ms
+        if self._groups.get(split, (None,))[0] == key:
+            # the same points in new colours: recolour them on the slow beat only
+            # (10,000 points cost ~60 ms)
+            if slow:
+                self._groups[split] = (key, colours)
+                if show:
+                    self.scatter[split, True].setBrush(prediction_paint.brushes(rgb))
+            return
+        self._groups[split] = (key, colours)
+        for ok in (True, False):
+            m = group == ok
+            item = self.scatter[split, ok]
+            item.setVisible(show)
+            if show:
+                rows = np.flatnonzero(m)  # a click names the training row, drawn or not
+                if split == "train" and pts.train_index is not None:
+                    rows = pts.train_index[rows]
+                # a colour per point may be near white: a dark rim keeps it visible
+                brush = {} if rgb is None else {"brush": prediction_paint.brushes(rgb[m]),
+                                                "pen": pg.mkPen(70, 70, 70, 200)}
+                item.setData(raw[m, i], raw[m, j], data=rows, **brush)
+
+    def _draw_key(self, snap):
+        html = prediction_paint.legend_html(snap.task, self.color_by_class)
+        state = html
+        if state == self._key_state:
+            return  # new text re-lays out the item: only when it changes
+        self._key_state = state
+        self.key.setVisible(bool(html))
+        if html:
+            self.key.setHtml(f"<div style='font-size:9pt'>{html}</div>")
+            self.key.setPos(4, self.getPlotItem().vb.height() - 6)
 
     def set_color_by_class(self, on: bool) -> None:
         """Colour points by their class (blue 1, orange 0) instead of right/wrong."""

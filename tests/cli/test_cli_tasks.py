@@ -96,7 +96,6 @@ def test_the_task_option_overrides_the_guess(tmp_path, capsys):
     (["--dataset", "blobs", "--classes", "9"], r"argument --classes: .* from 2 to 6, not 9"),
     (["--csv", "x.csv", "--classes", "3"], r"--classes shapes generated data"),
     (["--dataset", "spiral", "--task", "regression"], r"spiral is a classification set"),
-    (["--dataset", "reg-gauss", "--out", "plots"], r"--out and --gif draw binary .* regression"),
     (["--task", "clusters"], r"argument --task: invalid choice"),
 ])
 def test_task_options_are_checked_in_one_line(tmp_path, monkeypatch, capsys, args, pattern):

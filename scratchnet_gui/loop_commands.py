@@ -191,6 +191,7 @@ class LoopCommands:
         else:  # another task needs another output layer: the weights cannot carry over
             self.running = False
             self.trainer = make_trainer(cfg, ds)
+            self._adopt(self.trainer)
             self._notify(f"New network for {describe_task(ds.task)}: fresh weights.")
         self.dataset, (self.points, self.planes) = ds, points
         self.raw = cmd.raw if cmd.spec.source == "csv" else None

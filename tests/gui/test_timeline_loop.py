@@ -191,3 +191,17 @@ def test_the_timeline_budget_setting_reaches_every_trainer():
     assert loop.trainer.timeline.budget == 3 * 2**20
     with pytest.raises(ValueError, match="timeline memory"):
         P.SetTimelineBudget(0)
+
+
+def test_data_of_another_task_get_a_timeline_too():
+    loop = _loop()
+    _train(loop, 2)
+    spec = dataclasses.replace(loop.config.data, source="spiral", classes=3)
+    _do(loop, P.SetData(spec))
+    assert loop.trainer.network.sizes[-1] == 3 and loop.trainer.timeline.epochs == [0]
+    _train(loop, 3)
+    _do(loop, P.Scrub(1))
+    loop.publish()
+    assert loop.snaps[-1].scrub == 1
+    _do(loop, P.Undo())
+    assert loop.trainer.network.sizes[-1] == 1 and loop.trainer.epoch == 2

@@ -65,15 +65,9 @@ def _draw(app, views, snap):
 
 
 def dataset_raw(dataset):
-    """``(X, y, names, classes)`` for a CSV dataset (saved inside a session), else
-    ``None``; ``classes`` is ``None`` for a regression target."""
-    if dataset.spec.source != "csv":
-        return None
-    import numpy as np
-
-    X = np.vstack([dataset.raw_train, dataset.raw_test])
-    y = np.concatenate([dataset.y_train, dataset.y_test])
-    return X, y, dataset.names, dataset.task.classes or None
+    """``(X, y, names, classes)`` for a CSV dataset (saved inside a session), in the
+    order loaded (``Dataset.raw``), else ``None``."""
+    return dataset.raw() if dataset.spec.source == "csv" else None
 
 
 def _check_outputs(args) -> None:

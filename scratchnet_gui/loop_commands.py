@@ -8,8 +8,6 @@ import os
 import threading
 import time
 
-import numpy as np
-
 from scratchnet import csvfile, data, session
 from scratchnet.config import make_trainer
 from scratchnet.settings import TrainingSettings
@@ -162,25 +160,29 @@ class LoopCommands:
             self._notify(f"Stopped reading {name}; the current data stay.")
             return
         self.stepper.clear()
-        self.on_SetData(P.SetData(loader.spec, loader.raw))
+        rows = len(loader.raw[0])
+        # built here, not through a SetData that would hold the parsed arrays: they are
+        # freed once split (the dataset keeps its parts), before the trainer measures
+        ds, loader.raw = data.build(loader.spec, loader.raw), None
+        self._use_data(loader.spec, ds)
         self.version += 1
-        self._notify(f"Loaded {len(loader.raw[0]):,} rows from {name}.")
+        self._notify(f"Loaded {rows:,} rows from {name}.")
 
     def on_SetData(self, cmd):
         """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay."""
-        ds = data.build(cmd.spec, cmd.raw)
+        self._use_data(cmd.spec, data.build(cmd.spec, cmd.raw))
+
+    def _use_data(self, spec, ds):
         points = self._points(ds)
         self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
         self.dataset, (self.points, self.planes) = ds, points
-        self.raw = cmd.raw if cmd.spec.source == "csv" else None
-        cfg = dataclasses.replace(self.config, data=cmd.spec)
-        self._set_config(cfg)
+        self._set_config(dataclasses.replace(self.config, data=spec))
 
     def on_LoadExperiment(self, cmd):
         """A whole new experiment from its settings: data, network and trainer."""
         ds = data.build(cmd.config.data)
         self.running = False
-        self.trainer, self.dataset, self.raw = make_trainer(cmd.config, ds), ds, None
+        self.trainer, self.dataset = make_trainer(cmd.config, ds), ds
         self.points, self.planes = self._points(ds)
         self._set_config(cmd.config, {"threshold": 0.5})
 
@@ -188,7 +190,8 @@ class LoopCommands:
         self.points, self.planes = self._points(self.dataset, tuple(cmd.axes))
 
     def on_SaveSession(self, cmd):
-        session.save(cmd.path, self.trainer, self.config, self.raw, cmd.view)
+        raw = self.dataset.raw() if self.dataset.spec.source == "csv" else None
+        session.save(cmd.path, self.trainer, self.config, raw, cmd.view)
         self._notify(f"Saved the session to {cmd.path}.")
 
     def on_OpenSession(self, cmd):
@@ -196,11 +199,6 @@ class LoopCommands:
         trainer, config, dataset, view = session.load(cmd.path)
         self.running = False
         self.trainer, self.dataset = trainer, dataset
-        self.raw = None
-        if config.data.source == "csv":
-            X = np.vstack([dataset.raw_train, dataset.raw_test])
-            y = np.concatenate([dataset.y_train, dataset.y_test])
-            self.raw = (X, y, dataset.names)
         self.points, self.planes = self._points(dataset)
         self._set_config(config, view or {})
         self._notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")

@@ -53,9 +53,11 @@ class Points:
     def from_dataset(cls, ds: data.Dataset, axes=(0, 1), version: int = 0):
         """``(Points, grid_inputs, thumb_inputs)``: what the views draw, and the network
         inputs over the GRID² and THUMB² planes (which only the worker needs)."""
-        raw = np.vstack([ds.raw_train, ds.raw_test])
-        i, j = axes if raw.shape[1] > 1 else (0, 0)
-        lo, hi = raw.min(axis=0), raw.max(axis=0)
+        parts = [a for a in (ds.raw_train, ds.raw_test) if len(a)]  # not stacked: no copy
+        width = ds.raw_train.shape[1]
+        i, j = axes if width > 1 else (0, 0)
+        lo = np.min([a.min(axis=0) for a in parts], axis=0)
+        hi = np.max([a.max(axis=0) for a in parts], axis=0)
         pad = 0.1 * np.maximum(hi - lo, 1e-9)
         ext = (lo[i] - pad[i], hi[i] + pad[i], lo[j] - pad[j], hi[j] + pad[j])
         base = ds.raw_train.mean(axis=0)
@@ -68,8 +70,8 @@ class Points:
 
         names = tuple(ds.names[:-1])
         notes = []
-        if raw.shape[1] > 2:
-            notes.append(f"plotting {names[i]} × {names[j]}; the other {raw.shape[1] - 2} "
+        if width > 2:
+            notes.append(f"plotting {names[i]} × {names[j]}; the other {width - 2} "
                          f"feature(s) are held at their training mean for the boundary")
         tr, te = drawn(len(ds.raw_train)), drawn(len(ds.raw_test))
         if tr is not None or te is not None:

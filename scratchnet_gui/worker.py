@@ -73,7 +73,7 @@ def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     sender = threading.Thread(target=_send_loop, args=(mailbox, snapshots), daemon=True)
     sender.start()
     try:
-        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put, raw,
+        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put,
                             measure_later=True, emit=mailbox.put_event)
         loop.run()
     except Exception as e:  # cannot even start: say so, through the sender like the rest

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet import data, metrics
+from scratchnet import data, metrics, tasks
 
 GRID = 100       # boundary heatmap resolution (Playground's is 100×100 too)
 MAX_DRAWN = 10_000  # points drawn per split: more would not fit a frame's budget
@@ -78,6 +78,9 @@ class Points:
             notes.append(f"showing an even sample of {min(len(ds.raw_train), MAX_DRAWN):,} of "
                          f"{len(ds.raw_train):,} training and {min(len(ds.raw_test), MAX_DRAWN):,}"
                          f" of {len(ds.raw_test):,} test points")
+        if max(len(ds.raw_train), len(ds.raw_test)) > tasks.METRIC_ROWS:
+            notes.append(f"metrics and ROC estimated on an even sample of "
+                         f"{tasks.METRIC_ROWS:,} rows of each larger set")
         pick = lambda a, idx: frozen(a if idx is None else a[idx])  # noqa: E731
         pts = cls(pick(ds.raw_train, tr), pick(ds.raw_test, te), pick(ds.y_train, tr),
                   pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te)
@@ -166,10 +169,13 @@ def maps_of(net, planes) -> tuple:
 
 
 def roc_of(trainer):
-    """``(fpr, tpr)`` on every test point, or None when undefined or there is none."""
+    """``(fpr, tpr)`` on the test points the per-epoch metrics measure (every one, or an
+    even sample of a large set: ``tasks.metric_sample``), or None when undefined or there
+    is none."""
     if trainer.X_test is None or not len(trainer.X_test):
         return None
-    curve = metrics.roc(trainer.y_test, trainer.network.forward(trainer.X_test)[:, 0])
+    X, y = tasks.metric_sample(trainer.X_test, trainer.y_test, trainer.metric_rows)
+    curve = metrics.roc(y, trainer.network.forward(X)[:, 0])
     return None if curve is None else (frozen(curve[0]), frozen(curve[1]))
 
 

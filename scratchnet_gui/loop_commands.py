@@ -159,11 +159,17 @@ class LoopCommands:
         if loader.raw is None:
             self._notify(f"Stopped reading {name}; the current data stay.")
             return
-        self.stepper.clear()
         rows = len(loader.raw[0])
         # built here, not through a SetData that would hold the parsed arrays: they are
         # freed once split (the dataset keeps its parts), before the trainer measures
-        ds, loader.raw = data.build(loader.spec, loader.raw), None
+        try:
+            ds = data.build(loader.spec, loader.raw)
+        except ValueError as e:  # read, but e.g. a column overflows once engineered
+            self._notify(f"Could not use the data; the current data stay.\n\n{e}", "error")
+            return
+        finally:
+            loader.raw = None
+        self.stepper.clear()
         self._use_data(loader.spec, ds)
         self.version += 1
         self._notify(f"Loaded {rows:,} rows from {name}.")

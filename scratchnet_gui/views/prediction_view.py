@@ -10,6 +10,11 @@ from PySide6.QtWidgets import QGraphicsItem
 from . import colors
 
 
+# More drawn points than this per split are re-coloured (right/wrong) only on the slow
+# draws while training: 10,000 spots take ~90 ms to lay out, a whole frame's budget.
+MANY_POINTS = 2_000
+
+
 class PredictionView(pg.PlotWidget):
     """Draws ``snapshot.grid`` and the train (●) and test (▲) points.
 
@@ -58,8 +63,8 @@ class PredictionView(pg.PlotWidget):
             self.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def draw(self, snap, slow: bool = True) -> None:
-        """Draw ``snap``; the threshold contour only when ``slow`` (it is computed in
-        Python by pyqtgraph and costs more than the rest of the view)."""
+        """Draw ``snap``; the threshold contour (computed in Python by pyqtgraph, it costs
+        more than the rest of the view) and a large sample's colours only when ``slow``."""
         self._snap = snap
         pts = snap.points
         i, j = pts.axes
@@ -79,6 +84,8 @@ class PredictionView(pg.PlotWidget):
             key = (pts.version, pts.axes, show, group.tobytes())
             if self._groups.get(split) == key:
                 continue  # no point changed group: re-laying out 1000 spots costs ~4 ms
+            if not slow and len(p) > MANY_POINTS and self._groups.get(split, ())[:3] == key[:3]:
+                continue  # the same points, re-coloured at the slow rate
             self._groups[split] = key
             for ok in (True, False):
                 m = group == ok

@@ -53,3 +53,25 @@ def test_cancel_stops_reading_and_keeps_the_data(qtbot, window, tmp_path):
         pass
     s = wait_idle(qtbot, window)
     assert s.points.version == before.points.version and s.n_train == 750
+
+
+def test_a_large_sample_is_recoloured_at_the_slow_rate_while_training(qtbot):
+    import dataclasses
+
+    from scratchnet.config import Config, make_trainer
+    from scratchnet_gui.views.prediction_view import MANY_POINTS, PredictionView
+
+    cfg = Config(data.DataSpec("moons", 4 * MANY_POINTS, 0.2))
+    ds = data.build(cfg.data)
+    pts, grid, thumb = snapshot.Points.from_dataset(ds)
+    s = snapshot.take(make_trainer(cfg, ds), pts, (grid, thumb), 1, 0, running=True)
+    view = PredictionView()
+    qtbot.addWidget(view)
+    view.draw(s, slow=True)
+    shown = lambda: len(view.scatter["train", True].data)  # noqa: E731 (right ones)
+    before = shown()
+    learnt = dataclasses.replace(s, train_pred=pts.y_train)  # every point right now
+    view.draw(learnt, slow=False)
+    assert before < len(pts.y_train) and shown() == before  # left as they were
+    view.draw(learnt, slow=True)
+    assert shown() == len(pts.y_train)

@@ -189,28 +189,31 @@ def _check_targets(ds: Dataset) -> None:
                          f"standardised; rescale that column")
 
 
-def build(spec: DataSpec, raw=None) -> Dataset:
+def build(spec: DataSpec, raw=None, progress=None) -> Dataset:
     """Make (or take ``raw``), split, engineer and standardise by ``spec``.
 
     ``raw`` is ``(X, y, names)`` or ``(X, y, names, classes)`` as ``read_csv`` returns
     it: ``classes`` names the classes of labels ``0..K-1`` (``None``: regression, or
     guess). Without class names the task is guessed from ``y`` by ``spec.task``.
+    Without ``raw`` the data are generated, or read from ``spec.csv_path`` (calling
+    ``progress`` as ``read_csv`` does), and freed once split: a large file's rows are
+    then never held twice beside the inputs.
     """
     if raw is None:
-        raw = _make_raw(spec)
+        raw = _make_raw(spec, progress)
     X, y, names, *rest = raw
     classes = rest[0] if rest else None
     task, y = tasks.encode(y, task_setting(spec), classes)
     rows = split_rows(y, spec.train_fraction, spec.seed, stratify=task.kind != tasks.REGRESSION)
-    Xtr, Xte = X[rows[0]], X[rows[1]]
+    Xtr, Xte, ytr, yte = X[rows[0]], X[rows[1]], y[rows[0]], y[rows[1]]
+    del raw, X, y  # freed now unless the caller holds them
     inputs = Inputs.fit(Xtr, spec.features, spec.standardize)
-    return Dataset(Xtr, Xte, y[rows[0]], y[rows[1]], list(names), spec, inputs, task=task,
-                   rows=rows)
+    return Dataset(Xtr, Xte, ytr, yte, list(names), spec, inputs, task=task, rows=rows)
 
 
-def _make_raw(spec: DataSpec):
+def _make_raw(spec: DataSpec, progress=None):
     if spec.source == "csv":
-        return read_csv(spec.csv_path, task=spec.task)
+        return read_csv(spec.csv_path, task=spec.task, progress=progress)
     X, y = make(spec.source, spec.n_samples, spec.noise, spec.seed, spec.factor,
                 spec.cluster_std, spec.classes)
     own = generated_task(spec.source)  # all K classes, even if a tiny sample misses one

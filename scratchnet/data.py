@@ -27,7 +27,8 @@ def split(X, y, train_fraction: float = 0.75, seed: int = 0, stratify: bool = Tr
 
 
 def split_rows(y, train_fraction: float = 0.75, seed: int = 0, stratify: bool = True):
-    """``(train, test)``: the indices of the rows ``split`` puts in each part, in order."""
+    """``(train, test)``: the indices (int32) of the rows ``split`` puts in each part, in
+    order."""
     if not 0 < train_fraction < 1:
         raise ValueError(f"train fraction must be between 0 and 1, not {train_fraction!r}")
     n_test = len(y) - int(round(train_fraction * len(y)))
@@ -36,7 +37,9 @@ def split_rows(y, train_fraction: float = 0.75, seed: int = 0, stratify: bool = 
     _, counts = np.unique(y, return_counts=True)
     strat = (stratify and counts.min() >= 2 and n_test >= len(counts)
              and len(y) - n_test >= len(counts))
-    return sklearn_ports.split_indices(y, n_test, seed, strat)
+    rows = sklearn_ports.split_indices(y, n_test, seed, strat)
+    # a dataset keeps them: int32 holds 2M rows in half the memory (8 MB less)
+    return tuple(r.astype(np.int32) for r in rows)
 
 
 @dataclass

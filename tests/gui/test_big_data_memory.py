@@ -13,9 +13,9 @@ from scratchnet_gui import protocol as P
 from scratchnet_gui.training_loop import TrainingLoop
 
 ROWS = 200_000
-# Measured, from the parse to the first frame of the new data: a peak of 3.2× the file
+# Measured, from the parse to the first frame of the new data: a peak of 3.0× the file
 # (the parsed arrays and the split's parts; the parsed ones are freed before the inputs
-# are made) and 2.85× held after it (the parts, the split's rows, the inputs, the
+# are made) and 2.65× held after it (the parts, the split's rows, the inputs, the
 # order); 11.6× and 4.2× when the loop kept the parsed arrays for sessions beside the
 # split copies, stacked them again for Points and measured every row each epoch.
 PEAK, HELD = 3.75, 3.25

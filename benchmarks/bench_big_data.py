@@ -56,26 +56,36 @@ def settle(pid, quiet=2.0, limit=60.0):
             last, since = now, time.perf_counter()
 
 
-def main():
-    app = QApplication.instance() or QApplication(sys.argv)
-    folder = tempfile.mkdtemp()
-    path = os.path.join(folder, "big.csv")
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(ROWS, 2))
+def write_csv(path) -> None:
+    X = np.random.default_rng(0).normal(size=(ROWS, 2))
     with open(path, "w") as fh:
         fh.write("x1,x2,label\n")
         np.savetxt(fh, np.column_stack([X, X[:, 0] * X[:, 1] > 0]), fmt=["%.6f", "%.6f", "%d"],
                    delimiter=",")
+
+
+def warm_up(win) -> int:
+    """Train the demo until the compiled kernel is in (the child's peak stops growing),
+    then pause; the training process's id."""
+    wait(lambda: win.controller.is_idle())
+    child = win.controller.worker.process.pid
+    win.controller.play()
+    settle(child)
+    win.controller.pause()
+    wait(lambda: win.controller.is_idle() and not win.current_snapshot().running)
+    return child
+
+
+def main():
+    app = QApplication.instance() or QApplication(sys.argv)  # noqa: F841 (kept alive)
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "big.csv")
+    write_csv(path)
     size = os.path.getsize(path) / 2**20
     win = MainWindow()
     win.resize(1400, 900)
     win.show()
-    wait(lambda: win.controller.is_idle())
-    child = win.controller.worker.process.pid
-    win.controller.play()  # warm up until the compiled kernel is in: the child's peak
-    settle(child)           # stops growing
-    win.controller.pause()
-    wait(lambda: win.controller.is_idle() and not win.current_snapshot().running)
+    child = warm_up(win)
     base = peak_mb(child)
     t0 = time.perf_counter()
     win.open_data(path)
@@ -111,12 +121,16 @@ def main():
     t3 = time.perf_counter()
     written = win.export_all(os.path.join(folder, "views"))
     print(f"Export all: {len(written)} files in {time.perf_counter() - t3:.1f} s")
+    print_memory(child, base, path)
+    win.close()
+
+
+def print_memory(child, base, path) -> None:
     rise = peak_mb(child) - base
     print(f"peak memory: window {peak_mb(os.getpid()):.0f} MB; training process "
           f"{peak_mb(child):.0f} MB, {rise:.0f} MB over its {base:.0f} MB before Open = "
           f"{rise * 2**20 / os.path.getsize(path):.1f}× the file; load average "
           f"{os.getloadavg()[0]:.2f}")
-    win.close()
 
 
 if __name__ == "__main__":

@@ -53,7 +53,8 @@ class PredictionView(pg.PlotWidget):
                                        brush=None)
         self.ring.setZValue(20)
         self.addItem(self.ring)
-        self.caption = pg.TextItem(color=(60, 60, 60), anchor=(0, 0))
+        self.caption = pg.TextItem(color=(60, 60, 60), anchor=(0, 0), fill=(255, 255, 255, 170))
+        self.caption.setZValue(30)  # above the points, so the whole note can be read
         self.addItem(self.caption)
         self._snap = None
         self._index = {}
@@ -102,13 +103,16 @@ class PredictionView(pg.PlotWidget):
         else:
             self.ring.setData([], [])
         names = pts.names
+        width = max(120.0, self.getPlotItem().vb.width() - 10)  # the note wraps within it
         labels = (names[i] if i < len(names) else "x1", names[j] if j < len(names) else "x2",
-                  pts.projection_note, x0, y1)
+                  pts.projection_note, x0, y1, width)
         if labels != self._labels:  # a new label re-lays out its axis: only when it changes
             self._labels = labels
             self.setLabel("bottom", labels[0])
             self.setLabel("left", labels[1])
             self.caption.setText(pts.projection_note)
+            self.caption.textItem.setTextWidth(width)
+            self.caption.setVisible(bool(pts.projection_note))  # no empty band
             self.caption.setPos(x0, y1)
 
     def set_color_by_class(self, on: bool) -> None:

@@ -31,6 +31,10 @@ def test_a_big_file_is_read_with_progress_and_drawn_as_an_even_sample(qtbot, win
     assert s.n_train == 150_000 and len(s.points.raw_train) == snapshot.MAX_DRAWN
     assert "even sample of 10,000 of 150,000 training" in s.points.projection_note
     assert "metrics and ROC estimated on an even sample of 65,536" in s.points.projection_note
+    view = window.prediction_view  # the whole note can be read: wrapped within the plot
+    assert view.caption.isVisible() and view.caption.textItem.toPlainText() == \
+        s.points.projection_note
+    assert view.caption.textItem.boundingRect().width() <= view.getPlotItem().vb.width()
     assert len(s.train_pred) == snapshot.MAX_DRAWN
     full = data.build(data.DataSpec("csv", csv_path=str(p)))
     np.testing.assert_array_equal(s.points.raw_train, full.raw_train[s.points.train_index])

@@ -8,6 +8,12 @@ regression half the MSE on standardised targets), ``train_acc``/``test_acc``
 
 Regression adds ``REGRESSION_KEYS``: ``train_r2``/``test_r2`` (R²) and
 ``train_mse``/``test_mse`` (mean squared error in the targets' own units).
+
+A set of more than ``tasks.METRIC_ROWS`` (65,536) rows is measured on an even sample of
+that many rows, the same each epoch: an estimate (a binary AUC's standard error is then
+about 0.002 or less) at a fixed cost, where measuring 2M rows took 0.6 s an epoch. Up
+to that size every row is measured. ``Trainer(metric_rows=None)`` measures every row
+always; the command line's final scores are measured on every row.
 """
 
 from __future__ import annotations

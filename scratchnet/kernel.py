@@ -192,6 +192,9 @@ def _run(trainer, max_batches, deadline) -> bool:
     trainer._norm = None  # the numpy guard's running weight bound: re-measure it
     trainer.samples_seen += samples
     trainer.seconds += time.perf_counter() - t0
+    # at an epoch's end _advance replaces the order and measures the epoch: the old
+    # order (a 2M-row set's is 11 MiB) should not outlive it meanwhile
+    del X, Y, order
     if refused:  # numpy takes the failing batch: its own guard raises its own message
         trainer.cursor += samples
         return trainer.step_batch()

@@ -11,7 +11,7 @@ import numpy as np
 from . import kernel
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network, Trace
-from .tasks import Task, evaluate
+from .tasks import METRIC_ROWS, Task, evaluate, metric_sample
 from .trainer_edits import TrainerEdits
 from .optimizers import SGD, Optimizer
 
@@ -74,6 +74,9 @@ class Trainer(TrainerEdits):
         Evaluate the task's scores on both sets after every epoch (the default; see
         ``scratchnet.history`` for the columns). Off, the history rows carry NaN
         metrics: for timing the training alone.
+    metric_rows : int or None
+        A set larger than this is measured each epoch on an even sample of this many
+        rows (``tasks.metric_sample``: an estimate, at a fixed cost); ``None``: every row.
 
     The task follows from the network's output (``task``): sigmoid, binary labels 0/1;
     softmax, class indices 0..K-1; linear, regression targets in their own units.
@@ -82,8 +85,10 @@ class Trainer(TrainerEdits):
     def __init__(self, network: Network, X_train, y_train, X_test=None, y_test=None,
                  optimizer: Optimizer | None = None, batch_size: int = 32, l1: float = 0.0,
                  l2: float = 0.0, seed: int = 0, target_auc: float | None = None,
-                 target_on: str = "train", track_metrics: bool = True):
+                 target_on: str = "train", track_metrics: bool = True,
+                 metric_rows: int | None = METRIC_ROWS):
         self.network = network
+        self.metric_rows = metric_rows
         self.X_train = np.asarray(X_train, dtype=np.float64)
         self.y_train = np.asarray(y_train, dtype=np.float64)
         self.X_test = None if X_test is None else np.asarray(X_test, dtype=np.float64)
@@ -306,7 +311,8 @@ class Trainer(TrainerEdits):
         return evaluate(self.network, X, y, self.network._penalty(self.l1, self.l2))
 
     def record_epoch(self, replace: bool = False) -> None:
-        """Append the current metrics to the history as epoch ``self.epoch``.
+        """Append the current metrics to the history as epoch ``self.epoch`` (a set of
+        more than ``metric_rows`` measured on an even sample of them).
 
         ``replace`` overwrites the last row instead: the training process records row 0
         without metrics, draws its first frame, and measures once scikit-learn is loaded.
@@ -314,8 +320,8 @@ class Trainer(TrainerEdits):
         tr = te = {}
         if self.track_metrics:
             with _quiet():
-                tr = self.evaluate(self.X_train, self.y_train)
-                te = self.evaluate(self.X_test, self.y_test)
+                tr = self.evaluate(*metric_sample(self.X_train, self.y_train, self.metric_rows))
+                te = self.evaluate(*metric_sample(self.X_test, self.y_test, self.metric_rows))
         row = {"epoch": self.epoch, "lr": self.optimizer.lr_at(self.epoch),
                "samples": self.samples_seen, "seconds": self.seconds}
         row.update({f"train_{k}": v for k, v in tr.items()})

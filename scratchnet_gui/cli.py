@@ -67,15 +67,9 @@ def _draw(app, views, snap):
 
 
 def dataset_raw(dataset):
-    """``(X, y, names, classes)`` for a CSV dataset (saved inside a session), else
-    ``None``; ``classes`` is ``None`` for a regression target."""
-    if dataset.spec.source != "csv":
-        return None
-    import numpy as np
-
-    X = np.vstack([dataset.raw_train, dataset.raw_test])
-    y = np.concatenate([dataset.y_train, dataset.y_test])
-    return X, y, dataset.names, dataset.task.classes or None
+    """``(X, y, names, classes)`` for a CSV dataset (saved inside a session), in the
+    order loaded (``Dataset.raw``), else ``None``."""
+    return dataset.raw() if dataset.spec.source == "csv" else None
 
 
 def _check_outputs(args) -> None:
@@ -176,16 +170,31 @@ def train(args) -> dict:
 def _scores(trainer, dataset) -> dict:
     """The task's scores of the last epoch: AUC, accuracy and the test confusion matrix
     (rows true class, columns predicted, in ``classes`` order), or R² and MSE."""
-    h, task = trainer.history, dataset.task
-    out = {"task": task.kind, "classes": list(task.classes),
-           "train_loss": h.last("train_loss")}
+    h, task = _exact_last(trainer), dataset.task
+    out = {"task": task.kind, "classes": list(task.classes), "train_loss": h["train_loss"]}
     if task.kind == "regression":
-        return {**out, "train_r2": h.last("train_r2"), "test_r2": h.last("test_r2"),
-                "train_mse": h.last("train_mse"), "test_mse": h.last("test_mse")}
+        return {**out, **{k: h[k] for k in ("train_r2", "test_r2", "train_mse", "test_mse")}}
     confusion = metrics.confusion(trainer.y_test, trainer.network.forward(trainer.X_test))
-    return {**out, "train_auc": h.last("train_auc"), "test_auc": h.last("test_auc"),
-            "train_accuracy": h.last("train_acc"), "test_accuracy": h.last("test_acc"),
+    return {**out, "train_auc": h["train_auc"], "test_auc": h["test_auc"],
+            "train_accuracy": h["train_acc"], "test_accuracy": h["test_acc"],
             "confusion": confusion.tolist()}
+
+
+def _exact_last(trainer) -> dict:
+    """The history's last row, with the scores measured on every row: a large set's
+    history holds estimates (``tasks.metric_sample``), so its final ones are measured."""
+    h = trainer.history
+    last = {k: h.last(k) for k in h.keys}
+    limit, sets = trainer.metric_rows, (trainer.X_train, trainer.X_test)
+    if limit is None or max(len(X) for X in sets if X is not None) <= limit:
+        return last
+    import numpy as np
+
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for part, X, y in (("train", trainer.X_train, trainer.y_train),
+                           ("test", trainer.X_test, trainer.y_test)):
+            last.update({f"{part}_{k}": v for k, v in trainer.evaluate(X, y).items()})
+    return last
 
 
 def main(argv=None) -> int:

@@ -32,7 +32,6 @@ class State:
 
     config: object
     dataset: object
-    raw: object
     points: object
     planes: object
     trainer: object
@@ -137,13 +136,13 @@ class TimelineCommands:
 
     # --- undo ---------------------------------------------------------------------------
     def capture(self) -> State:
-        return State(self.config, self.dataset, self.raw, self.points, self.planes,
+        return State(self.config, self.dataset, self.points, self.planes,
                      clone_trainer(self.trainer))
 
     def install(self, s: State) -> None:
         """Make ``s`` the live state (its trainer is used, not copied: a popped entry)."""
         self.running, self.scrub = False, None
-        self.config, self.dataset, self.raw = s.config, s.dataset, s.raw
+        self.config, self.dataset = s.config, s.dataset
         self._points_version += 1  # the window may hold newer points: send these again
         self.points = dataclasses.replace(s.points, version=self._points_version)
         self.planes, self.trainer = s.planes, s.trainer

@@ -54,9 +54,11 @@ class Points:
     def from_dataset(cls, ds: data.Dataset, axes=(0, 1), version: int = 0):
         """``(Points, grid_inputs, thumb_inputs)``: what the views draw, and the network
         inputs over the GRID² and THUMB² planes (which only the worker needs)."""
-        raw = np.vstack([ds.raw_train, ds.raw_test])
-        i, j = axes if raw.shape[1] > 1 else (0, 0)
-        lo, hi = raw.min(axis=0), raw.max(axis=0)
+        parts = [a for a in (ds.raw_train, ds.raw_test) if len(a)]  # not stacked: no copy
+        width = ds.raw_train.shape[1]
+        i, j = axes if width > 1 else (0, 0)
+        lo = np.min([a.min(axis=0) for a in parts], axis=0)
+        hi = np.max([a.max(axis=0) for a in parts], axis=0)
         pad = 0.1 * np.maximum(hi - lo, 1e-9)
         ext = (lo[i] - pad[i], hi[i] + pad[i], lo[j] - pad[j], hi[j] + pad[j])
         base = ds.raw_train.mean(axis=0)
@@ -69,14 +71,17 @@ class Points:
 
         names = tuple(ds.names[:-1])
         notes = []
-        if raw.shape[1] > 2:
-            notes.append(f"plotting {names[i]} × {names[j]}; the other {raw.shape[1] - 2} "
+        if width > 2:
+            notes.append(f"plotting {names[i]} × {names[j]}; the other {width - 2} "
                          f"feature(s) are held at their training mean for the boundary")
         tr, te = drawn(len(ds.raw_train)), drawn(len(ds.raw_test))
         if tr is not None or te is not None:
             notes.append(f"showing an even sample of {min(len(ds.raw_train), MAX_DRAWN):,} of "
                          f"{len(ds.raw_train):,} training and {min(len(ds.raw_test), MAX_DRAWN):,}"
                          f" of {len(ds.raw_test):,} test points")
+        if max(len(ds.raw_train), len(ds.raw_test)) > tasks.METRIC_ROWS:
+            notes.append(f"metrics and ROC estimated on an even sample of "
+                         f"{tasks.METRIC_ROWS:,} rows of each larger set")
         pick = lambda a, idx: frozen(a if idx is None else a[idx])  # noqa: E731
         pts = cls(pick(ds.raw_train, tr), pick(ds.raw_test, te), pick(ds.y_train, tr),
                   pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te,
@@ -203,13 +208,15 @@ def maps_of(net, planes) -> tuple:
 
 
 def roc_of(trainer):
-    """The test set's ROC: ``(fpr, tpr)`` for a sigmoid output, one-vs-rest pairs
-    ``(fpr_0, tpr_0, fpr_1, …)`` for softmax; None for regression, when undefined, or
-    without test points."""
+    """The test set's ROC on the points the per-epoch metrics measure (every one, or an
+    even sample of a large set: ``tasks.metric_sample``): ``(fpr, tpr)`` for a sigmoid
+    output, one-vs-rest pairs ``(fpr_0, tpr_0, fpr_1, …)`` for softmax; None for
+    regression, when undefined, or without test points."""
     net = trainer.network
     if trainer.X_test is None or not len(trainer.X_test) or net.output == "linear":
         return None
-    out, y = net.forward(trainer.X_test), trainer.y_test
+    X, y = tasks.metric_sample(trainer.X_test, trainer.y_test, trainer.metric_rows)
+    out = net.forward(X)
     if net.output == "sigmoid":
         curve = metrics.roc(y, out[:, 0])
         return None if curve is None else (frozen(curve[0]), frozen(curve[1]))

@@ -46,11 +46,10 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         import); ``run`` measures them right after it.
     """
 
-    def __init__(self, config: Config, dataset: data.Dataset, commands, publish, raw=None,
+    def __init__(self, config: Config, dataset: data.Dataset, commands, publish,
                  measure_later: bool = False, emit=None):
         self.config = config
-        self.dataset = dataset
-        self.raw = raw  # (X, y, names) of CSV data, kept for saving sessions
+        self.dataset = dataset  # CSV data's raw rows for a session: dataset.raw()
         self.pending = measure_later
         self.trainer = make_trainer(config, dataset, track_metrics=not measure_later)
         self._points_version = 0

@@ -15,6 +15,7 @@ sender the newest snapshot and its events, and the GUI keeps only the newest sna
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import multiprocessing as mp
 import sys
@@ -56,6 +57,20 @@ def _send_loop(mailbox: snap.Mailbox, conn) -> None:
             return
 
 
+def _map_large_arrays() -> None:
+    """Have glibc map every allocation of 256 KiB or more on its own and unmap it when
+    freed. By default the first large free raises that threshold (up to 32 MiB), and the
+    arrays of a 2M-row load then come from the heap, whose freed pieces stay resident:
+    measured, the load's peak rose 227 MB above the process's earlier peak, against
+    151 MB with this."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its own policy stands
+        pass
+
+
 TUNABLE = ("SLICE", "MIN_INTERVAL", "SNAP_SHARE", "ROC_INTERVAL", "MAPS_SHARE", "GRID", "THUMB")
 
 
@@ -69,11 +84,12 @@ def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     # One BLAS thread: a second one would spin on the core the GUI draws with, and the
     # matrices of an interactive network are too small to gain from it.
     threadpoolctl.threadpool_limits(1)
+    _map_large_arrays()
     mailbox = snap.Mailbox()
     sender = threading.Thread(target=_send_loop, args=(mailbox, snapshots), daemon=True)
     sender.start()
     try:
-        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put, raw,
+        loop = TrainingLoop(config, data.build(config.data, raw), commands, mailbox.put,
                             measure_later=True, emit=mailbox.put_event)
         loop.run()
     except Exception as e:  # cannot even start: say so, through the sender like the rest

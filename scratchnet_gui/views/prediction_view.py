@@ -11,6 +11,11 @@ from PySide6.QtWidgets import QGraphicsItem
 from . import colors, prediction_paint
 
 
+# More drawn points than this per split are re-coloured (right/wrong) only on the slow
+# draws while training: 10,000 spots take ~90 ms to lay out, a whole frame's budget.
+MANY_POINTS = 2_000
+
+
 class PredictionView(pg.PlotWidget):
     """Draws ``snapshot.grid`` and the train (●) and test (▲) points.
 
@@ -49,7 +54,8 @@ class PredictionView(pg.PlotWidget):
                                        brush=None)
         self.ring.setZValue(20)
         self.addItem(self.ring)
-        self.caption = pg.TextItem(color=(60, 60, 60), anchor=(0, 0))
+        self.caption = pg.TextItem(color=(60, 60, 60), anchor=(0, 0), fill=(255, 255, 255, 170))
+        self.caption.setZValue(30)  # above the points, so the whole note can be read
         self.addItem(self.caption)
         # the class key sits in the view's bottom-left corner, outside the data: it takes
         # no part in the auto-range and stays put when the plot pans
@@ -70,8 +76,8 @@ class PredictionView(pg.PlotWidget):
             self.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def draw(self, snap, slow: bool = True) -> None:
-        """Draw ``snap``; the threshold contour only when ``slow`` (it is computed in
-        Python by pyqtgraph and costs more than the rest of the view)."""
+        """Draw ``snap``; the threshold contour (computed in Python by pyqtgraph, it costs
+        more than the rest of the view) and a large sample's colours only when ``slow``."""
         self._snap = snap
         pts = snap.points
         i, j = pts.axes
@@ -97,13 +103,16 @@ class PredictionView(pg.PlotWidget):
         else:
             self.ring.setData([], [])
         names = pts.names
+        width = max(120.0, self.getPlotItem().vb.width() - 10)  # the note wraps within it
         labels = (names[i] if i < len(names) else "x1", names[j] if j < len(names) else "x2",
-                  pts.projection_note, x0, y1)
+                  pts.projection_note, x0, y1, width)
         if labels != self._labels:  # a new label re-lays out its axis: only when it changes
             self._labels = labels
             self.setLabel("bottom", labels[0])
             self.setLabel("left", labels[1])
             self.caption.setText(pts.projection_note)
+            self.caption.textItem.setTextWidth(width)
+            self.caption.setVisible(bool(pts.projection_note))  # no empty band
             self.caption.setPos(x0, y1)
 
     def _draw_points(self, snap, split, raw, y, p, levels, slow=True):
@@ -118,6 +127,9 @@ class PredictionView(pg.PlotWidget):
         colours = None if rgb is None else rgb.tobytes()
         if self._groups.get(split) == (key, colours):
             return  # no point changed colour: re-laying out 1000 spots costs ~4 ms
+        prev = self._groups.get(split, (None,))[0]
+        if not slow and len(p) > MANY_POINTS and prev is not None and prev[:3] == key[:3]:
+            return  # the same many points: re-coloured at the slow rate only
         if self._groups.get(split, (None,))[0] == key:
             # the same points in new colours: recolour them on the slow beat only
             # (10,000 points cost ~60 ms)

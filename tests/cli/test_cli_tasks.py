@@ -110,3 +110,18 @@ def test_load_refuses_task_options(tmp_path, capsys):
                 "2,3,4", "--save", str(saved))[0] == 0
     one_line(capsys, ["--load", str(saved), "--classes", "3", "--task", "regression"], 2,
              r"cannot take --classes, --task$")
+
+
+def test_the_final_scores_of_a_large_set_are_measured_on_every_row():
+    from scratchnet import Network, Trainer, data
+    from scratchnet_gui import cli
+
+    ds = data.build(data.DataSpec("moons", 400, 0.3, seed=2))
+    t = Trainer(Network([2, 4, 1], seed=0), ds.X_train, ds.y_train, ds.X_test, ds.y_test,
+                metric_rows=50)  # the history measures 50 of 300 and of 100 rows
+    t.step_epoch()
+    s = cli._scores(t, ds)
+    every = {p: t.evaluate(X, y) for p, X, y in (("train", ds.X_train, ds.y_train),
+                                                 ("test", ds.X_test, ds.y_test))}
+    assert s["train_auc"] == every["train"]["auc"] != t.history.last("train_auc")
+    assert s["test_accuracy"] == every["test"]["acc"] and s["train_loss"] == every["train"]["loss"]

@@ -63,3 +63,22 @@ def test_too_many_rows_are_refused_as_soon_as_they_are_counted(tmp_path, monkeyp
     with pytest.raises(ValueError, match="more than 2,500 data rows"):
         csvfile.read_csv(p, progress=seen.append)
     assert len(seen) == 2  # refused in the third chunk, before reading the rest
+
+
+def test_the_garbage_collector_is_paused_only_while_reading(tmp_path):
+    import gc
+
+    seen = []
+    _write(tmp_path / "ok.csv", 50)
+    _write(tmp_path / "bad.csv", 50, bad_line=30)
+    csvfile.read_csv(tmp_path / "ok.csv", progress=lambda f: seen.append(gc.isenabled()))
+    assert seen and not any(seen) and gc.isenabled()
+    with pytest.raises(ValueError, match="line 30"):
+        csvfile.read_csv(tmp_path / "bad.csv")
+    assert gc.isenabled()
+    gc.disable()  # a caller's own choice stands
+    try:
+        csvfile.read_csv(tmp_path / "ok.csv")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scratchnet import data
+from scratchnet import data, inputs
 
 
 @pytest.mark.parametrize("name", data.GENERATORS)
@@ -62,6 +62,31 @@ def test_build_applies_features_split_and_train_standardisation():
     raw = data.build(data.DataSpec("blobs", 200, 3.0, seed=3, standardize=False))
     np.testing.assert_array_equal(raw.X_train, raw.raw_train)
 
+
+
+def test_a_large_set_is_standardised_chunk_by_chunk_as_a_whole(monkeypatch):
+    X = np.random.default_rng(4).normal(3.0, 2.0, size=(1000, 3))
+    whole = data.Inputs.fit(X, ["x1·x2"])
+    monkeypatch.setattr(inputs, "CHUNK", 64)  # 16 chunks
+    pieces = data.Inputs.fit(X, ["x1·x2"])
+    np.testing.assert_allclose(pieces.mean, whole.mean, rtol=1e-13)
+    np.testing.assert_allclose(pieces.std, whole.std, rtol=1e-13)
+    np.testing.assert_array_equal(pieces(X), whole(X))
+
+
+@pytest.mark.parametrize("source", ["csv", "moons"])
+def test_raw_gives_back_the_rows_in_the_order_loaded(tmp_path, source):
+    p = _write(tmp_path, "a,b,label\n" + "".join(f"{i},{i % 7},{'yes' if i % 3 else 'no'}\n"
+                                                  for i in range(40)))
+    raw = (data.read_csv(p) if source == "csv" else
+           (*data.make("moons", 40, 0.1), ["x1", "x2", "label"], ("0", "1")))
+    ds = data.build(data.DataSpec(source, 40, csv_path=str(p)), raw)
+    X, y, names, classes = ds.raw()
+    np.testing.assert_array_equal(X, raw[0])
+    np.testing.assert_array_equal(y, raw[1])
+    assert names == list(raw[2]) and classes == tuple(raw[3])
+    again = data.build(ds.spec, ds.raw())  # what a session saves splits the same way
+    np.testing.assert_array_equal(again.raw_test, ds.raw_test)
 
 # --- CSV -------------------------------------------------------------------------------
 def _write(tmp_path, text, name="d.csv"):

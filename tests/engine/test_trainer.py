@@ -132,3 +132,24 @@ def test_chunked_evaluation_gives_the_same_scores(monkeypatch):
     assert chunked.keys() == whole.keys()
     for k in whole:
         assert chunked[k] == pytest.approx(whole[k], rel=1e-12, abs=1e-15)
+
+
+def test_a_large_set_is_measured_each_epoch_on_the_same_even_sample(split):
+    Xtr, Xte, ytr, yte = split
+    t = _trainer(split, metric_rows=40)
+    t.step_epoch()
+    rows = np.linspace(0, len(Xtr) - 1, 40).astype(int)  # every ~4th of the 150 rows
+    sampled = t.evaluate(Xtr[rows], ytr[rows])
+    assert t.history.last("train_auc") == sampled["auc"]
+    assert t.history.last("train_loss") == sampled["loss"]
+    assert t.history.last("train_auc") != t.evaluate(Xtr, ytr)["auc"]  # an estimate
+    test_rows = np.linspace(0, len(Xte) - 1, 40).astype(int)  # 40 of 50
+    assert t.history.last("test_acc") == t.evaluate(Xte[test_rows], yte[test_rows])["acc"]
+
+
+def test_sets_within_the_limit_are_measured_on_every_row(split):
+    within, every = _trainer(split, metric_rows=150), _trainer(split, metric_rows=None)
+    for t in (within, every):
+        t.step_epoch()
+    for k in ("train_auc", "test_auc", "train_loss", "test_loss", "train_acc", "test_acc"):
+        assert within.history[k].tobytes() == every.history[k].tobytes()

@@ -67,3 +67,16 @@ def test_a_missing_kernel_is_said_once_and_training_runs_on_numpy(monkeypatch):
     said = [n.text for n in snaps[-1].notices if "numpy" in n.text]
     assert said == ["Training runs on numpy only (ImportError: no numba)."]
     assert loop.trainer.epoch == 3
+
+
+def test_a_csv_read_but_unusable_is_refused_and_the_data_stay(tmp_path):
+    p = tmp_path / "huge.csv"  # reads fine; x1² overflows float64 once engineered
+    p.write_text("a,b,label\n1e200,1,0\n2,1e200,1\n3,4,0\n5,6,1\n7,8,0\n9,1,1\n")
+    cfg = Config(data.DataSpec("circles", 40, 0.1))
+    loop = worker.TrainingLoop(cfg, data.build(cfg.data), Commands(1), lambda s: None)
+    before = loop.dataset
+    loop.dispatch(P.OpenData(data.DataSpec("csv", csv_path=str(p), features=["x1²"])))
+    loop.loader.thread.join()
+    loop.finish_load()
+    assert loop.dataset is before and loop.loader is None
+    assert "overflow" in loop._notices[-1].text and loop._notices[-1].level == "error"

@@ -50,7 +50,7 @@ def fingerprint(loop) -> dict:
     arrays = (t.X_train, t.y_train, t.X_test, t.y_test, t.order)
     return {
         "config": loop.config, "spec": loop.dataset.spec if hasattr(loop.dataset, "spec") else None,
-        "data": [a.tobytes() for a in arrays], "raw": loop.raw is not None,
+        "data": [a.tobytes() for a in arrays], "source": loop.dataset.spec.source,
         "net": (net.sizes, net.activations, net.output, net.rng.bit_generator.state,
                 [p.tobytes() for p in net.parameters()]),
         "opt": (type(opt).__name__, opt.hyperparameters(), opt.t,
@@ -136,7 +136,7 @@ def test_an_opened_csv_file_undoes(tmp_path):
     _do(loop, P.OpenData(data.DataSpec(source="csv", csv_path=str(csv))))
     loop.loader.thread.join(60)
     loop.finish_load()
-    assert loop.raw is not None and loop.labels() == ("open data", "")
+    assert loop.dataset.spec.source == "csv" and loop.labels() == ("open data", "")
     _do(loop, P.Undo())
     assert fingerprint(loop) == before
 

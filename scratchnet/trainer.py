@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import kernel
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
-from .network import Network, Trace
+from .network import Network
 from .tasks import METRIC_ROWS, Task, evaluate, metric_sample
 from .trainer_edits import TrainerEdits
+from .trainer_samples import SampleStep, SampleSteps  # noqa: F401 (scratchnet.SampleStep)
 from .optimizers import SGD, Optimizer
 
 
@@ -39,18 +39,7 @@ def _norm(params) -> float:
     return math.sqrt(sum(float(np.vdot(p, p)) for p in params))
 
 
-@dataclass(frozen=True)
-class SampleStep:
-    """One single-sample step: which sample, its trace, and the parameter updates."""
-
-    index: int
-    trace: Trace
-    updates: list
-    lr: float
-    epoch_completed: bool = False
-
-
-class Trainer(TrainerEdits):
+class Trainer(SampleSteps, TrainerEdits):
     """Trains a ``Network`` on a train set and records train and test metrics per epoch.
 
     Parameters
@@ -250,40 +239,6 @@ class Trainer(TrainerEdits):
         """Train on the rest of the current epoch (a whole epoch from its start)."""
         while not self.step_batches():
             pass
-
-    def next_sample(self) -> int:
-        """Index (into the train set) of the next sample in the shuffled order."""
-        return int(self.order[self.cursor])
-
-    def preview_sample(self, index: int | None = None) -> SampleStep:
-        """The trace and the updates a single-sample step would make, changing nothing."""
-        i = self.next_sample() if index is None else int(index)
-        if not 0 <= i < self.n_train:
-            raise ValueError(f"sample {i} is not in the training set (0..{self.n_train - 1})")
-        tr = self.network.trace(self.X_train[i], self.y_train[i])
-        if self.l1 or self.l2:  # the trace shows the data gradient; the step adds the penalty
-            grads = self.network.gradients(self.X_train[i:i + 1], self.y_train[i:i + 1],
-                                           self.l1, self.l2)
-        else:
-            grads = [(L.dW, L.db) for L in tr.layers]
-        updates, _ = self.optimizer.propose([g for p in grads for g in p], self.epoch)
-        return SampleStep(i, tr, updates, self.optimizer.lr_at(self.epoch))
-
-    def step_sample(self, index: int | None = None) -> SampleStep:
-        """One SGD step (batch size 1) on one sample.
-
-        With ``index=None`` it takes the next sample of the shuffled order and moves the
-        cursor on (completing the epoch after the last sample). A chosen ``index`` is
-        trained on out of order and does not move the cursor; it still counts in
-        ``samples_seen``.
-        """
-        step = self.preview_sample(index)
-        t0 = time.perf_counter()
-        i = step.index
-        self._apply(slice(i, i + 1), f"sample {i}")
-        self.seconds += time.perf_counter() - t0
-        done = self._advance(1) if index is None else False
-        return SampleStep(i, step.trace, step.updates, step.lr, done)
 
     def run(self, max_epochs: int, should_stop=None) -> str:
         """Train until ``max_epochs`` epochs in all, the target AUC, or ``should_stop()``.

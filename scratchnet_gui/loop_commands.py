@@ -33,6 +33,9 @@ def describe_task(task) -> str:
     return "regression" if task.kind == "regression" else f"{task.n_classes} classes"
 
 
+DEFERRED = "deferred"  # a handler's answer when its change comes later (see dispatch)
+
+
 def changes_model(cmd) -> bool:
     """Whether ``cmd`` may change the weights, the data or the history."""
     if isinstance(cmd, P.Step):
@@ -71,11 +74,13 @@ class CsvLoader:
 class LoopCommands:
     """One handler per command type; ``dispatch`` picks it by the command's class."""
 
-    def dispatch(self, cmd) -> None:
+    def dispatch(self, cmd):
+        """Run ``cmd``'s handler; it returns ``DEFERRED`` when the change comes later
+        (a file read on a thread), so there is no edit to undo yet."""
         handler = getattr(self, f"on_{type(cmd).__name__}", None)
         if handler is None or not isinstance(cmd, P.Command):
             raise ValueError(f"the trainer does not know the command {cmd!r}")
-        handler(cmd)
+        return handler(cmd)
 
     # --- training -----------------------------------------------------------------------
     def on_Play(self, cmd):
@@ -183,8 +188,18 @@ class LoopCommands:
         self._notify(f"Loaded {rows:,} rows from {name}.")
 
     def on_SetData(self, cmd):
-        """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay."""
-        self._use_data(cmd.spec, data.build(cmd.spec, cmd.raw))
+        """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay.
+
+        A CSV spec without ``raw`` reuses the rows already here when it names the same
+        file and task (a new split, seed or features), and otherwise reads the file on
+        the loader's thread, with progress and Cancel, as Open data does."""
+        raw, now, spec = cmd.raw, self.dataset.spec, cmd.spec
+        if raw is None and spec.source == "csv":
+            if (now.source, now.csv_path, now.task) != ("csv", spec.csv_path, spec.task):
+                self.on_OpenData(P.OpenData(spec))
+                return DEFERRED
+            raw = self.dataset.raw()
+        self._use_data(spec, data.build(spec, raw))
 
     def _use_data(self, spec, ds):
         """Train on dataset ``ds`` (made from ``spec``) from here on."""

@@ -15,7 +15,7 @@ from scratchnet.config import Config, make_trainer
 
 from . import protocol as P
 from . import snapshot as snap
-from .loop_commands import KEEPS_STEPS, LoopCommands, changes_model
+from .loop_commands import DEFERRED, KEEPS_STEPS, LoopCommands, changes_model
 from .loop_timeline import KEEPS_SCRUB, UNDOABLE, TimelineCommands, TimelineInfo
 from .stepper import Stepper
 
@@ -144,8 +144,7 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                 self.scrub = None
             before = self.capture() if isinstance(cmd, UNDOABLE) else None
             label = self.edit_label(cmd) if before is not None else ""
-            self.dispatch(cmd)
-            if before is not None:
+            if self.dispatch(cmd) != DEFERRED and before is not None:
                 self.record_edit(label, before)
             if changes_model(cmd):
                 self.version += 1

@@ -205,3 +205,31 @@ def test_data_of_another_task_get_a_timeline_too():
     assert loop.snaps[-1].scrub == 1
     _do(loop, P.Undo())
     assert loop.trainer.network.sizes[-1] == 1 and loop.trainer.epoch == 2
+
+
+def test_a_csv_spec_reuses_its_rows_or_reads_the_file_off_the_loop(tmp_path, monkeypatch):
+    csv = tmp_path / "d.csv"
+    X = np.random.default_rng(1).normal(size=(80, 2))
+    csv.write_text("a,b,label\n" + "".join(f"{a},{b},{a + 2 * b}\n" for a, b in X))
+    loop = _loop()
+    _do(loop, P.OpenData(data.DataSpec(source="csv", csv_path=str(csv))))
+    loop.loader.thread.join(60)
+    loop.finish_load()
+    spec = loop.dataset.spec
+    labels = np.sort(np.concatenate([loop.dataset.y_train, loop.dataset.y_test]))
+
+    def no_read(*a, **k):
+        raise AssertionError("the file was read on the training loop's thread")
+
+    with monkeypatch.context() as m:
+        m.setattr(data, "read_csv", no_read)
+        _do(loop, P.SetData(dataclasses.replace(spec, seed=7)))  # a new split, same rows
+    assert loop.dataset.spec.seed == 7 and loop.labels()[0] == "change data"
+    np.testing.assert_array_equal(
+        np.sort(np.concatenate([loop.dataset.y_train, loop.dataset.y_test])), labels)
+    n_edits = len(loop.undo_stack)
+    _do(loop, P.SetData(dataclasses.replace(spec, task="regression")))  # labels read anew
+    assert loop.loader is not None and len(loop.undo_stack) == n_edits  # nothing to undo yet
+    loop.loader.thread.join(60)
+    loop.finish_load()
+    assert loop.dataset.spec.task == "regression" and loop.labels()[0] == "open data"

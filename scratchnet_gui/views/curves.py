@@ -12,8 +12,24 @@ TRAIN_PEN = pg.mkPen(*colors.POSITIVE, width=2)
 TEST_PEN = pg.mkPen(*colors.NEGATIVE, width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
 
 
+def set_curve(item, x, y) -> None:
+    """``item.setData(x, y)`` unless it shows these already: a curve given data is drawn
+    again (~1 ms), and while the timeline is scrubbed only its marker moves."""
+    if (item.xData is not None and np.array_equal(item.xData, x)
+            and np.array_equal(item.yData, y, equal_nan=True)):
+        return
+    item.setData(x, y, connect="finite")
+
+
 class _Curves(pg.PlotWidget):
     metric = ""  # history column drawn as train_<metric> and test_<metric>
+
+    def plot(self, *args, **kw):
+        """``PlotItem.plot``, with the curve's pixels cached: a repaint for a moved
+        marker or legend then copies them instead of drawing every curve again."""
+        item = self.getPlotItem().plot(*args, **kw)
+        item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        return item
 
     def __init__(self, name, title, ylabel, parent=None):
         super().__init__(parent)
@@ -42,8 +58,8 @@ class _Curves(pg.PlotWidget):
 
     def draw(self, snap, slow: bool = True):
         h = snap.history
-        self.train.setData(h["epoch"], h[f"train_{self.metric}"], connect="finite")
-        self.test.setData(h["epoch"], h[f"test_{self.metric}"], connect="finite")
+        set_curve(self.train, h["epoch"], h[f"train_{self.metric}"])
+        set_curve(self.test, h["epoch"], h[f"test_{self.metric}"])
 
 
 class AucView(_Curves):

@@ -67,8 +67,8 @@ class MetricView(curves.AucView):
         super().draw(snap, slow)
         if self._mode != "regression":
             h = snap.history
-            self.train_acc.setData(h["epoch"], h["train_acc"], connect="finite")
-            self.test_acc.setData(h["epoch"], h["test_acc"], connect="finite")
+            curves.set_curve(self.train_acc, h["epoch"], h["train_acc"])
+            curves.set_curve(self.test_acc, h["epoch"], h["test_acc"])
 
 
 class TaskLossView(curves.LossView):

@@ -125,6 +125,8 @@ class Controller(QObject):
     def restart(self) -> None:
         """Start a new training process with the last snapshot's settings and weights."""
         snap = self._latest
+        if snap is not None and snap.live is not None:  # scrubbed: the live weights
+            snap = snap.live
         self.worker.stop(0.1)
         self.worker = WorkerProcess(self.config)  # kept current by ConfigChanged events
         self._reported_death, self._last_notice = False, 0

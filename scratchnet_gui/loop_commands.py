@@ -206,11 +206,13 @@ class LoopCommands:
         points = self._points(ds)
         cfg = dataclasses.replace(self.config, data=spec)
         if fits_task(self.trainer.network, cfg, ds.task):
+            if ds.task.kind == "regression":  # new targets, their own units
+                self.trainer.network.set_target_scale(*ds.target_scale)
             self.trainer.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
         else:  # another task needs another output layer: the weights cannot carry over
             self.running = False
             self.trainer = make_trainer(cfg, ds)
-            self._adopt(self.trainer)
+            self._adopt(self.trainer, cfg)
             self._notify(f"New network for {describe_task(ds.task)}: fresh weights.")
         self.dataset, (self.points, self.planes) = ds, points
         self._set_config(cfg)
@@ -220,7 +222,7 @@ class LoopCommands:
         ds = data.build(cmd.config.data)
         self.running = False
         self.trainer, self.dataset = make_trainer(cmd.config, ds), ds
-        self._adopt(self.trainer)
+        self._adopt(self.trainer, cmd.config)
         self.points, self.planes = self._points(ds)
         self._set_config(cmd.config, {"threshold": 0.5})
 
@@ -237,7 +239,7 @@ class LoopCommands:
         trainer, config, dataset, view = session.load(cmd.path)
         self.running = False
         self.trainer, self.dataset = trainer, dataset
-        self._adopt(trainer)
+        self._adopt(trainer, config)
         self.points, self.planes = self._points(dataset)
         self._set_config(config, {"threshold": 0.5, **(view or {})})
         self._notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")

@@ -21,6 +21,8 @@ MAX_UNDO_BYTES = 256 * 2**20  # ... and the memory they may hold beyond the live
 # every user edit: undo takes back exactly one of these
 UNDOABLE = (P.SetWeight, P.Resize, P.SetData, P.Configure, P.Reset, P.BranchHere,
             P.LoadExperiment, P.OpenSession)
+# edits that change the live trainer in place: at an epoch's start, its frame follows
+EDITS_IN_PLACE = (P.SetWeight, P.Resize, P.Configure)
 # commands that leave a scrubbed view where it is; any other returns to the live state
 KEEPS_SCRUB = (P.Scrub, P.BranchHere, P.SetAxes, P.SetSpeed, P.Pause, P.SaveSession,
                P.OpenData, P.CancelLoad, P.SetTimelineBudget)
@@ -48,6 +50,11 @@ def clone_trainer(trainer):
     return copy.deepcopy(t, memo)
 
 
+def _dataset_bytes(ds) -> int:
+    arrays = [a for v in vars(ds).values() for a in (v if isinstance(v, tuple) else (v,))]
+    return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+
+
 def _changes(a, b) -> list[str]:
     return [f.name for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
 
@@ -64,9 +71,10 @@ class TimelineCommands:
         self.timeline_budget = None       # bytes, or None for the default
         self._adopt(self.trainer)
 
-    def _adopt(self, trainer) -> None:
-        """Give a new trainer a timeline and this config as its frames' tag."""
-        trainer.tag = self.config
+    def _adopt(self, trainer, config=None) -> None:
+        """Give a new trainer a timeline, and ``config`` (by default the loop's) as its
+        frames' tag: set before the first frame is recorded."""
+        trainer.tag = config or self.config
         if trainer.timeline is None:
             trainer.keep_timeline()
         if self.timeline_budget is not None:  # the user's setting, over a session's own
@@ -82,8 +90,9 @@ class TimelineCommands:
             return
         frame = t.timeline.at(cmd.epoch)
         if frame is None:
-            raise ValueError(f"epoch {cmd.epoch} is before the timeline's first epoch "
-                             f"({t.timeline.epochs[0]})")
+            raise ValueError(f"epoch {cmd.epoch} is not on the timeline (it keeps "
+                             + (f"epochs from {t.timeline.epochs[0]})" if t.timeline.frames
+                                else "no epochs: one is larger than its memory budget)"))
         self.running = False
         if self.scrub is None and (self._live_snap is None
                                    or self._live_snap.model_version != self.version):
@@ -122,17 +131,35 @@ class TimelineCommands:
                              "is already where training resumes")
         frame, self.scrub = self.scrub, None
         self.running = False
-        self.trainer.branch(frame.epoch)
+        frame = self.trainer.branch(frame.epoch)
         cfg = self.trainer.tag or self.config
         self.trainer.tag = dataclasses.replace(cfg, data=self.config.data)
         self._set_config(self.trainer.tag, {})
         self._notify(f"Resumed from epoch {frame.epoch}; the later epochs are gone "
                      f"(Undo brings them back).")
 
+    def refresh_frame(self) -> None:
+        """After an edit at an epoch's start, that epoch's frame and history row show
+        the edited state: resuming from it then trains what the user set up."""
+        t = self.trainer
+        tl = t.timeline
+        if t.cursor != 0 or tl is None or not tl.frames or tl.frames[-1].epoch != t.epoch:
+            return
+        pinned = t.epoch in tl.pinned
+        t.record_epoch(replace=True)
+        if pinned:
+            tl.pin(t.epoch)
+
     def on_SetTimelineBudget(self, cmd):
+        """A new memory budget; a scrubbed view moves to the nearest epoch still kept."""
         self.timeline_budget = cmd.megabytes * 2**20
-        if self.trainer.timeline is not None:
-            self.trainer.timeline.budget = self.timeline_budget
+        tl = self.trainer.timeline
+        if tl is not None:
+            tl.budget = self.timeline_budget
+        if self.scrub is not None:
+            frame = tl.at(self.scrub.epoch) if tl is not None else None
+            self.scrub = frame
+            self._scrub_net = None if frame is None else frame.network.copy()
 
     # --- undo ---------------------------------------------------------------------------
     def capture(self) -> State:
@@ -146,6 +173,7 @@ class TimelineCommands:
         self._points_version += 1  # the window may hold newer points: send these again
         self.points = dataclasses.replace(s.points, version=self._points_version)
         self.planes, self.trainer = s.planes, s.trainer
+        self._adopt(self.trainer, s.config)  # the budget set since then holds
         self._set_config(s.config, {})
 
     def record_edit(self, label: str, before: State) -> None:
@@ -156,16 +184,21 @@ class TimelineCommands:
             del self.undo_stack[0]  # e.g. large datasets replaced again and again
 
     def _held_bytes(self) -> int:
-        """Memory the undo entries hold that the live state does not: other datasets
-        (each counted once), and each entry's weights and shuffled order."""
-        seen, total = {id(self.dataset)}, 0
+        """Memory the undo entries hold that the live state does not: other datasets and
+        timeline frames (each counted once), and each entry's weights and order."""
+        tl = self.trainer.timeline
+        seen = {id(self.dataset)} | {id(f) for f in (tl.frames if tl else ())}
+        total = 0
         for _, s in self.undo_stack + self.redo_stack:
             t = s.trainer
             total += t.order.nbytes + sum(p.nbytes for p in t.network.parameters())
+            for f in (t.timeline.frames if t.timeline else ()):
+                if id(f) not in seen:
+                    seen.add(id(f))
+                    total += f.nbytes
             if id(s.dataset) not in seen:
                 seen.add(id(s.dataset))
-                total += sum(a.nbytes for a in vars(s.dataset).values()
-                             if isinstance(a, np.ndarray))
+                total += _dataset_bytes(s.dataset)
         return total
 
     def on_Undo(self, cmd):

@@ -16,7 +16,8 @@ from scratchnet.config import Config, make_trainer
 from . import protocol as P
 from . import snapshot as snap
 from .loop_commands import DEFERRED, KEEPS_STEPS, LoopCommands, changes_model
-from .loop_timeline import KEEPS_SCRUB, UNDOABLE, TimelineCommands, TimelineInfo
+from .loop_timeline import (EDITS_IN_PLACE, KEEPS_SCRUB, UNDOABLE, TimelineCommands,
+                            TimelineInfo)
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock
@@ -96,7 +97,10 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             kernel.start_compiling()  # on a thread; training runs on numpy meanwhile
         while True:
             if self.loader is not None and not self.loader.thread.is_alive():
-                self.finish_load()
+                try:
+                    self.finish_load()
+                except Exception as e:  # noqa: BLE001 (e.g. data the network cannot take)
+                    self._report(e)
                 self.publish()
             if self.commands.poll(self._idle_timeout()):
                 while self.commands.poll():
@@ -146,21 +150,28 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             label = self.edit_label(cmd) if before is not None else ""
             if self.dispatch(cmd) != DEFERRED and before is not None:
                 self.record_edit(label, before)
+                if isinstance(cmd, EDITS_IN_PLACE):
+                    self.refresh_frame()
             if changes_model(cmd):
                 self.version += 1
-        except DivergenceError as e:
-            self.running = False
-            self._notify(str(e), "error")
-        except (ValueError, OSError) as e:  # bad settings or files: say what is wrong
-            self._notify(str(e), "error")
-        except Exception as e:  # a bug: report it, keep the app and the weights alive
-            self.running = False
-            self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         "error")
+        except Exception as e:  # noqa: BLE001 (reported; the process goes on)
+            self._report(e)
         finally:
             self._ack = cmd_id
             self._handling = 0
         return True
+
+    def _report(self, e: Exception) -> None:
+        """Tell the user what went wrong; the trainer process never dies of it."""
+        if isinstance(e, DivergenceError):
+            self.running = False
+            self._notify(str(e), "error")
+        elif isinstance(e, (ValueError, OSError)):  # bad settings or files: say what
+            self._notify(str(e), "error")
+        else:  # a bug: report it, keep the app and the weights alive
+            self.running = False
+            self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
+                         "error")
 
     def _train_slice(self) -> None:
         self._kernel_note()

@@ -58,8 +58,9 @@ def fingerprint(loop) -> dict:
         "trainer": (t.epoch, t.cursor, t.samples_seen, t.seconds, t.batch_size, t.l1, t.l2,
                     t.target_auc, t.target_on, t.rng.bit_generator.state, t.rng_at_epoch),
         "history": {k: v.tobytes() for k, v in t.history.arrays().items()},
-        "timeline": _frames(t.timeline),
+        "timeline": _frames(t.timeline), "tag": t.tag,
         "points": loop.points.raw_train.tobytes(),
+        "planes": [p.tobytes() for p in loop.planes],
     }
 
 
@@ -93,7 +94,18 @@ def _edits(tmp_path, loop):
     ]
 
 
-@pytest.mark.parametrize("k", range(13))
+N_EDITS = 13
+
+
+def test_the_edits_cover_every_undoable_command(tmp_path):
+    from scratchnet_gui.loop_timeline import UNDOABLE
+
+    edits = _edits(tmp_path, _loop())
+    assert len(edits) == N_EDITS  # one parametrized case each, below
+    assert {type(c) for _, c in edits} == set(UNDOABLE) - {P.BranchHere}  # tested apart
+
+
+@pytest.mark.parametrize("k", range(N_EDITS))
 def test_each_edit_undoes_and_redoes_to_the_bit(tmp_path, k):
     loop = _loop()
     _train(loop, 3)
@@ -233,3 +245,70 @@ def test_a_csv_spec_reuses_its_rows_or_reads_the_file_off_the_loop(tmp_path, mon
     loop.loader.thread.join(60)
     loop.finish_load()
     assert loop.dataset.spec.task == "regression" and loop.labels()[0] == "open data"
+
+
+def test_an_edit_at_an_epochs_start_is_what_resuming_from_it_trains():
+    loop = _loop()
+    _train(loop, 2)
+    _do(loop, P.Resize((6, 5), ("tanh", "relu")))
+    _do(loop, P.SetWeight(0, 0, 0, 0.25))
+    _train(loop, 3)
+    _do(loop, P.Scrub(2))
+    loop.publish()
+    assert loop.snaps[-1].sizes == [2, 6, 5, 1] and loop.snaps[-1].weights[0][0][0, 0] == 0.25
+    _do(loop, P.BranchHere())
+    assert loop.trainer.network.sizes == [2, 6, 5, 1] and loop.config.hidden == [6, 5]
+
+
+def test_resuming_a_loaded_example_keeps_its_own_settings():
+    loop = _loop()
+    other = Config(data.DataSpec("xor", 80, 0.2, seed=5), hidden=[7], activations=["relu"],
+                   optimizer="momentum", lr=0.3)
+    _do(loop, P.LoadExperiment(other))
+    _train(loop, 3)
+    _do(loop, P.Scrub(0))
+    _do(loop, P.BranchHere())
+    assert loop.config == other and loop.trainer.network.sizes == [2, 7, 1]
+
+
+def test_new_regression_data_bring_their_own_target_scale():
+    cfg = Config(data.DataSpec("reg-plane", 200, 0.0), hidden=[8], activations=["tanh"])
+    loop = _loop(cfg)
+    _do(loop, P.SetData(dataclasses.replace(cfg.data, source="reg-gauss", seed=3)))
+    ds = loop.dataset
+    assert (loop.trainer.network.target_mean, loop.trainer.network.target_std) == \
+        ds.target_scale
+
+
+def test_a_file_the_network_cannot_take_is_refused_and_the_loop_lives(tmp_path, monkeypatch):
+    csv = tmp_path / "d.csv"
+    X = np.random.default_rng(1).normal(size=(60, 2))
+    csv.write_text("a,b,label\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
+    loop = _loop()
+    _do(loop, P.OpenData(data.DataSpec(source="csv", csv_path=str(csv))))
+    loop.loader.thread.join(60)
+
+    def refuse(*a, **k):
+        raise ValueError("input size 4097 is too large")
+
+    monkeypatch.setattr(loop, "_use_data", refuse)
+    loop.commands = type("Once", (), {"poll": lambda self, t=0.0: True,
+                                      "recv": lambda self: (9, P.Stop())})()
+    loop.run()  # takes the loader's data, fails, reports, then stops on the command
+    assert any(n.level == "error" and "4097" in n.text for n in loop._notices)
+    assert loop.dataset.spec.source == "circles"
+
+
+def test_a_lower_budget_while_scrubbed_resumes_where_it_shows():
+    cfg = Config(data.DataSpec("circles", 120, 0.1), hidden=[64, 64],
+                 activations=["tanh", "tanh"], optimizer="adam", lr=0.01)
+    loop = _loop(cfg)  # frames of ~100 kB: 1 MB keeps about 9 of 41
+    _train(loop, 40)
+    _do(loop, P.Scrub(37))
+    _do(loop, P.SetTimelineBudget(1))
+    tl = loop.trainer.timeline
+    assert tl.thinned and 37 not in tl.epochs
+    shown = loop.scrub.epoch
+    assert shown in tl.epochs and shown < 37
+    _do(loop, P.BranchHere())
+    assert loop.trainer.epoch == shown and f"epoch {shown};" in loop._notices[-1].text

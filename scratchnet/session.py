@@ -24,7 +24,8 @@ from .network import Dense, Network
 from .trainer import History, Trainer
 
 FORMAT = "scratchnet-session"
-VERSION = 1
+VERSION = 2         # 2 adds the timeline; version 1 files read as ever
+READS = (1, 2)
 
 
 def _rng_state(rng) -> dict:
@@ -135,14 +136,16 @@ def _load(path: str):
         raise SessionError(f"{path}: its meta.json is not valid JSON ({e})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise SessionError(f"{path}: not a ScratchNet session")
-    if type(meta.get("version")) is not int or meta["version"] != VERSION:
+    if type(meta.get("version")) is not int or meta["version"] not in READS:
         raise SessionError(f"{path}: session format version {str(meta.get('version'))[:20]}; "
-                           f"this ScratchNet reads version {VERSION}")
+                           f"this ScratchNet reads versions "
+                           f"{', '.join(map(str, READS))}")
     checked = session_meta.check(meta, arrays)
     sizes = checked.sizes
     timeline = session_timeline.unpack(meta.get("timeline"), arrays, sizes[0], sizes[-1],
                                        checked.trainer["epoch"],
-                                       len(checked.history["epoch"]))
+                                       len(checked.history["epoch"]),
+                                       checked.network["output"])
     return _rebuild(checked, timeline)
 
 

@@ -31,7 +31,8 @@ def _pick(tl: Timeline) -> list[Frame]:
     if not frames:
         return []
     cap = min(MAX_SAVED_FRAMES, max(2, MAX_SAVED_BYTES // max(f.nbytes for f in frames)))
-    pinned = sorted(i for i, f in enumerate(frames) if f.epoch in tl.pinned)[-(cap - 2):]
+    pinned = sorted(i for i, f in enumerate(frames) if f.epoch in tl.pinned)
+    pinned = pinned[len(pinned) - min(len(pinned), cap - 2):]  # the newest that fit
     n = min(len(frames), max(2, cap - len(pinned)))
     keep = set(np.linspace(0, len(frames) - 1, n).round().astype(int).tolist())
     return [frames[i] for i in sorted(keep | set(pinned))][:cap]
@@ -76,12 +77,14 @@ def pack(tl: Timeline | None):
 
 
 # --- reading ----------------------------------------------------------------------------
-def _group(g, i, n_inputs, n_outputs) -> dict:
+def _group(g, i, n_inputs, n_outputs, output) -> dict:
     where = f"timeline.groups[{i}]"
     g = checks.mapping(g, where)
     sizes = validate_sizes(checks.items(g.get("sizes"), f"{where}.sizes", MAX_LAYERS + 1))
     if sizes[0] != n_inputs or sizes[-1] != n_outputs:
         raise ValueError(f"{where}.sizes {sizes} does not fit the data")
+    if g.get("output") != output:  # the data's task fixes it: no frame may change it
+        raise ValueError(f"{where}.output must be the session's {output!r}")
     acts = [checks.choice(a, f"{where}.activations", list(activations.ACTIVATIONS)
                           if k < len(sizes) - 2 else list(losses.OUTPUTS))
             for k, a in enumerate(checks.items(g.get("activations"), f"{where}.activations",
@@ -93,12 +96,14 @@ def _group(g, i, n_inputs, n_outputs) -> dict:
         raise ValueError(f"{where}.target must be [mean, std]")
     slots = [checks.choice(s, f"{where}.slots", ["m", "v"])
              for s in checks.items(g.get("slots"), f"{where}.slots", 2)]
+    target = [checks.number(target[0], f"{where}.target mean"),
+              checks.number(target[1], f"{where}.target std", 0, lo_open=True)]
+    if output != "linear" and target != [0.0, 1.0]:
+        raise ValueError(f"{where}.target scales a {output} output; only linear has one")
     return {"sizes": sizes, "activations": acts,
             "output": checks.choice(g.get("output"), f"{where}.output", [acts[-1]]),
             "init": checks.choice(g.get("init"), f"{where}.init", list(INITS)),
-            "target": [checks.number(target[0], f"{where}.target mean"),
-                       checks.number(target[1], f"{where}.target std", 0, lo_open=True)],
-            "slots": slots}
+            "target": target, "slots": slots}
 
 
 def _network(layout, row, net_rng) -> Network:
@@ -188,9 +193,26 @@ def _arrays(arrays, layouts):
                                  f"finite rows of {width} numbers expected")
 
 
-def unpack(value, arrays, n_inputs: int, n_outputs: int, epoch: int, n_history: int):
+def _rows(frames, arrays, n_groups) -> None:
+    """Each frame its own row, and every row a frame's: a crafted file cannot make many
+    networks out of one row."""
+    used = []
+    for i, d in enumerate(frames):
+        d = checks.mapping(d, f"timeline.frames[{i}]")
+        g = checks.whole(d.get("group"), f"timeline.frames[{i}].group", 0, n_groups - 1)
+        used.append((g, checks.whole(d.get("row"), f"timeline.frames[{i}].row", 0,
+                                     len(arrays[f"tl_p{g}"]) - 1)))
+    rows = sum(len(arrays[f"tl_p{g}"]) for g in range(n_groups))
+    if len(set(used)) != len(used) or len(used) != rows:
+        raise ValueError("timeline.frames must each have a row of their own, and every "
+                         "row a frame")
+
+
+def unpack(value, arrays, n_inputs: int, n_outputs: int, epoch: int, n_history: int,
+           output: str):
     """The ``Timeline`` saved in a session (None if it has none), every field checked
-    against the session's data, epoch and history; ``ValueError`` names the field."""
+    against the session's data (``n_inputs``, ``n_outputs``, the network's ``output``),
+    epoch and history; ``ValueError`` names the field."""
     if value is None:
         if any(k.startswith("tl_") for k in arrays):
             raise ValueError("timeline arrays without a timeline")
@@ -200,12 +222,13 @@ def unpack(value, arrays, n_inputs: int, n_outputs: int, epoch: int, n_history: 
                if k not in tl]
     if missing:
         raise ValueError(f"timeline lacks {', '.join(missing)}")
-    layouts = [_group(g, i, n_inputs, n_outputs)
+    layouts = [_group(g, i, n_inputs, n_outputs, output)
                for i, g in enumerate(checks.items(tl["groups"], "timeline.groups", 64))]
     _arrays(arrays, layouts)
+    raw_frames = checks.items(tl["frames"], "timeline.frames", MAX_SAVED_FRAMES)
+    _rows(raw_frames, arrays, len(layouts))
     frames = [_frame(d, i, layouts, arrays, (min(epoch, MAX_EPOCHS), n_history))
-              for i, d in enumerate(checks.items(tl["frames"], "timeline.frames",
-                                                 MAX_SAVED_FRAMES))]
+              for i, d in enumerate(raw_frames)]
     epochs = [f.epoch for f in frames]
     if any(b <= a for a, b in zip(epochs, epochs[1:])):
         raise ValueError("timeline.frames must come in increasing epochs")

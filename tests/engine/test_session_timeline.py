@@ -107,6 +107,9 @@ CRAFTED = [
     (lambda m, a: a.update(tl_s1=np.full_like(a["tl_s1"], np.nan)), "tl_s1"),
     (lambda m, a: a.update(tl_p9=a["tl_p0"]), "timeline's arrays"),
     (lambda m, a: m.pop("timeline"), "timeline arrays without a timeline"),
+    (_set("frames", 2, "row", 0), "a row of their own"),  # frame 1's row
+    (_set("groups", 0, "output", "linear"), "output must be the session's"),
+    (_set("groups", 0, "target", [5.0, 2.0]), "only linear has one"),
 ]
 
 
@@ -119,3 +122,29 @@ def test_a_crafted_timeline_is_refused_naming_the_field(tmp_path, k):
     _rewrite(path, edit)
     with pytest.raises(SessionError, match=words.replace("[", r"\[").replace("]", r"\]")):
         session.load(path)
+
+
+def test_a_version_1_session_still_opens(tmp_path):
+    t, cfg = _trained()
+    path = tmp_path / "s.scratchnet"
+    session.save(path, t, cfg)
+
+    def as_version_1(meta, arrays):
+        meta["version"] = 1
+        meta.pop("timeline")
+        meta["trainer"].pop("rng_at_epoch")
+        for k in [k for k in arrays if k.startswith("tl_")]:
+            del arrays[k]
+    _rewrite(path, as_version_1)
+    u = session.load(path)[0]
+    assert u.epoch == 8 and u.timeline is None and u.rng_at_epoch is None
+
+
+def test_a_session_of_few_huge_frames_keeps_the_first_and_the_last(monkeypatch):
+    from scratchnet import session_timeline as st
+
+    t, _ = _trained(8)
+    for e in (3, 5, 7):
+        t.timeline.pin(e)
+    monkeypatch.setattr(st, "MAX_SAVED_BYTES", 2 * max(f.nbytes for f in t.timeline.frames))
+    assert [f.epoch for f in st._pick(t.timeline)] == [0, 8]

@@ -167,6 +167,31 @@ def grid_cost(config, repeat=200):
     return (time.perf_counter() - t0) / repeat
 
 
+def throughput(app, seconds, deep):
+    """Frames/s and training speed while drawing, next to headless, per case."""
+    cases = [("2-9-6-1 default experiment, batch 10", Config(batch_size=10), 45, False),
+             ("2-9-6-1, batch 1", Config(batch_size=1), 45, False),
+             ("2-8-8-8-8-8-8-1, batch 10", Config(**deep), 30, False),
+             ("2-9-6-1, batch 10, one core busy elsewhere", Config(batch_size=10), 20, True)]
+    for name, cfg, target, busy in cases:
+        cfg.max_epochs = 10**9
+        h_sps, h_eps = headless(cfg, seconds)
+        burner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
+        try:
+            fps, sps, eps, close_s, alive, first = windowed(app, cfg, seconds)
+        finally:
+            if burner is not None:
+                burner.kill()
+                burner.wait()
+        print(f"{name} (load average {os.getloadavg()[0]:.2f}):")
+        print(f"  frames drawn: {fps:.1f}/s (target >= {target})")
+        print(f"  training while drawing: {sps:,.0f} samples/s = {eps:.1f} epochs/s; headless "
+              f"{h_sps:,.0f} samples/s = {h_eps:.1f} epochs/s; kept {sps / h_sps:.0%} "
+              f"(target >= 80%; >= 300,000 samples/s at batch 1)")
+        print(f"  closing mid-training took {close_s * 1000:.0f} ms, worker "
+              f"{'STILL ALIVE' if alive else 'stopped'} (target < 1 s)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=3.0)
@@ -191,27 +216,7 @@ def main():
           f"runs {', '.join(f'{t:.2f}' for t in firsts)} (target <= 1.0 s); "
           f"load average {os.getloadavg()[0]:.2f}")
 
-    cases = [("2-9-6-1 default experiment, batch 10", Config(batch_size=10), 45, False),
-             ("2-9-6-1, batch 1", Config(batch_size=1), 45, False),
-             ("2-8-8-8-8-8-8-1, batch 10", Config(**deep), 30, False),
-             ("2-9-6-1, batch 10, one core busy elsewhere", Config(batch_size=10), 20, True)]
-    for name, cfg, target, busy in cases:
-        cfg.max_epochs = 10**9
-        h_sps, h_eps = headless(cfg, args.seconds)
-        burner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
-        try:
-            fps, sps, eps, close_s, alive, first = windowed(app, cfg, args.seconds)
-        finally:
-            if burner is not None:
-                burner.kill()
-                burner.wait()
-        print(f"{name} (load average {os.getloadavg()[0]:.2f}):")
-        print(f"  frames drawn: {fps:.1f}/s (target >= {target})")
-        print(f"  training while drawing: {sps:,.0f} samples/s = {eps:.1f} epochs/s; headless "
-              f"{h_sps:,.0f} samples/s = {h_eps:.1f} epochs/s; kept {sps / h_sps:.0%} "
-              f"(target >= 80%; >= 300,000 samples/s at batch 1)")
-        print(f"  closing mid-training took {close_s * 1000:.0f} ms, worker "
-              f"{'STILL ALIVE' if alive else 'stopped'} (target < 1 s)")
+    throughput(app, args.seconds, deep)
     local, remote, worst = stepping(app, Config(**deep))
     print(f"stepper on 2-8-8-8-8-8-8-1, key press to frame drawn: {local * 1000:.1f} ms median "
           f"for a phase move (target <= 30 ms), {remote * 1000:.1f} ms median when the trainer "

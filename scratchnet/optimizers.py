@@ -7,6 +7,8 @@ would lead to, and ``commit(state)`` accepts that state. ``step`` does both.
 
 from __future__ import annotations
 
+import copy
+
 import math
 from dataclasses import dataclass
 
@@ -100,6 +102,12 @@ class Optimizer:
         if key not in self.state or [s.shape for s in self.state[key]] != [g.shape for g in grads]:
             return [np.zeros_like(g) for g in grads]
         return self.state[key]
+
+    def copy(self) -> "Optimizer":
+        """A copy with state arrays of its own (the schedule is immutable and shared)."""
+        new = copy.copy(self)
+        new.state = {k: [a.copy() for a in v] for k, v in self.state.items()}
+        return new
 
     def resize(self, carried_shapes: list[tuple | None], new_shapes: list[tuple]) -> None:
         """Resize state after ``Network.resize``: carried blocks keep their values.

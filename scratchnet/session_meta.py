@@ -79,7 +79,8 @@ def rng_state(value, name: str) -> dict:
             "uinteger": checks.whole(d["uinteger"], f"{name}.uinteger", 0, 2**32 - 1)}
 
 
-def _config(value) -> Config:
+def check_config(value) -> Config:
+    """A ``Config`` from its ``to_dict()`` form, every field checked (``ValueError``)."""
     try:
         return Config.from_dict(checks.mapping(value, "config"))
     except TypeError as e:  # a dataclass given a missing or odd field
@@ -234,7 +235,7 @@ def check(meta, arrays) -> Checked:
     """Check ``meta`` (parsed ``meta.json``) and ``arrays`` together; ``ValueError`` names
     the first field that is wrong."""
     _need(meta, TOP_KEYS, "meta.json")
-    config = _config(meta["config"])
+    config = check_config(meta["config"])
     spec = config.data
     raw = _raw(meta, arrays, spec)
     n_rows, n_cols = (raw[0].shape if raw else (spec.n_samples, 2))

@@ -16,6 +16,7 @@ import numpy as np
 from . import activations, checks, data, losses, optimizers
 from .config import Config
 from .network import INITS, MAX_LAYERS, Network, validate_sizes
+from .session_meta import check_config, rng_state
 from .timeline import MAX_BUDGET, MIN_BUDGET, Frame, Timeline
 from .trainer import MAX_EPOCHS, TARGETS
 
@@ -151,8 +152,6 @@ def _settings(s, where) -> tuple:
 
 
 def _frame(d, i, layouts, arrays, limits) -> Frame:
-    from .session_meta import _config, rng_state  # session_meta reads the rest first
-
     where = f"timeline.frames[{i}]"
     d = checks.mapping(d, where)
     missing = [k for k in ("epoch", "group", "row", "optimizer", "settings", "samples_seen",
@@ -172,7 +171,7 @@ def _frame(d, i, layouts, arrays, limits) -> Frame:
                  checks.number(d["seconds"], f"{where}.seconds", 0),
                  rng_state(d["rng"], f"{where}.rng"),
                  checks.whole(d["history"], f"{where}.history", 1, n_history),
-                 None if d["tag"] is None else _config(d["tag"]))
+                 None if d["tag"] is None else check_config(d["tag"]))
 
 
 def _arrays(arrays, layouts):

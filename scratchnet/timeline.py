@@ -44,9 +44,7 @@ class Frame:
     @classmethod
     def of(cls, trainer) -> "Frame":
         """The state of ``trainer`` (at the start of an epoch: cursor 0)."""
-        opt = copy.copy(trainer.optimizer)
-        opt.state = {k: [a.copy() for a in v] for k, v in trainer.optimizer.state.items()}
-        return cls(trainer.epoch, trainer.network.copy(), opt,
+        return cls(trainer.epoch, trainer.network.copy(), trainer.optimizer.copy(),
                    (trainer.batch_size, trainer.l1, trainer.l2, trainer.target_auc,
                     trainer.target_on),
                    trainer.samples_seen, trainer.seconds, trainer.rng_at_epoch,
@@ -80,6 +78,7 @@ class Timeline:
 
     @property
     def budget(self) -> int:
+        """Bytes of frames kept at most; setting it thins the frames to fit at once."""
         return self._budget
 
     @budget.setter
@@ -98,6 +97,7 @@ class Timeline:
 
     @property
     def epochs(self) -> list[int]:
+        """The epochs kept, oldest first."""
         return [f.epoch for f in self.frames]
 
     def copy(self) -> "Timeline":

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 
 from .history import History
@@ -65,8 +63,7 @@ class TrainerEdits:
         if f is None:
             raise ValueError(f"epoch {epoch} is not on the timeline")
         self.network = f.network.copy()
-        self.optimizer = copy.copy(f.optimizer)
-        self.optimizer.state = {k: [a.copy() for a in v] for k, v in f.optimizer.state.items()}
+        self.optimizer = f.optimizer.copy()
         self.batch_size, self.l1, self.l2, self.target_auc, self.target_on = f.settings
         self.epoch, self.cursor = f.epoch, 0
         self.samples_seen, self.seconds, self.tag = f.samples_seen, f.seconds, f.tag

@@ -44,6 +44,7 @@ class TimelineBar(QWidget):
         self._live_epoch = 0
 
     def set_branch_action(self, action) -> None:
+        """Show ``action`` (Resume from here) as the bar's button."""
         self.button.setDefaultAction(action)
 
     def _moved(self, value: int):

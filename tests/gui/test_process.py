@@ -4,11 +4,12 @@ import os
 import signal
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from scratchnet.config import Config
-from scratchnet_gui.worker import WorkerProcess
+from scratchnet_gui.worker import START, WorkerProcess
 
 from .conftest import WAIT_MS, click_action, wait_idle
 
@@ -20,7 +21,18 @@ def _mapped_files(pid):
         return {line.split()[-1] for line in fh if len(line.split()) >= 6}
 
 
-def test_the_training_process_never_loads_qt(qtbot, window):
+@pytest.mark.parametrize("start", ["spawn", "forkserver"])
+def test_the_training_process_never_loads_qt(qtbot, monkeypatch, start):
+    """Both ways a trainer starts: the app's (spawn) and the tests' (forkserver)."""
+    from scratchnet_gui import MainWindow
+
+    monkeypatch.setenv(START, start)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: (s := window.current_snapshot()) is not None and not s.pending,
+                    timeout=WAIT_MS)
+    assert window.controller.worker.process._start_method == start
     click_action(qtbot, window, "step_phase")  # the stepper's code paths too
     wait_idle(qtbot, window)
     child = _mapped_files(window.controller.worker.process.pid)
@@ -28,6 +40,7 @@ def test_the_training_process_never_loads_qt(qtbot, window):
     assert not [f for f in child if any(q in f for q in QT_LIBRARIES)]
     gui = _mapped_files(os.getpid())
     assert any("libQt6Core" in f for f in gui)  # and Qt libraries would be seen
+    window.close()
 
 
 def test_a_killed_trainer_is_reported_and_restarts_from_its_weights(qtbot, window):

@@ -64,6 +64,14 @@ def fingerprint(loop) -> dict:
     }
 
 
+def _csv(tmp_path, rows, label):
+    """A CSV file of ``rows`` normal points ``a, b`` and ``label(a, b)``."""
+    path = tmp_path / "d.csv"
+    X = np.random.default_rng(1).normal(size=(rows, 2))
+    path.write_text("a,b,label\n" + "".join(f"{a},{b},{label(a, b)}\n" for a, b in X))
+    return path
+
+
 def _train(loop, epochs):
     for _ in range(epochs):
         _do(loop, P.StepEpoch())
@@ -138,10 +146,7 @@ def test_resume_from_here_undoes_with_the_later_epochs(tmp_path):
 
 
 def test_an_opened_csv_file_undoes(tmp_path):
-    csv = tmp_path / "d.csv"
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 2))
-    csv.write_text("a,b,label\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
+    csv = _csv(tmp_path, 60, lambda a, b: int(a > b))
     loop = _loop()
     _train(loop, 2)
     before = fingerprint(loop)
@@ -220,9 +225,7 @@ def test_data_of_another_task_get_a_timeline_too():
 
 
 def test_a_csv_spec_reuses_its_rows_or_reads_the_file_off_the_loop(tmp_path, monkeypatch):
-    csv = tmp_path / "d.csv"
-    X = np.random.default_rng(1).normal(size=(80, 2))
-    csv.write_text("a,b,label\n" + "".join(f"{a},{b},{a + 2 * b}\n" for a, b in X))
+    csv = _csv(tmp_path, 80, lambda a, b: a + 2 * b)
     loop = _loop()
     _do(loop, P.OpenData(data.DataSpec(source="csv", csv_path=str(csv))))
     loop.loader.thread.join(60)
@@ -281,9 +284,7 @@ def test_new_regression_data_bring_their_own_target_scale():
 
 
 def test_a_file_the_network_cannot_take_is_refused_and_the_loop_lives(tmp_path, monkeypatch):
-    csv = tmp_path / "d.csv"
-    X = np.random.default_rng(1).normal(size=(60, 2))
-    csv.write_text("a,b,label\n" + "".join(f"{a},{b},{int(a > b)}\n" for a, b in X))
+    csv = _csv(tmp_path, 60, lambda a, b: int(a > b))
     loop = _loop()
     _do(loop, P.OpenData(data.DataSpec(source="csv", csv_path=str(csv))))
     loop.loader.thread.join(60)

@@ -50,6 +50,15 @@ def clone_trainer(trainer):
     return copy.deepcopy(t, memo)
 
 
+def _frames_key(tl):
+    """Names a timeline's frames: frames are only ever appended after the last one or
+    thinned (which shortens the list), so the same length, first and last frame mean the
+    same frames. Undo entries taken without training in between then cost one walk."""
+    if tl is None or not tl.frames:
+        return None
+    return len(tl.frames), id(tl.frames[0]), id(tl.frames[-1])
+
+
 def _dataset_bytes(ds) -> int:
     arrays = [a for v in vars(ds).values() for a in (v if isinstance(v, tuple) else (v,))]
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
@@ -188,14 +197,17 @@ class TimelineCommands:
         timeline frames (each counted once), and each entry's weights and order."""
         tl = self.trainer.timeline
         seen = {id(self.dataset)} | {id(f) for f in (tl.frames if tl else ())}
+        walked = {_frames_key(tl)}
         total = 0
         for _, s in self.undo_stack + self.redo_stack:
             t = s.trainer
             total += t.order.nbytes + sum(p.nbytes for p in t.network.parameters())
-            for f in (t.timeline.frames if t.timeline else ()):
-                if id(f) not in seen:
-                    seen.add(id(f))
-                    total += f.nbytes
+            if _frames_key(t.timeline) not in walked:  # edits in a row share one list
+                walked.add(_frames_key(t.timeline))
+                for f in t.timeline.frames:
+                    if id(f) not in seen:
+                        seen.add(id(f))
+                        total += f.nbytes
             if id(s.dataset) not in seen:
                 seen.add(id(s.dataset))
                 total += _dataset_bytes(s.dataset)

@@ -313,3 +313,18 @@ def test_a_lower_budget_while_scrubbed_resumes_where_it_shows():
     assert shown in tl.epochs and shown < 37
     _do(loop, P.BranchHere())
     assert loop.trainer.epoch == shown and f"epoch {shown};" in loop._notices[-1].text
+
+
+def test_undo_counts_each_frame_it_alone_holds_once():
+    loop = _loop()
+    for k in range(4):  # training between edits: each entry holds its own timeline
+        _train(loop, 2)
+        _do(loop, P.SetWeight(0, 0, 0, 0.1 * k))
+        _do(loop, P.SetWeight(0, 0, 1, 0.1 * k))  # no training: the same frames again
+    _do(loop, P.Reset())  # the live timeline starts again: every old frame is undo's
+    entries = loop.undo_stack + loop.redo_stack
+    frames = {id(f): f.nbytes for _, s in entries for f in s.trainer.timeline.frames}
+    frames.update({id(f): 0 for f in loop.trainer.timeline.frames})
+    other = sum(s.trainer.order.nbytes + sum(p.nbytes for p in s.trainer.network.parameters())
+                for _, s in entries)
+    assert loop._held_bytes() == sum(frames.values()) + other

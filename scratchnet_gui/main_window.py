@@ -29,6 +29,7 @@ from .window_examples import ExamplesMixin
 from .window_files import FilesMixin
 from .window_timeline import TimelineMixin
 from .views.timeline_bar import TimelineBar
+from .view_set import Rate, ViewSet
 
 SLOW_PERIOD = 0.25
 
@@ -57,6 +58,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._dialog = None
         self._slow_at = 0.0
         self._drawn = None
+        self._same = False
         self._drawn_source = None
         self._session_command = None  # (command id, path) of an open/save in flight
         self.load_dialog = None       # progress of a CSV file being read
@@ -83,6 +85,12 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.confusion_view = ConfusionView()
         self.views = [self.network_view, self.prediction_view, self.auc_view, self.loss_view,
                       self.roc_view, self.confusion_view]
+        self.view_set = ViewSet(self)
+        self.view_set.add(self.network_view, Rate.FRAME,
+                          lambda snap, slow: self.network_view.draw(snap, slow and not self._same))
+        self.view_set.add(self.prediction_view, Rate.CHANGE)
+        for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
+            self.view_set.add(v, Rate.SLOW, lambda snap, slow, v=v: v.draw(snap))
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.network_view)
         top.addWidget(self.prediction_view)
@@ -92,6 +100,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.roc_tabs.addTab(self.roc_view, "ROC")
         self.roc_tabs.addTab(self.confusion_view, "Confusion")
         self.roc_view.kindChanged.connect(lambda text: self.roc_tabs.setTabText(0, text))
+        self.roc_tabs.currentChanged.connect(lambda _: self.view_set.catch_up())
         for v in (self.auc_view, self.loss_view, self.roc_tabs):
             bottom.addWidget(v)
         self.timeline_bar = TimelineBar()
@@ -111,6 +120,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.network_view.edgeClicked.connect(self._edit_weight)
         self.prediction_view.sampleClicked.connect(self._sample_clicked)
         self.inspector = InspectorView()
+        self.view_set.add(self.inspector, Rate.FRAME)
         self.inspector.gradcheckRequested.connect(lambda: self.controller.send(P.GradCheck()))
         self.inspector.phaseClicked.connect(lambda k: self._walk(lambda: self.walk.jump(k)))
         dock = QDockWidget("Step inspector", self)
@@ -211,23 +221,20 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:
             self._slow_at = now
-        same = self._same_model(self._drawn, snap)  # e.g. stepping through phases
+        same = self._same = self._same_model(self._drawn, snap)  # e.g. stepping through phases
         self._drawn = snap
         selected = snap.step.index if snap.step is not None else self.prediction_view.selected
-        self.network_view.draw(snap, slow and not same)
-        if not same or selected != self.prediction_view.selected:
+        if selected != self.prediction_view.selected:
             self.prediction_view.selected = selected
-            self.prediction_view.draw(snap, slow)
-        self.inspector.draw(snap)
+            same = False
+        self.view_set.draw(snap, slow, same)
+        if not self._same:
+            self.auc_view.set_marker(snap.scrub)
+            self.loss_view.set_marker(snap.scrub)
         if self.recorder is not None:
             self.recorder.offer(snap)
         if self._session_command is not None and snap.ack >= self._session_command[0]:
             self._session_done(snap)
-        if slow and not same:
-            for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
-                v.draw(snap)
-            self.auc_view.set_marker(snap.scrub)
-            self.loss_view.set_marker(snap.scrub)
         self._follow_timeline(snap)
         if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             self.play_action.blockSignals(True)

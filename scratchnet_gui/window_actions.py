@@ -181,14 +181,17 @@ class ActionsMixin:
     def _set_threshold(self, value):
         self.prediction_view.threshold = value
         self.confusion_view.set_threshold(value)
-        snap = self.controller.latest
-        if snap is not None:
-            self.prediction_view.draw(snap)
+        self.view_set.redraw(self.prediction_view)
+        self.view_set.redraw(self.confusion_view)
 
     def _follow_task(self, snap):
         """Controls that mean something for one task only follow the data's: the
-        threshold is for two classes (K ≥ 3 take the most probable class)."""
+        threshold is for two classes (K ≥ 3 take the most probable class), and a
+        regression has no confusion matrix."""
         self.training_panel.threshold.setEnabled(snap.task.n_classes == 2)
+        tab = self.roc_tabs.indexOf(self.confusion_view)
+        if self.roc_tabs.isTabVisible(tab) != (snap.task.kind != "regression"):
+            self.roc_tabs.setTabVisible(tab, snap.task.kind != "regression")
 
     def _color_by_class(self, on):
         self.prediction_view.set_color_by_class(on)
@@ -201,9 +204,7 @@ class ActionsMixin:
 
     def _show_test(self, on):
         self.prediction_view.show_test = on
-        snap = self.controller.latest
-        if snap is not None:
-            self.prediction_view.draw(snap)
+        self.view_set.redraw(self.prediction_view)
 
     def _edit_weight(self, layer, row, col, value):
         what = "bias" if col < 0 else f"weight w[{row + 1},{col + 1}]"

@@ -5,9 +5,8 @@ import os
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# GUI tests run the numpy path: each test's trainer process would otherwise load (or, on
-# a fresh clone, compile) the numba kernel, which tests/engine/test_kernel.py checks
-os.environ.setdefault("SCRATCHNET_KERNEL", "numpy")
+# GUI tests run the numpy path (tests/conftest.py): each test's trainer process would
+# otherwise load, or on a fresh clone compile, the numba kernel
 # trainer processes fork from one Qt-free server that has imported the trainer and
 # scikit-learn, instead of each spawning and importing them (~1 s a window); the app
 # itself spawns (test_process.py checks both)

@@ -16,6 +16,7 @@ from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
 from .controller import Controller
+from .lesson_note import LessonNote
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .step_walk import StepWalk
 from .status import status_line
@@ -114,7 +115,13 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         center.addWidget(lower)
         center.setStretchFactor(0, 3)
         center.setStretchFactor(1, 2)
-        self.setCentralWidget(center)
+        self.lesson_note = LessonNote()
+        middle = QWidget()
+        stack = QVBoxLayout(middle)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addWidget(self.lesson_note)
+        stack.addWidget(center, 1)
+        self.setCentralWidget(middle)
         self._splitters = (center, top)
         self._normal_sizes = None  # splitter sizes to return to after stepping
         self.network_view.edgeClicked.connect(self._edit_weight)

@@ -21,8 +21,12 @@ class ActionsMixin:
             a.setShortcut(QKeySequence(key))
         a.setToolTip(tip or text)
         a.setStatusTip(tip or text)
-        if slot is not None:
-            (a.toggled if checkable else a.triggered).connect(slot)
+        if checkable and slot is not None:
+            a.toggled.connect(slot)
+        elif slot is not None:
+            # triggered(bool) would hand ``checked`` (False) to a slot's first parameter,
+            # an optional one included: a plain action's slot is called with nothing
+            a.triggered.connect(lambda _checked=False: slot())
         self.addAction(a)
         return a
 

@@ -1,10 +1,8 @@
 """The Examples menu: the article's three experiments, the classic demo, three classes and
 a regression, each loaded exactly as the matching CLI preset, with a few words on what to
-look for."""
+look for, typeset in a note above the views that never blocks Play."""
 
 from __future__ import annotations
-
-from PySide6.QtWidgets import QMessageBox
 
 from scratchnet import presets
 
@@ -36,7 +34,8 @@ EXAMPLES = {
                          "class. The boundary blends each class's colour by its "
                          "probability; the Confusion tab beside the ROC counts which arm "
                          "is taken for which. Step a sample (N) to the loss to see "
-                         "a_k = e^{z_k} / Σ_j e^{z_j} with its numbers."),
+                         "a<sub>k</sub> = e<sup>z<sub>k</sub></sup> / Σ<sub>j</sub> e<sup>z<sub>j</sub></sup> "
+                         "with its numbers."),
     "example_reg_gauss": ("reg-gauss", "Regression: Gaussian bumps",
                           "TensorFlow Playground's six Gaussian bumps as a regression "
                           "target: one linear output, trained until the test R² reaches "
@@ -57,10 +56,9 @@ class ExamplesMixin:
             self.examples_menu.addAction(a)
 
     def load_example(self, name: str):
-        """Load example ``name`` (an action's objectName) and say what to look for."""
+        """Load example ``name`` (an action's objectName) and say what to look for, in
+        a note above the views that never blocks Play."""
         preset, title, words = EXAMPLES[name]
         self.controller.send(P.LoadExperiment(presets.get(preset)))
-        box = QMessageBox(QMessageBox.Icon.Information, title, words,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("example_note")
-        self._open_dialog(box, "info", words)
+        self.lesson_note.say(title, words)
+        self.messageShown.emit("info", words)

@@ -135,6 +135,8 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         dock.setWidget(self.inspector)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()  # its column is the views' until a sample is stepped
+        self.inspector_dock = dock
 
     def _build_panels(self, cfg):
         self.data_panel = DataPanel(cfg.data)
@@ -148,6 +150,10 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         scroll = QScrollArea()
         scroll.setWidget(box)
         scroll.setWidgetResizable(True)
+        # as wide as the controls need, so they never scroll sideways
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(box.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
         dock = QDockWidget("Controls", self)
         dock.setObjectName("controls_dock")
         dock.setWidget(scroll)
@@ -222,6 +228,8 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self._drawn_source = snap
         if snap.step is not None:
             snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
+        if self.inspector_dock.isHidden() == (snap.step is not None):
+            self.inspector_dock.setVisible(snap.step is not None)
         if self.stepping_layout_action.isChecked():
             self._set_stepping_layout(snap.step is not None)
         now = time.perf_counter()

@@ -139,10 +139,16 @@ def test_the_stepper_shows_softmax_with_its_numbers(qtbot, window, three_classes
     text = window.inspector.formula.toPlainText()
     rec, tr = step.trace.layers[-1], step.trace
     e = np.exp(rec.z)
-    assert (f"a3,2 = e^{{z_k}} / Σ_j e^{{z_j}} = e^{rec.z[1]:.3g} / (e^{rec.z[0]:.3g} + "
+    assert (f"a3,2 = e^zₖ / Σⱼ e^zⱼ = e^{rec.z[1]:.3g} / (e^{rec.z[0]:.3g} + "
             f"e^{rec.z[1]:.3g} + e^{rec.z[2]:.3g}) = {e[1]:.4g} / {e.sum():.4g} = "
             f"{rec.a[1]:.6g}") in text
     c = int(np.argmax(tr.y))
+    assert "loss" not in text and "δ" not in text  # the forward pass knows no loss yet
+    click_action(qtbot, window, "step_phase")
+    wait_idle(qtbot, window)
+    assert window.shown_snapshot().step.phase == ("loss", 3)
+    window.inspector.select_neuron(3, 1)
+    text = window.inspector.formula.toPlainText()
     assert f"−log a3,{c + 1} = −log {rec.a[c]:.6g} = {tr.loss:.6g}" in text
     assert f"class {c}" in window.inspector.phase.text()
 

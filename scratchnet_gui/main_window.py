@@ -18,6 +18,7 @@ from . import protocol as P
 from .controller import Controller
 from .lesson_note import LessonNote
 from .panels import DataPanel, ModelPanel, TrainingPanel
+from .panels.training_panel import SPEEDS
 from .step_walk import StepWalk
 from .status import status_line
 from .views.confusion_view import ConfusionView
@@ -78,6 +79,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._build_actions()
         self._build_examples_menu()
         self._build_timeline()
+        self._send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
 
     def _build_views(self):
         self.network_view = NetworkView()
@@ -166,6 +168,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.model_panel.resetRequested.connect(self.reset)
         self.training_panel.settingsChanged.connect(lambda s: self._send(lambda: P.Configure(s)))
         self.training_panel.speedChanged.connect(lambda v: self._send(lambda: P.SetSpeed(v)))
+        self.training_panel.speed.currentTextChanged.connect(self._speed_chosen)
         self.training_panel.thresholdChanged.connect(self._set_threshold)
         self.controller.snapshotReady.connect(self._follow_task)
 

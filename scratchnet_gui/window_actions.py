@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QToolBar
 
 from . import protocol as P
+from .panels.training_panel import WATCH
 from .views.network_view import OVERLAYS
 
 
@@ -39,6 +40,10 @@ class ActionsMixin:
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
+        self.full_speed_action = self._action(
+            "full_speed", "Full speed", self._full_speed, "F",
+            "Train as fast as the machine goes; off, at the pace chosen under Training ▸ "
+            "speed (F)", checkable=True)
         self.step_sample_action = self._action(
             "step_sample", "Step sample", lambda: self.controller.send(P.Step("sample")), "N",
             "One SGD step on the next sample, with every number in the inspector (N)")
@@ -72,9 +77,9 @@ class ActionsMixin:
         self.toolbar = QToolBar("Training")
         self.toolbar.setObjectName("training_toolbar")
         self.addToolBar(self.toolbar)
-        for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
-                  self.reset_action, self.step_phase_back_action, self.step_sample_action,
-                  self.step_phase_action):
+        for a in (self.play_action, self.full_speed_action, self.step_epoch_action,
+                  self.step_batch_action, self.reset_action, self.step_phase_back_action,
+                  self.step_sample_action, self.step_phase_action):
             self.toolbar.addAction(a)
         self.toolbar.addWidget(QLabel(" edges: "))
         self.toolbar.addWidget(self.overlay)
@@ -112,9 +117,9 @@ class ActionsMixin:
 
     def _build_train_and_view_menus(self):
         self.train_menu = self.menuBar().addMenu("&Train")
-        for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
-                  self.reset_action, self.step_sample_action, self.step_phase_action,
-                  self.step_phase_back_action):
+        for a in (self.play_action, self.full_speed_action, self.step_epoch_action,
+                  self.step_batch_action, self.reset_action, self.step_sample_action,
+                  self.step_phase_action, self.step_phase_back_action):
             self.train_menu.addAction(a)
         self.view_menu = self.menuBar().addMenu("&View")
         self.stepping_layout_action = self._action(
@@ -148,6 +153,21 @@ class ActionsMixin:
         else:
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(action)
+
+    def _full_speed(self, on: bool):
+        """Full speed, or back to the pace the speed box had before."""
+        box = self.training_panel.speed
+        if on and box.currentText() != "max":
+            self._paced = box.currentText()
+            box.setCurrentText("max")  # emits: the training process follows
+        elif not on and box.currentText() == "max":
+            box.setCurrentText(getattr(self, "_paced", WATCH))
+
+    def _speed_chosen(self, text: str):
+        """The speed box and the Full speed button agree."""
+        if self.full_speed_action.isChecked() != (text == "max"):
+            with QSignalBlocker(self.full_speed_action):
+                self.full_speed_action.setChecked(text == "max")
 
     def _play_toggled(self, checked):
         self.controller.send(P.Play() if checked else P.Pause())

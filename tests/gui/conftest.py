@@ -41,6 +41,9 @@ def window(qtbot):
     win.resize(1400, 900)  # the default size: offscreen's 800×800 screen would shrink it
     qtbot.addWidget(win)
     win.show()
+    # a window starts at a pace to watch (60 epochs/s); tests train at full speed, as a
+    # user one click away does (test_newcomer.py checks the pace)
+    win.full_speed_action.trigger()
     # the first frame comes before the metrics; wait for the measured one
     qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
                     timeout=WAIT_MS)

@@ -96,6 +96,7 @@ def test_the_window_trains_with_the_kernel_and_agrees_with_numpy(qtbot, monkeypa
     win.show()
     qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
                     timeout=WAIT_MS)
+    click_action(qtbot, win, "full_speed")
     click_action(qtbot, win, "play")
     qtbot.waitUntil(lambda: win.current_snapshot().epoch == 300
                     and not win.current_snapshot().running, timeout=WAIT_MS)

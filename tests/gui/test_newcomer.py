@@ -83,3 +83,36 @@ def test_at_1280_by_800_the_controls_fit_and_no_empty_inspector(qtbot, window):
     box = window.data_panel.parentWidget()
     assert box.width() >= box.minimumSizeHint().width()
     assert not window.inspector_dock.isVisible()  # nothing is stepped
+
+
+def test_a_first_play_is_paced_to_watch_and_full_speed_is_one_click(qtbot):
+    """60 epochs a second (about one a drawn frame) until Full speed is pressed; the
+    speed box and the button agree."""
+    import time
+
+    from scratchnet_gui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
+                    timeout=WAIT_MS)
+    assert win.training_panel.speed.currentText() == "60 epochs/s"
+    assert not win.full_speed_action.isChecked()
+    seen = []
+    win.controller.snapshotReady.connect(lambda s: seen.append((time.monotonic(), s.epoch)))
+    click_action(qtbot, win, "play")
+    qtbot.waitUntil(lambda: bool(seen) and seen[-1][1] >= 20, timeout=WAIT_MS)
+    t0, e0 = seen[-1]
+    qtbot.waitUntil(lambda: seen[-1][1] >= e0 + 60, timeout=WAIT_MS)
+    t1, e1 = seen[-1]
+    assert (e1 - e0) / (t1 - t0) <= 66  # the cap, with a frame's slack
+    click_action(qtbot, win, "full_speed")
+    assert win.training_panel.speed.currentText() == "max"
+    click_action(qtbot, win, "full_speed")  # off again: back to the pace chosen
+    assert win.training_panel.speed.currentText() == "60 epochs/s"
+    win.training_panel.speed.setCurrentText("max")
+    assert win.full_speed_action.isChecked()
+    win.play_action.trigger()
+    wait_idle(qtbot, win)
+    win.close()

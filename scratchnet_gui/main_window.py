@@ -15,6 +15,7 @@ from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
+from . import window_help
 from .controller import Controller
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .step_walk import StepWalk
@@ -75,6 +76,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._build_actions()
         self._build_examples_menu()
         self._build_timeline()
+        window_help.build_help_menu(self)
 
     def _build_views(self):
         self.network_view = NetworkView()

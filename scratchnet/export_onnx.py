@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import LEAKY_SLOPE
-from .model_export import ModelCard
+from .model_export import NO_ONNX, ModelCard
 
 OPSET = 17
 IR_VERSION = 8
@@ -24,8 +24,7 @@ def _onnx():
     try:
         import onnx
     except ImportError:
-        raise ImportError("ONNX export needs the onnx package: "
-                          'pip install "scratchnet[export]" (or pip install onnx)') from None
+        raise ImportError(NO_ONNX) from None
     return onnx
 
 

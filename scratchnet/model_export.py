@@ -13,6 +13,7 @@ only when an ONNX file is written; ``.py`` needs nothing here, and torch where i
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from . import fileio
 from .inputs import FEATURES, Inputs
 
 SUFFIXES = {".onnx": "ONNX model", ".py": "PyTorch script (model.py)"}
+NO_ONNX = 'ONNX export needs the onnx package: pip install "scratchnet[export]" (or onnx)'
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,13 @@ def check_path(path) -> str:
     if suffix not in SUFFIXES:
         raise ValueError(f"a model exports to .onnx or .py, not {Path(str(path)).name!r}")
     return suffix
+
+
+def check_onnx() -> None:
+    """Refuse early (``ValueError``) an ONNX export without the onnx package, without
+    importing it (a slow import the window's process must not pay at start-up)."""
+    if importlib.util.find_spec("onnx") is None:
+        raise ValueError(NO_ONNX)
 
 
 def export(path, network, inputs: Inputs | None = None, columns=None, classes=None) -> str:

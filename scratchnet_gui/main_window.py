@@ -15,7 +15,7 @@ from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
-from . import window_help
+from . import window_help, window_look
 from .controller import Controller
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .step_walk import StepWalk
@@ -77,6 +77,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._build_examples_menu()
         self._build_timeline()
         window_help.build_help_menu(self)
+        self.look = window_look.WindowLook(self)
 
     def _build_views(self):
         self.network_view = NetworkView()

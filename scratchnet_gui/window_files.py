@@ -73,7 +73,8 @@ class FilesMixin:
     def export_view(self, name: str, path, size=None):
         """Export view ``name`` to ``path`` (.png, .svg or .csv); PNG at ``size``."""
         snap = self.controller.latest
-        export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
+        with self.look.for_export():  # light, unless dark exports are asked for
+            export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
 
     def export_dialog(self, name: str):
         path, _ = QFileDialog.getSaveFileName(
@@ -114,7 +115,9 @@ class FilesMixin:
                 return []
         views = {v.objectName(): v for v in self.views + [self.inspector]}
         try:
-            written = export.export_all(views, self.controller.latest, folder, size, self.inspector)
+            with self.look.for_export():
+                written = export.export_all(views, self.controller.latest, folder, size,
+                                            self.inspector)
         except (OSError, ValueError) as e:
             self.show_message("error", f"Could not export: {e}")
             return []

@@ -238,7 +238,8 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
             xy[0::2], xy[1::2] = src[m], dst[m]
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
             alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
-            curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
+            curve.setData(xy[:, 0], xy[:, 1],
+                          pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k] * colors.LINE_SCALE))
 
     def _draw_values(self):
         """The stepper's numbers beside the current layer's nodes: the full text where

@@ -18,7 +18,8 @@ def edge_width(values: np.ndarray, scale: float = 1.0) -> np.ndarray:
 BOUNDARY = ((245, 190, 150), (250, 250, 250), (160, 195, 230))
 MIDDLE = (250, 250, 250)      # the boundary's and the neurons' midpoint
 PAPER = (255, 255, 255)       # what class colours are lightened towards
-NEUTRAL = (247, 247, 247)     # the regression maps' midpoint
+NEUTRAL = (247, 247, 247)     # the regression map's midpoint
+RESIDUAL_MID = (247, 247, 247)  # a right point's colour (residual 0)
 TEXT = (0, 0, 0)              # titles
 LINE_SCALE = 1.0              # edge and curve widths (presentation mode: wider)
 
@@ -61,7 +62,7 @@ def diverging_colormap() -> pg.ColorMap:
 
 def residual_colormap() -> pg.ColorMap:
     """Residuals (prediction − target): orange under, white right, blue over."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, NEUTRAL, POSITIVE])
+    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, RESIDUAL_MID, POSITIVE])
 
 
 def symmetric_levels(values) -> tuple[float, float]:

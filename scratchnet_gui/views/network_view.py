@@ -113,7 +113,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         brushes = [pg.mkBrush(200, 200, 200) if k == 0 else pg.mkBrush(255, 255, 255)
                    for k in kind]
         self.nodes.setData(pos=self._pos, brush=brushes, symbol=["o"] * len(kind),
-                           size=[14 if k == 2 else 18 for k in kind])
+                           size=[(14 if k == 2 else 18) * colors.LINE_SCALE for k in kind])
         for t in self._texts:
             self.removeItem(t)
         self._texts = []

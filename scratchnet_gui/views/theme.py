@@ -21,7 +21,7 @@ LIGHT_SCHEME = {
     "POSITIVE": (33, 102, 172), "NEGATIVE": (230, 97, 1), "CORRECT": (26, 152, 80),
     "WRONG": (215, 48, 39), "CLASS_COLORS": colors.CLASS_COLORS, "BOUNDARY": colors.BOUNDARY,
     "MIDDLE": colors.MIDDLE, "PAPER": colors.PAPER, "NEUTRAL": colors.NEUTRAL,
-    "TEXT": colors.TEXT,
+    "TEXT": colors.TEXT, "RESIDUAL_MID": colors.RESIDUAL_MID,
 }
 # On a dark background the light theme's blue is too dark to read (contrast 2.4): every
 # hue is lifted, blue and orange stay opposite, and the maps fade into the background.
@@ -32,7 +32,7 @@ DARK_SCHEME = {
                      (238, 96, 166), (204, 146, 66), (170, 170, 170), (218, 190, 40)),
     "BOUNDARY": ((112, 60, 24), (38, 38, 42), (30, 72, 126)),
     "MIDDLE": (38, 38, 42), "PAPER": (38, 38, 42), "NEUTRAL": (38, 38, 42),
-    "TEXT": (232, 232, 232),
+    "TEXT": (232, 232, 232), "RESIDUAL_MID": (215, 215, 215),  # points light on the map
 }
 
 

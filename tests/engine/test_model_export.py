@@ -2,6 +2,7 @@
 raw inputs (the preprocessing included), and the PyTorch script read back as text."""
 
 import ast
+import functools
 import itertools
 import sys
 
@@ -25,6 +26,7 @@ TASKS = {
 OUTPUT = {"binary": "sigmoid", "3-class": "softmax", "regression": "linear"}
 
 
+@functools.lru_cache(maxsize=None)  # the tests only read them: build and train each once
 def _trained(task, hidden, seed=0):
     ds = data.build(TASKS[task])
     net = Network([ds.n_features, 6, 5, ds.n_outputs], activation=hidden, output=OUTPUT[task],

@@ -17,6 +17,11 @@ def has_display() -> bool:
 
 
 def main(argv=None) -> int:
+    if "--version" in (sys.argv if argv is None else argv)[1:]:  # no display needed
+        from .about import version_line
+
+        print(version_line("scratchnet-gui"))
+        return 0
     if not has_display():
         print(NO_DISPLAY, file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from scratchnet import DivergenceError, data, fileio, kernel, metrics, session
+from scratchnet import DivergenceError, data, fileio, kernel, metrics, model_export, session
 from scratchnet.config import make_trainer
 
 from .cli_options import build_config, check_combinations, parser
@@ -76,9 +76,13 @@ def _check_outputs(args) -> None:
     """Refuse an output that could not be written before training, not after it."""
     if args.out:
         fileio.check_writable(args.out, folder=True)
-    for path in (args.save, args.gif):
+    for path in (args.save, args.gif, args.export_model):
         if path:
             fileio.check_writable(path)
+    if args.export_model:
+        model_export.check_path(args.export_model)
+        if args.export_model.lower().endswith(".onnx"):
+            model_export.check_onnx()
 
 
 def _setup(args):
@@ -126,6 +130,10 @@ def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
     if args.save:
         session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
         written.append(args.save)
+    if args.export_model:
+        model_export.export(args.export_model, trainer.network, dataset.inputs,
+                            dataset.names[:-1], dataset.task.classes or None)
+        written.append(args.export_model)
     return written
 
 

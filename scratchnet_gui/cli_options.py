@@ -19,6 +19,8 @@ from scratchnet.network import INITS
 from scratchnet.network import parse_sizes
 from scratchnet.trainer import MAX_EPOCHS
 
+from .about import version_line
+
 # what a session already holds: given with --load, each would be silently ignored
 LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "classes", "task",
                   "features", "layers",
@@ -74,6 +76,7 @@ def layers(text: str) -> list:
 
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="scratchnet", description="Train a from-scratch network headless.")
+    p.add_argument("--version", action="version", version=version_line("scratchnet"))
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     t = sub.add_parser("train", help="train, then write plots, a summary and a session")
     add = t.add_argument
@@ -120,6 +123,8 @@ def parser() -> argparse.ArgumentParser:
     add("--gif-every", type=whole(1, 10**6), default=5, metavar="N",
         help="one GIF frame per N epochs")
     add("--save", metavar="SESSION", help="save the session when done")
+    add("--export-model", metavar="PATH", help="write the trained model with its "
+        "preprocessing: PATH.onnx (ONNX, needs the onnx package) or PATH.py (PyTorch)")
     add("--load", metavar="SESSION", help="continue a saved session")
     add("--json", action="store_true", help="print the summary as JSON")
     return p

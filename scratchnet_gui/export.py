@@ -48,11 +48,18 @@ def _paint(widget, painter: QPainter, target: QRectF) -> None:
         painter.restore()
 
 
+def _paper(widget) -> QColor:
+    """What the view is drawn on: its background (white, or the dark theme's)."""
+    if isinstance(widget, QGraphicsView):
+        return widget.backgroundBrush().color()
+    return QColor("white")
+
+
 def image(widget, size: tuple[int, int] | None = None) -> QImage:
     """The widget drawn into a ``size`` image (default: its size on screen)."""
     w, h = size or (max(widget.width(), 1), max(widget.height(), 1))
     img = QImage(int(w), int(h), QImage.Format.Format_ARGB32)
-    img.fill(QColor("white"))
+    img.fill(_paper(widget))
     painter = QPainter(img)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     _paint(widget, painter, QRectF(0, 0, w, h))
@@ -78,6 +85,8 @@ def svg_bytes(widget, title: str = "ScratchNet") -> bytes:
     gen.setViewBox(QRectF(0, 0, w, h))
     gen.setTitle(title)
     painter = QPainter(gen)
+    if _paper(widget) != QColor("white"):  # a dark view's ground (the scene has none)
+        painter.fillRect(QRectF(0, 0, w, h), _paper(widget))
     _paint(widget, painter, QRectF(0, 0, w, h))
     painter.end()
     buf.close()

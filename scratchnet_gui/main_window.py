@@ -15,6 +15,7 @@ from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
+from . import window_help, window_look
 from .controller import Controller
 from .lesson_note import LessonNote
 from .panels import DataPanel, ModelPanel, TrainingPanel
@@ -80,6 +81,8 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._build_examples_menu()
         self._build_timeline()
         self._send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
+        window_help.build_help_menu(self)
+        self.look = window_look.WindowLook(self)
 
     def _build_views(self):
         self.network_view = NetworkView()
@@ -231,8 +234,10 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self._drawn_source = snap
         if snap.step is not None:
             snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
-        if self.inspector_dock.isHidden() == (snap.step is not None):
-            self.inspector_dock.setVisible(snap.step is not None)
+        # the inspector's column shows while a sample is stepped (presentation: never)
+        wanted = snap.step is not None and not self.look.presentation_action.isChecked()
+        if self.inspector_dock.isHidden() == wanted:
+            self.inspector_dock.setVisible(wanted)
         if self.stepping_layout_action.isChecked():
             self._set_stepping_layout(snap.step is not None)
         now = time.perf_counter()

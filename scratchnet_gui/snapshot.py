@@ -41,6 +41,7 @@ class Points:
     train_index: np.ndarray | None = None  # the drawn rows of a large set (None: all)
     test_index: np.ndarray | None = None
     task: tasks.Task = tasks.Task()  # the data's task: kind and class names
+    inputs: data.Inputs | None = None  # raw columns → network inputs (for model export)
 
     def drawn_position(self, index: int) -> int | None:
         """Where training row ``index`` is among the drawn points (None: not drawn)."""
@@ -93,7 +94,7 @@ class Points:
         pick = lambda a, idx: frozen(a if idx is None else a[idx])  # noqa: E731
         pts = cls(pick(ds.raw_train, tr), pick(ds.raw_test, te), pick(ds.y_train, tr),
                   pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te,
-                  ds.task)
+                  ds.task, ds.inputs)
         return pts, plane(GRID), plane(THUMB)
 
 
@@ -155,6 +156,7 @@ class Snapshot:
     undo: str = ""                # the edit Undo would take back ("" for none)
     redo: str = ""
     live: object = None           # while scrubbing: the live state's Snapshot (no points)
+    target: tuple = (0.0, 1.0)    # regression: the network's target (mean, std)
 
     @property
     def sizes(self) -> list:
@@ -196,7 +198,7 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
         activations=tuple(L.activation for L in net.layers),
         train_pred=frozen(_pred(net, X_drawn)), test_pred=test_pred,
         grid=maps[0], thumbs=maps[1], probs=maps[2] if len(maps) > 2 else None,
-        roc=roc, points=points,
+        roc=roc, points=points, target=(net.target_mean, net.target_std),
         lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)
 
 

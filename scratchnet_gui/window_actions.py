@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QToolBar
 
 from . import protocol as P
+from . import window_model
 from .panels.training_panel import WATCH
 from .views.network_view import OVERLAYS
 
@@ -111,6 +112,11 @@ class ActionsMixin:
             export_menu.addAction(a)
             self._add_context_action(v, a)
         self.file_menu.addAction(self.export_all_action)
+        self.export_model_action = self._action(
+            "export_model", "Export model…", lambda: window_model.export_model_dialog(self),
+            tip="The trained network with its preprocessing, as ONNX (Netron, onnxruntime) "
+                "or a PyTorch model.py")
+        self.file_menu.addAction(self.export_model_action)
         self.file_menu.addAction(self.record_action)
         self._refresh_recent()
         self._build_train_and_view_menus()

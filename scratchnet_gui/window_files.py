@@ -73,8 +73,9 @@ class FilesMixin:
     def export_view(self, name: str, path, size=None):
         """Export view ``name`` to ``path`` (.png, .svg or .csv); PNG at ``size``."""
         snap = self.controller.latest
-        self.view_set.update_all()
-        export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
+        with self.look.for_export():  # light, unless dark exports are asked for
+            self.view_set.update_all()
+            export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
 
     def export_dialog(self, name: str):
         path, _ = QFileDialog.getSaveFileName(
@@ -114,9 +115,11 @@ class FilesMixin:
             if not folder:
                 return []
         views = {v.objectName(): v for v in self.views + [self.inspector]}
-        self.view_set.update_all()
         try:
-            written = export.export_all(views, self.controller.latest, folder, size, self.inspector)
+            with self.look.for_export():
+                self.view_set.update_all()
+                written = export.export_all(views, self.controller.latest, folder, size,
+                                            self.inspector)
         except (OSError, ValueError) as e:
             self.show_message("error", f"Could not export: {e}")
             return []

@@ -15,13 +15,22 @@ def edge_width(values: np.ndarray, scale: float = 1.0) -> np.ndarray:
     return np.minimum(MAX_WIDTH, np.abs(values) / scale + 0.25)
 
 
+BOUNDARY = ((245, 190, 150), (250, 250, 250), (160, 195, 230))
+MIDDLE = (250, 250, 250)      # the boundary's and the neurons' midpoint
+PAPER = (255, 255, 255)       # what class colours are lightened towards
+NEUTRAL = (247, 247, 247)     # the regression map's midpoint
+RESIDUAL_MID = (247, 247, 247)  # a right point's colour (residual 0)
+TEXT = (0, 0, 0)              # titles
+LINE_SCALE = 1.0              # edge and curve widths (presentation mode: wider)
+
+
 def boundary_colormap() -> pg.ColorMap:
     """Light orange (p=0) through white to light blue (p=1), behind the points."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [(245, 190, 150), (250, 250, 250), (160, 195, 230)])
+    return pg.ColorMap([0.0, 0.5, 1.0], list(BOUNDARY))
 
 
 def activation_colormap() -> pg.ColorMap:
-    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, (250, 250, 250), POSITIVE])
+    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, MIDDLE, POSITIVE])
 
 
 # Class colours, in label order: the binary pair first (class 0 orange, class 1 blue, as
@@ -41,19 +50,19 @@ def blend_classes(probs: np.ndarray) -> np.ndarray:
     """``(..., 3)`` uint8 image of class probabilities ``(..., K)``: each class's light
     colour weighted by its probability, so a confident region shows its class's colour
     and a contested one the mix."""
-    light = LIGHT * class_colors(probs.shape[-1]) + (1 - LIGHT) * 255.0
+    light = LIGHT * class_colors(probs.shape[-1]) + (1 - LIGHT) * np.array(PAPER, float)
     return np.clip(np.rint(probs @ light), 0, 255).astype(np.uint8)
 
 
 def diverging_colormap() -> pg.ColorMap:
     """Regression values: purple (low) through white to teal (high); symmetric levels
     put white at zero."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [(118, 42, 131), (247, 247, 247), (1, 133, 113)])
+    return pg.ColorMap([0.0, 0.5, 1.0], [CLASS_COLORS[2], NEUTRAL, CLASS_COLORS[3]])
 
 
 def residual_colormap() -> pg.ColorMap:
     """Residuals (prediction − target): orange under, white right, blue over."""
-    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, (247, 247, 247), POSITIVE])
+    return pg.ColorMap([0.0, 0.5, 1.0], [NEGATIVE, RESIDUAL_MID, POSITIVE])
 
 
 def symmetric_levels(values) -> tuple[float, float]:

@@ -94,10 +94,11 @@ class ConfusionView(QWidget):
         self.grid.setVerticalHeaderLabels(short)
         share = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
         right, wrong = np.array(colors.CORRECT), np.array(colors.WRONG)
+        paper = np.array(colors.PAPER)  # white, or the dark theme's background
         for r in range(k):
             for c in range(k):
                 tint = right if r == c else wrong
-                rgb = np.rint(255 - share[r, c] * 0.6 * (255 - tint)).astype(int)
+                rgb = np.rint(paper - share[r, c] * 0.6 * (paper - tint)).astype(int)
                 item = QTableWidgetItem(f"{counts[r, c]:,}")
                 item.setBackground(QBrush(QColor(*rgb)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

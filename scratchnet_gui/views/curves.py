@@ -23,7 +23,9 @@ def set_curve(item, x, y) -> None:
 
 
 class _Curves(pg.PlotWidget):
-    metric = ""  # history column drawn as train_<metric> and test_<metric>
+    # the history column drawn as train_<column> and test_<column>; not "metric", which
+    # would shadow QPaintDevice.metric() (Qt calls it when the font changes)
+    column = ""
 
     def plot(self, *args, **kw):
         """``PlotItem.plot``, with the curve's pixels cached: a repaint for a moved
@@ -36,7 +38,7 @@ class _Curves(pg.PlotWidget):
         super().__init__(parent)
         self.setObjectName(name)
         self.setBackground("w")
-        self.setTitle(title, color="k")
+        self.setTitle(title, color=colors.TEXT)
         self.setLabel("left", ylabel)
         self.addLegend(offset=(-10, 10))
         self.train = self.plot([], [], pen=TRAIN_PEN, name="train")
@@ -59,8 +61,8 @@ class _Curves(pg.PlotWidget):
 
     def draw(self, snap, slow: bool = True):
         h = snap.history
-        set_curve(self.train, h["epoch"], h[f"train_{self.metric}"])
-        set_curve(self.test, h["epoch"], h[f"test_{self.metric}"])
+        set_curve(self.train, h["epoch"], h[f"train_{self.column}"])
+        set_curve(self.test, h["epoch"], h[f"test_{self.column}"])
         self._follow_epochs(h["epoch"][-1] if len(h["epoch"]) else 0)
 
     def _follow_epochs(self, last) -> None:
@@ -77,7 +79,7 @@ class _Curves(pg.PlotWidget):
 class AucView(_Curves):
     """Train and test AUC per epoch; epoch 0 is before any training."""
 
-    metric = "auc"
+    column = "auc"
 
     def __init__(self, parent=None):
         super().__init__("auc_view", "AUC before each epoch", "AUC", parent)
@@ -90,7 +92,7 @@ class AucView(_Curves):
 class LossView(_Curves):
     """Train and test loss per epoch."""
 
-    metric = "loss"
+    column = "loss"
 
     def __init__(self, parent=None):
         super().__init__("loss_view", "Loss", "loss", parent)

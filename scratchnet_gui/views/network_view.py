@@ -152,7 +152,8 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self.getPlotItem().setTitle(
             f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
             f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
-            f"<span style='color:#333'>{text}</span>", size="9pt")
+            f"<span style='color:rgb{colors.TEXT}'>{text}</span>",
+            size=f"{9 * colors.LINE_SCALE:g}pt")  # the theme's text colour and scale
 
     def _size_nodes(self, *_) -> None:
         """Nodes as large as their spacing allows (18 px at most), so a layer of 24 never
@@ -162,7 +163,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         vb = self.getPlotItem().vb
         (y0, y1) = vb.viewRange()[1]
         px = 0.8 * vb.height() / max(y1 - y0, 1e-9)
-        size = float(np.clip(px, 5.0, 18.0))
+        size = float(np.clip(px, 5.0, 18.0 * colors.LINE_SCALE))
         if size != self._node_px:
             self._node_px = size
             self.nodes.setSize([0.8 * size if k == 2 else size for k in self._kind])
@@ -274,7 +275,8 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
             xy[0::2], xy[1::2] = src[m], dst[m]
             rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
             alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
-            curve.setData(xy[:, 0], xy[:, 1], pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k]))
+            curve.setData(xy[:, 0], xy[:, 1],
+                          pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k] * colors.LINE_SCALE))
 
     def _draw_values(self):
         """The stepper's numbers beside the current layer's nodes: the full text where

@@ -39,10 +39,10 @@ class MetricView(curves.AucView):
             return
         self._mode = mode
         regression = mode == "regression"
-        self.metric = "r2" if regression else "auc"
+        self.column = "r2" if regression else "auc"
         name = {"binary": "AUC", "multiclass": "AUC (macro)", "regression": "R²"}[mode]
         # short: the bottom row's plots are narrow on a small screen
-        self.setTitle(f"{name} per epoch" if regression else f"{name}, accuracy", color="k")
+        self.setTitle(f"{name} per epoch" if regression else f"{name}, accuracy", color=colors.TEXT)
         self.setLabel("left", name if regression else f"{name} · accuracy")
         legend = self.getPlotItem().legend
         legend.clear()
@@ -77,9 +77,9 @@ class TaskLossView(curves.LossView):
     def draw(self, snap, slow: bool = True):
         regression = snap.task.kind == "regression"
         metric = "mse" if regression else "loss"
-        if metric != self.metric:
-            self.metric = metric
-            self.setTitle("MSE (targets' units)" if regression else "Loss", color="k")
+        if metric != self.column:
+            self.column = metric
+            self.setTitle("MSE (targets' units)" if regression else "Loss", color=colors.TEXT)
             self.setLabel("left", "MSE" if regression else "loss")
         super().draw(snap, slow)
 
@@ -113,7 +113,7 @@ class TaskRocView(curves.RocView):
                                       "true positive rate"),
                        "regression": ("Predicted vs actual", "actual (test set)",
                                       "predicted")}[mode]
-        self.setTitle(title, color="k")
+        self.setTitle(title, color=colors.TEXT)
         self.kindChanged.emit("Predicted" if mode == "regression" else "ROC")
         self.setLabel("bottom", x)
         self.setLabel("left", y)

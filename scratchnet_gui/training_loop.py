@@ -15,9 +15,9 @@ from scratchnet.config import Config, make_trainer
 
 from . import protocol as P
 from . import snapshot as snap
-from .loop_commands import DEFERRED, KEEPS_STEPS, LoopCommands, changes_model
-from .loop_timeline import (EDITS_IN_PLACE, KEEPS_SCRUB, UNDOABLE, TimelineCommands,
-                            TimelineInfo)
+from .handlers import DEFERRED, STOP, handler_for
+from .loop_commands import LoopCommands
+from .loop_timeline import TimelineCommands, TimelineInfo
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock
@@ -139,20 +139,23 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         cmd_id, cmd = item
         self._handling = cmd_id
         try:
-            if isinstance(cmd, P.Stop):
-                self.running = False
-                return False
-            if not isinstance(cmd, KEEPS_STEPS):
+            run = handler_for(cmd)  # anything but a known command: a ValueError, reported
+            does = cmd.traits
+            if not does.keeps_steps:
                 self.stepper.clear()
-            if not isinstance(cmd, KEEPS_SCRUB):
+            if not does.keeps_scrub:
                 self.scrub = None
-            before = self.capture() if isinstance(cmd, UNDOABLE) else None
-            label = self.edit_label(cmd) if before is not None else ""
-            if self.dispatch(cmd) != DEFERRED and before is not None:
+            before = self.capture() if does.undoable else None
+            label = "" if before is None else cmd.edit_label(
+                self.config, None if self.scrub is None else self.scrub.epoch)
+            answer = run(self, cmd)
+            if answer == STOP:
+                return False
+            if answer != DEFERRED and before is not None:
                 self.record_edit(label, before)
-                if isinstance(cmd, EDITS_IN_PLACE):
+                if does.in_place:
                     self.refresh_frame()
-            if changes_model(cmd):
+            if does.changes_model:
                 self.version += 1
         except Exception as e:  # noqa: BLE001 (reported; the process goes on)
             self._report(e)

@@ -215,7 +215,7 @@ class Trainer(SampleSteps, TrainerEdits):
                      deadline: float | None = None) -> bool:
         """Train minibatches until the epoch ends, ``max_batches`` or ``deadline``.
 
-        Runs through the compiled kernel when ``kernel.status()`` is "ready" and the
+        Runs through the compiled kernel when ``kernel.status()`` is READY and the
         network fits (``kernel.fits``), else through ``step_batch`` in a loop: the same
         samples in the same order and the same updates either way (to ~1e-12), and the
         same divergence guard. At least one batch always runs.

@@ -24,7 +24,7 @@ class Controller(QObject):
     snapshotReady(Snapshot)
         At most once per frame, with the newest snapshot only.
     message(str, str)
-        ``(level, text)``, level "error" or "info": shown to the user.
+        ``(level, text)``, the words of a ``protocol.NoticeLevel``: shown to the user.
     died(str)
         The training process ended on its own; the text says what is known of why.
     configChanged(Config, dict or None)

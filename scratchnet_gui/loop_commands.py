@@ -172,7 +172,7 @@ class LoopCommands:
         self.emit(P.Progress(f"Reading {name}", 1.0, done=True))
         if loader.error is not None:
             self._notify(f"Could not load the data; the current data stay.\n\n{loader.error}",
-                         "error")
+                         P.NoticeLevel.ERROR)
             return
         if loader.dataset is None:
             self._notify(f"Stopped reading {name}; the current data stay.")
@@ -251,9 +251,10 @@ class LoopCommands:
     # --- the stepper --------------------------------------------------------------------
     @handles(P.Step)
     def on_Step(self, cmd):
-        {"sample": self.stepper.step_sample, "next": self.stepper.next,
-         "apply": self.stepper.apply, "unapply": self.stepper.unapply,
-         "previous": self.stepper.previous}[cmd.kind]()
+        K = P.StepKind
+        {K.SAMPLE: self.stepper.step_sample, K.NEXT: self.stepper.next,
+         K.APPLY: self.stepper.apply, K.UNAPPLY: self.stepper.unapply,
+         K.PREVIOUS: self.stepper.previous}[cmd.kind]()
 
     @handles(P.SelectSample)
     def on_SelectSample(self, cmd):

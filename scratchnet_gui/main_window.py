@@ -158,9 +158,10 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
     def show_message(self, level: str, text: str):
         """Tell the user something: errors in a dialog that does not block training,
         news in the status bar."""
+        level = P.NoticeLevel(level)  # a word that is no level fails here
         self.last_message = (level, text)
         self.statusBar().showMessage(text.splitlines()[0], 10_000)
-        if level != "error":
+        if level is not P.NoticeLevel.ERROR:
             self.messageShown.emit(level, text)
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "ScratchNet", text,

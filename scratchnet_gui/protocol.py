@@ -10,6 +10,7 @@ there, and come back as a ``Notice``.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
 from dataclasses import dataclass
 
@@ -17,7 +18,31 @@ from scratchnet import checks, data
 from scratchnet.network import MAX_LAYERS, validate_sizes
 from scratchnet.settings import TrainingSettings
 
-STEP_KINDS = ("sample", "next", "apply", "unapply", "previous")
+
+
+class Word(str, enum.Enum):
+    """An enum whose members are words: each compares, hashes and prints as its value,
+    so a view's table keyed by the word still finds it."""
+
+    def __str__(self):
+        return self.value
+
+
+class StepKind(Word):
+    """What a ``Step`` asks of the stepper (see ``Step``)."""
+
+    SAMPLE = "sample"
+    NEXT = "next"
+    APPLY = "apply"
+    UNAPPLY = "unapply"
+    PREVIOUS = "previous"
+
+
+class NoticeLevel(Word):
+    """How a ``Notice`` is shown: news in the status bar, or an error in a dialog."""
+
+    INFO = "info"
+    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -283,16 +308,21 @@ class Step(Command):
     """The stepper: ``sample`` (one whole SGD step), ``next`` (a sample at its first
     phase), ``apply`` / ``unapply`` (its update), ``previous`` (the sample before)."""
 
-    kind: str
+    kind: StepKind
 
     def check(self):
-        checks.choice(self.kind, "step kind", STEP_KINDS)
+        try:
+            kind = StepKind(self.kind)
+        except ValueError:
+            raise ValueError(f"step kind must be one of {', '.join(StepKind)}, "
+                             f"not {self.kind!r}") from None
+        object.__setattr__(self, "kind", kind)  # a member, whatever word it was given
 
     @property
     def traits(self) -> Traits:
         """Moving to the next or the previous sample shows it without changing the
         model; the other kinds train or take back a sample's update."""
-        moves = self.kind in ("next", "previous")
+        moves = self.kind in (StepKind.NEXT, StepKind.PREVIOUS)
         return Traits(keeps_steps=True, changes_model=not moves)
 
 
@@ -399,12 +429,12 @@ def command_types() -> list:
 # --- events (training process → window) ------------------------------------------------
 @dataclass(frozen=True)
 class Notice:
-    """A message for the user: ``level`` "info" or "error"; ``command`` is the id of the
-    command that caused it (0 for none)."""
+    """A message for the user at ``level``; ``command`` is the id of the command that
+    caused it (0 for none)."""
 
     id: int
     command: int
-    level: str
+    level: NoticeLevel
     text: str
 
 

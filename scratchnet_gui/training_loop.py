@@ -115,9 +115,9 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         """Say once that training runs without the compiled kernel, and why."""
         state = kernel.status()
         asked = os.environ.get(kernel.ENV) == "numpy"  # the user chose it: nothing to say
-        if state.startswith("unavailable") and not asked and not self._kernel_noted:
+        if state.state is kernel.KernelState.UNAVAILABLE and not asked and not self._kernel_noted:
             self._kernel_noted = True
-            self._notify(f"Training runs on numpy only ({state.removeprefix('unavailable: ')}).")
+            self._notify(f"Training runs on numpy only ({state.reason}).")
 
     def _idle_timeout(self):
         if self.loader is not None:
@@ -128,7 +128,7 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
 
-    def _notify(self, text: str, level: str = "info") -> None:
+    def _notify(self, text: str, level: P.NoticeLevel = P.NoticeLevel.INFO) -> None:
         """Queue a message for the user."""
         last = self._notices[-1].id if self._notices else 0
         self._notices.append(P.Notice(last + 1, self._handling, level, text))
@@ -168,13 +168,13 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         """Tell the user what went wrong; the trainer process never dies of it."""
         if isinstance(e, DivergenceError):
             self.running = False
-            self._notify(str(e), "error")
+            self._notify(str(e), P.NoticeLevel.ERROR)
         elif isinstance(e, (ValueError, OSError)):  # bad settings or files: say what
-            self._notify(str(e), "error")
+            self._notify(str(e), P.NoticeLevel.ERROR)
         else:  # a bug: report it, keep the app and the weights alive
             self.running = False
             self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         "error")
+                         P.NoticeLevel.ERROR)
 
     def _train_slice(self) -> None:
         self._kernel_note()
@@ -198,13 +198,13 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                     break
         except DivergenceError as e:
             self.running = False
-            self._notify(str(e), "error")
+            self._notify(str(e), P.NoticeLevel.ERROR)
             self.publish()
             return
         except Exception as e:  # a bug in a slice: pause, say so, keep the process
             self.running = False
             self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         "error")
+                         P.NoticeLevel.ERROR)
             self.publish()
             return
         now = time.perf_counter()

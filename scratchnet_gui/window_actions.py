@@ -36,7 +36,7 @@ class ActionsMixin:
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
         self.step_sample_action = self._action(
-            "step_sample", "Step sample", lambda: self.controller.send(P.Step("sample")), "N",
+            "step_sample", "Step sample", lambda: self.controller.send(P.Step(P.StepKind.SAMPLE)), "N",
             "One SGD step on the next sample, with every number in the inspector (N)")
         self.step_phase_action = self._action(
             "step_phase", "Phase →", lambda: self._walk(self.walk.forward),

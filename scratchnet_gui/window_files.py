@@ -62,7 +62,7 @@ class FilesMixin:
         the file and show a loaded session's settings; a failure already told the user."""
         cid, path = self._session_command
         self._session_command = None
-        if any(n.command == cid and n.level == "error" for n in snap.notices):
+        if any(n.command == cid and n.level is P.NoticeLevel.ERROR for n in snap.notices):
             return
         self._remember("recent_sessions", path)
         self._remember("last_folder", os.path.dirname(path))

@@ -8,6 +8,7 @@ from scratchnet.config import Config
 from scratchnet_gui import handlers
 from scratchnet_gui import protocol as P
 from scratchnet_gui import training_loop
+from scratchnet_gui.step_view import Phase
 
 
 class NoCommands:
@@ -34,7 +35,7 @@ def test_every_command_declares_its_traits_in_its_own_body():
     for cls in kinds:
         declared = cls.__dict__.get("traits")
         assert isinstance(declared, (P.Traits, property)), f"{cls.__name__} declares no traits"
-    assert all(isinstance(P.Step(k).traits, P.Traits) for k in P.STEP_KINDS)
+    assert all(isinstance(P.Step(k).traits, P.Traits) for k in P.StepKind)
 
 
 def test_every_command_has_exactly_one_handler():
@@ -88,3 +89,16 @@ def test_the_traits_say_what_the_loop_does():
     assert loop.labels() == ("", "")
     _do(loop, P.Reset())
     assert loop.labels() == ("reset", "")
+
+
+def test_kinds_phases_and_levels_are_enums_not_words():
+    assert P.Step("next").kind is P.StepKind.NEXT  # the word is checked and made a member
+    with pytest.raises(ValueError, match="step kind must be one of sample, next"):
+        P.Step("sideways")
+    loop = _loop()
+    _do(loop, P.Step(P.StepKind.SAMPLE))
+    view = loop.stepper.view()
+    assert {type(kind) for kind, _ in view.phases} == {Phase}
+    assert view.phase == (Phase.UPDATE, 0)
+    loop._handle((99, P.SetWeight(7, 0, 0, 1.0)))  # no layer 8: an error notice
+    assert loop._notices[-1].level is P.NoticeLevel.ERROR

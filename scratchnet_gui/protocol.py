@@ -427,8 +427,14 @@ def command_types() -> list:
 
 
 # --- events (training process → window) ------------------------------------------------
+class Event:
+    """Base of everything the training process sends the window: ``Snapshot`` (in
+    ``snapshot``), ``Notice``, ``Progress``, ``Fatal`` and ``ConfigChanged``. The
+    controller handles each kind in one ``match``; anything else is an error."""
+
+
 @dataclass(frozen=True)
-class Notice:
+class Notice(Event):
     """A message for the user at ``level``; ``command`` is the id of the command that
     caused it (0 for none)."""
 
@@ -439,7 +445,7 @@ class Notice:
 
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(Event):
     """How far a long job has got: ``fraction`` in [0, 1]; ``done`` when it ended
     (finished, failed or cancelled)."""
 
@@ -449,14 +455,14 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class Fatal:
+class Fatal(Event):
     """The training process cannot go on (it could not even start)."""
 
     text: str
 
 
 @dataclass(frozen=True)
-class ConfigChanged:
+class ConfigChanged(Event):
     """The experiment's settings as the trainer now holds them (sent when they change,
     not with every snapshot)."""
 

@@ -46,6 +46,7 @@ class Controller(QObject):
         self.config = config or Config()
         self._ids = itertools.count(1)
         self.last_command = 0
+        self._acks = {}  # command id -> on_ack, until a snapshot acknowledges it
         self._latest: Snapshot | None = None
         self._last_notice = 0
         self.fatal = None  # why the training process could not go on, if it said
@@ -58,13 +59,20 @@ class Controller(QObject):
         self.timer.start()
 
     # --- commands -----------------------------------------------------------------------
-    def send(self, cmd: P.Command) -> int:
+    def send(self, cmd: P.Command, on_ack=None) -> int:
         """Queue a command for the trainer; returns its id (see ``Snapshot.ack``). The
-        command checked its own fields when it was built."""
+        command checked its own fields when it was built.
+
+        ``on_ack(snapshot, notices)``, if given, is called once the trainer has handled
+        it: with the first snapshot that acknowledges it, after the views have drawn
+        that snapshot, and the notices the command caused (an error among them means it
+        failed)."""
         if not isinstance(cmd, P.Command):
             raise TypeError(f"send takes a protocol command, not {cmd!r}")
         cid = next(self._ids)
         self.last_command = cid
+        if on_ack is not None:
+            self._acks[cid] = on_ack
         self.worker.send(cid, cmd)
         return cid
 
@@ -93,6 +101,8 @@ class Controller(QObject):
         for n in s.notices:
             self.handle(n)
         self.snapshotReady.emit(s)
+        for cid in [c for c in self._acks if c <= s.ack]:
+            self._acks.pop(cid)(s, tuple(n for n in s.notices if n.command == cid))
 
     def handle(self, event: P.Event) -> Snapshot | None:
         """Act on one event from the training process; a snapshot is returned for
@@ -147,6 +157,7 @@ class Controller(QObject):
         self.worker.stop(0.1)
         self.worker = WorkerProcess(self.config)  # kept current by ConfigChanged events
         self._reported_death, self._last_notice, self.fatal = False, 0, None
+        self._acks.clear()  # the commands in flight died with the old process
         if snap is not None:
             self.send(P.SetWeights(tuple(snap.weights)))
 

@@ -51,14 +51,13 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         screen = QGuiApplication.primaryScreen().availableGeometry()  # e.g. 1280×800
         self.resize(min(1400, screen.width()), min(900, screen.height()))
         self.controller = Controller(config or Config(), self, tuning, worker)
-        self.walk = StepWalk(lambda kind: self.controller.send(P.Step(kind)))
+        self.walk = StepWalk(lambda kind: self.send(P.Step(kind)))
         cfg = self.controller.config
         self.last_message = None
         self._dialog = None
         self._slow_at = 0.0
         self._drawn = None
         self._drawn_source = None
-        self._session_command = None  # (command id, path) of an open/save in flight
         self.load_dialog = None       # progress of a CSV file being read
         self.recorder = None
         self.gif_every = 5
@@ -111,7 +110,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.network_view.edgeClicked.connect(self._edit_weight)
         self.prediction_view.sampleClicked.connect(self._sample_clicked)
         self.inspector = InspectorView()
-        self.inspector.gradcheckRequested.connect(lambda: self.controller.send(P.GradCheck()))
+        self.inspector.gradcheckRequested.connect(lambda: self.send(P.GradCheck))
         self.inspector.phaseClicked.connect(lambda k: self._walk(lambda: self.walk.jump(k)))
         dock = QDockWidget("Step inspector", self)
         dock.setObjectName("inspector_dock")
@@ -136,24 +135,39 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         dock.setWidget(scroll)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.data_panel.specChanged.connect(lambda spec: self._send(lambda: P.SetData(spec)))
+        self.data_panel.specChanged.connect(lambda spec: self.send(lambda: P.SetData(spec)))
         self.model_panel.architectureChanged.connect(
-            lambda sizes, acts: self._send(lambda: P.Resize(tuple(sizes), tuple(acts))))
+            lambda sizes, acts: self.send(lambda: P.Resize(tuple(sizes), tuple(acts))))
         self.model_panel.invalid.connect(lambda text: self.show_message("error", text))
         self.model_panel.resetRequested.connect(self.reset)
-        self.training_panel.settingsChanged.connect(lambda s: self._send(lambda: P.Configure(s)))
-        self.training_panel.speedChanged.connect(lambda v: self._send(lambda: P.SetSpeed(v)))
+        self.training_panel.settingsChanged.connect(lambda s: self.send(lambda: P.Configure(s)))
+        self.training_panel.speedChanged.connect(lambda v: self.send(lambda: P.SetSpeed(v)))
         self.training_panel.thresholdChanged.connect(self._set_threshold)
         self.controller.snapshotReady.connect(self._follow_task)
 
-    def _send(self, build):
-        """Build a command and send it; a value it refuses is shown, and nothing is sent."""
+    def send(self, command, on_ack=None) -> int | None:
+        """The window's one way to the trainer.
+
+        Parameters
+        ----------
+        command : protocol.Command or callable
+            A command, or what builds one (a command class, a lambda): a value the
+            command refuses is shown as an error, and nothing is sent.
+        on_ack : callable, optional
+            ``on_ack(snapshot, notices)`` once the trainer has handled it (see
+            ``Controller.send``).
+
+        Returns
+        -------
+        int or None
+            The command's id, or None when nothing was sent.
+        """
         try:
-            cmd = build()
+            cmd = command if isinstance(command, P.Command) else command()
         except ValueError as e:
             self.show_message("error", str(e))
             return None
-        return self.controller.send(cmd)
+        return self.controller.send(cmd, on_ack)
 
     def show_message(self, level: str, text: str):
         """Tell the user something: errors in a dialog that does not block training,
@@ -222,8 +236,6 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.inspector.draw(snap)
         if self.recorder is not None:
             self.recorder.offer(snap)
-        if self._session_command is not None and snap.ack >= self._session_command[0]:
-            self._session_done(snap)
         if slow and not same:
             for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
                 v.draw(snap)

@@ -59,7 +59,7 @@ class ExamplesMixin:
     def load_example(self, name: str):
         """Load example ``name`` (an action's objectName) and say what to look for."""
         preset, title, words = EXAMPLES[name]
-        self.controller.send(P.LoadExperiment(presets.get(preset)))
+        self.send(lambda: P.LoadExperiment(presets.get(preset)))
         box = QMessageBox(QMessageBox.Icon.Information, title, words,
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("example_note")

@@ -51,3 +51,38 @@ def test_an_unknown_event_from_the_pipe_is_an_error(qtbot, window, monkeypatch):
     monkeypatch.setattr(c.worker, "receive", lambda: [P.Progress("x", 0.1), "stray"])
     with pytest.raises(TypeError, match="'stray', which is no event"):
         c.poll()
+
+
+def test_the_window_sends_every_command_one_way():
+    import ast
+    import inspect
+
+    from scratchnet_gui import (main_window, window_actions, window_examples, window_files,
+                                window_timeline)
+
+    sends = []
+    for module in (main_window, window_actions, window_examples, window_files,
+                   window_timeline):
+        tree = ast.parse(inspect.getsource(module))
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.Lambda)):
+                for node in ast.walk(fn):
+                    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                            and node.func.attr == "send"
+                            and ast.unparse(node.func.value) == "self.controller"):
+                        sends.append((module.__name__, getattr(fn, "name", "lambda")))
+    assert sorted(set(sends)) == [("scratchnet_gui.main_window", "send")], sends
+
+
+def test_a_command_is_acknowledged_with_what_it_said(qtbot, window):
+    wait_idle(qtbot, window)
+    acks = []
+    cid = window.send(P.StepEpoch, on_ack=lambda snap, said: acks.append((snap, said)))
+    qtbot.waitUntil(lambda: len(acks) == 1, timeout=WAIT_MS)
+    snap, said = acks[0]
+    assert snap.ack >= cid and snap.epoch == 1 and said == ()
+    bad = window.send(P.SetWeight(9, 0, 0, 1.0), on_ack=lambda s, said: acks.append(said))
+    qtbot.waitUntil(lambda: len(acks) == 2, timeout=WAIT_MS)
+    assert [(n.command, n.level) for n in acks[1]] == [(bad, P.NoticeLevel.ERROR)]
+    assert window.send(lambda: P.SetSpeed(-1)) is None  # refused where it is built
+    assert window.last_message[0] is P.NoticeLevel.ERROR

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea,
                                QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -15,6 +15,7 @@ from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
+from . import resources
 from .controller import Controller
 from .panels import DataPanel, ModelPanel, TrainingPanel
 from .step_walk import StepWalk
@@ -33,6 +34,16 @@ from .views.timeline_bar import TimelineBar
 SLOW_PERIOD = 0.25
 
 
+def app_icon() -> QIcon:
+    """ScratchNet's icon at every size it ships (``resources/icons``)."""
+    icon = QIcon()
+    for data in resources.icon_pngs().values():
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data, "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
+
+
 class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWindow):
     """ScratchNet's window. ``MainWindow()`` opens on the classic demo, ready to Play.
 
@@ -48,6 +59,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
                  worker=None):
         super().__init__(parent)
         self.setWindowTitle("ScratchNet")
+        self.setWindowIcon(app_icon())
         screen = QGuiApplication.primaryScreen().availableGeometry()  # e.g. 1280×800
         self.resize(min(1400, screen.width()), min(900, screen.height()))
         self.controller = Controller(config or Config(), self, tuning, worker)

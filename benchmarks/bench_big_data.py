@@ -69,6 +69,7 @@ def warm_up(win) -> int:
     then pause; the training process's id."""
     wait(lambda: win.controller.is_idle())
     child = win.controller.worker.process.pid
+    win.full_speed_action.setChecked(True)  # a window starts at a pace to watch
     win.controller.play()
     settle(child)
     win.controller.pause()
@@ -106,6 +107,7 @@ def main():
           f"event loop never stalled more than {longest[0] * 1000:.0f} ms meanwhile")
     frames = []
     win.controller.snapshotReady.connect(lambda s: frames.append(time.perf_counter()))
+    win.full_speed_action.setChecked(True)  # a window starts at a pace to watch
     win.controller.play()
     run_for(2.0)
     s0, n0, t1 = win.current_snapshot(), len(frames), time.perf_counter()

@@ -60,6 +60,7 @@ def windowed(app, config, seconds):
         run_for(app, 0.02)
     first = time.perf_counter() - t_first
     run_for(app, 0.3)  # settle: first layout, first frame
+    win.full_speed_action.setChecked(True)  # a window starts at a pace to watch
     win.controller.play()
     run_for(app, 1.5)  # the training process loads the compiled kernel (cached) meanwhile
     s0, n_frames0, t0 = win.current_snapshot(), len(frames), time.perf_counter()

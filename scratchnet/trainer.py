@@ -236,16 +236,27 @@ class Trainer(SampleSteps, TrainerEdits):
         return kernel.step_batches(self, max_batches, deadline)
 
     def step_epoch(self) -> None:
-        """Train on the rest of the current epoch (a whole epoch from its start)."""
+        """Train on the rest of the current epoch (a whole epoch from its start), through
+        the compiled kernel once it is ready (see ``step_batches``)."""
+        self._want_kernel()
         while not self.step_batches():
             pass
+
+    def _want_kernel(self) -> None:
+        """Start compiling the kernel (on a thread) if it would train this network: every
+        front end then takes the same path, the one the app takes."""
+        if kernel.status().state is kernel.KernelState.IDLE and kernel.fits(self):
+            kernel.start_compiling()
 
     def run(self, max_epochs: int, should_stop=None) -> str:
         """Train until ``max_epochs`` epochs in all, the target AUC, or ``should_stop()``.
 
         ``should_stop`` is checked between batches. Returns why it stopped: "target",
-        "epochs" or "stopped".
+        "epochs" or "stopped". Whole epochs run through the compiled kernel once it is
+        ready (compiling starts here, on a thread; numpy trains meanwhile).
         """
+        if should_stop is None:
+            self._want_kernel()
         while True:
             reason = self.stop_reason(max_epochs)
             if reason is not None:

@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from scratchnet import DivergenceError, data, fileio, metrics, session
+from scratchnet import DivergenceError, data, fileio, kernel, metrics, session
 from scratchnet.config import make_trainer
 
 from .cli_options import build_config, check_combinations, parser
@@ -164,7 +164,9 @@ def train(args) -> dict:
             **_scores(trainer, dataset), "seconds": round(seconds, 4),
             "target_auc": trainer.target_auc, "target_metric": trainer.task.metric,
             "target_reached": trainer.reached_target, "stopped_by": reason,
-            "architecture": trainer.network.sizes, "files": written, "error": error}
+            "architecture": trainer.network.sizes, "files": written, "error": error,
+            "kernel": (str(kernel.status()) if kernel.fits(trainer)
+                       else "numpy (does not fit)")}
 
 
 def _scores(trainer, dataset) -> dict:
@@ -200,6 +202,10 @@ def _exact_last(trainer) -> dict:
 def main(argv=None) -> int:
     """Run the command; 0 when done, 1 when training diverged, 2 for bad input or files."""
     args = parser().parse_args(argv)
+    if args.command == "train":
+        # compiling (about 0.4 s from numba's cache) overlaps the data's build and
+        # scikit-learn's import; training takes the kernel as soon as it is ready
+        kernel.start_compiling()
     try:
         summary = train(args)
     except (ValueError, OSError) as e:

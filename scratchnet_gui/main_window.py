@@ -17,7 +17,9 @@ from scratchnet.settings import TrainingSettings
 from . import protocol as P
 from . import resources
 from .controller import Controller
+from .lesson_note import LessonNote
 from .panels import DataPanel, ModelPanel, TrainingPanel
+from .panels.training_panel import SPEEDS
 from .step_walk import StepWalk
 from .status import status_line
 from .views.confusion_view import ConfusionView
@@ -30,6 +32,7 @@ from .window_examples import ExamplesMixin
 from .window_files import FilesMixin
 from .window_timeline import TimelineMixin
 from .views.timeline_bar import TimelineBar
+from .view_set import Rate, ViewSet
 
 SLOW_PERIOD = 0.25
 
@@ -69,6 +72,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._dialog = None
         self._slow_at = 0.0
         self._drawn = None
+        self._same = False
         self._drawn_source = None
         self.load_dialog = None       # progress of a CSV file being read
         self.recorder = None
@@ -86,6 +90,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._build_actions()
         self._build_examples_menu()
         self._build_timeline()
+        self.send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
 
     def _build_views(self):
         self.network_view = NetworkView()
@@ -94,6 +99,12 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.confusion_view = ConfusionView()
         self.views = [self.network_view, self.prediction_view, self.auc_view, self.loss_view,
                       self.roc_view, self.confusion_view]
+        self.view_set = ViewSet(self)
+        self.view_set.add(self.network_view, Rate.FRAME,
+                          lambda snap, slow: self.network_view.draw(snap, slow and not self._same))
+        self.view_set.add(self.prediction_view, Rate.CHANGE)
+        for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
+            self.view_set.add(v, Rate.SLOW, lambda snap, slow, v=v: v.draw(snap))
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.network_view)
         top.addWidget(self.prediction_view)
@@ -103,6 +114,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.roc_tabs.addTab(self.roc_view, "ROC")
         self.roc_tabs.addTab(self.confusion_view, "Confusion")
         self.roc_view.kindChanged.connect(lambda text: self.roc_tabs.setTabText(0, text))
+        self.roc_tabs.currentChanged.connect(lambda _: self.view_set.catch_up())
         for v in (self.auc_view, self.loss_view, self.roc_tabs):
             bottom.addWidget(v)
         self.timeline_bar = TimelineBar()
@@ -116,12 +128,19 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         center.addWidget(lower)
         center.setStretchFactor(0, 3)
         center.setStretchFactor(1, 2)
-        self.setCentralWidget(center)
+        self.lesson_note = LessonNote()
+        middle = QWidget()
+        stack = QVBoxLayout(middle)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.addWidget(self.lesson_note)
+        stack.addWidget(center, 1)
+        self.setCentralWidget(middle)
         self._splitters = (center, top)
         self._normal_sizes = None  # splitter sizes to return to after stepping
         self.network_view.edgeClicked.connect(self._edit_weight)
         self.prediction_view.sampleClicked.connect(self._sample_clicked)
         self.inspector = InspectorView()
+        self.view_set.add(self.inspector, Rate.FRAME)
         self.inspector.gradcheckRequested.connect(lambda: self.send(P.GradCheck))
         self.inspector.phaseClicked.connect(lambda k: self._walk(lambda: self.walk.jump(k)))
         dock = QDockWidget("Step inspector", self)
@@ -129,6 +148,8 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         dock.setWidget(self.inspector)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()  # its column is the views' until a sample is stepped
+        self.inspector_dock = dock
 
     def _build_panels(self, cfg):
         self.data_panel = DataPanel(cfg.data)
@@ -142,6 +163,10 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         scroll = QScrollArea()
         scroll.setWidget(box)
         scroll.setWidgetResizable(True)
+        # as wide as the controls need, so they never scroll sideways
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(box.minimumSizeHint().width()
+                               + scroll.verticalScrollBar().sizeHint().width() + 4)
         dock = QDockWidget("Controls", self)
         dock.setObjectName("controls_dock")
         dock.setWidget(scroll)
@@ -154,6 +179,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.model_panel.resetRequested.connect(self.reset)
         self.training_panel.settingsChanged.connect(lambda s: self.send(lambda: P.Configure(s)))
         self.training_panel.speedChanged.connect(lambda v: self.send(lambda: P.SetSpeed(v)))
+        self.training_panel.speed.currentTextChanged.connect(self._speed_chosen)
         self.training_panel.thresholdChanged.connect(self._set_threshold)
         self.controller.snapshotReady.connect(self._follow_task)
 
@@ -232,27 +258,26 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self._drawn_source = snap
         if snap.step is not None:
             snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
+        if self.inspector_dock.isHidden() == (snap.step is not None):
+            self.inspector_dock.setVisible(snap.step is not None)
         if self.stepping_layout_action.isChecked():
             self._set_stepping_layout(snap.step is not None)
         now = time.perf_counter()
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:
             self._slow_at = now
-        same = self._same_model(self._drawn, snap)  # e.g. stepping through phases
+        same = self._same = self._same_model(self._drawn, snap)  # e.g. stepping through phases
         self._drawn = snap
         selected = snap.step.index if snap.step is not None else self.prediction_view.selected
-        self.network_view.draw(snap, slow and not same)
-        if not same or selected != self.prediction_view.selected:
+        if selected != self.prediction_view.selected:
             self.prediction_view.selected = selected
-            self.prediction_view.draw(snap, slow)
-        self.inspector.draw(snap)
-        if self.recorder is not None:
-            self.recorder.offer(snap)
-        if slow and not same:
-            for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
-                v.draw(snap)
+            same = False
+        self.view_set.draw(snap, slow, same)
+        if not self._same:
             self.auc_view.set_marker(snap.scrub)
             self.loss_view.set_marker(snap.scrub)
+        if self.recorder is not None:
+            self.recorder.offer(snap)
         self._follow_timeline(snap)
         if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             self.play_action.blockSignals(True)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QToolBar
 
 from . import protocol as P
+from .panels.training_panel import WATCH
 from .views.network_view import OVERLAYS
 
 
@@ -21,8 +22,12 @@ class ActionsMixin:
             a.setShortcut(QKeySequence(key))
         a.setToolTip(tip or text)
         a.setStatusTip(tip or text)
-        if slot is not None:
-            (a.toggled if checkable else a.triggered).connect(slot)
+        if checkable and slot is not None:
+            a.toggled.connect(slot)
+        elif slot is not None:
+            # triggered(bool) would hand ``checked`` (False) to a slot's first parameter,
+            # an optional one included: a plain action's slot is called with nothing
+            a.triggered.connect(lambda _checked=False: slot())
         self.addAction(a)
         return a
 
@@ -35,6 +40,10 @@ class ActionsMixin:
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
+        self.full_speed_action = self._action(
+            "full_speed", "Full speed", self._full_speed, "F",
+            "Train as fast as the machine goes; off, at the pace chosen under Training ▸ "
+            "speed (F)", checkable=True)
         self.step_sample_action = self._action(
             "step_sample", "Step sample", lambda: self.send(P.Step(P.StepKind.SAMPLE)), "N",
             "One SGD step on the next sample, with every number in the inspector (N)")
@@ -68,9 +77,9 @@ class ActionsMixin:
         self.toolbar = QToolBar("Training")
         self.toolbar.setObjectName("training_toolbar")
         self.addToolBar(self.toolbar)
-        for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
-                  self.reset_action, self.step_phase_back_action, self.step_sample_action,
-                  self.step_phase_action):
+        for a in (self.play_action, self.full_speed_action, self.step_epoch_action,
+                  self.step_batch_action, self.reset_action, self.step_phase_back_action,
+                  self.step_sample_action, self.step_phase_action):
             self.toolbar.addAction(a)
         self.toolbar.addWidget(QLabel(" edges: "))
         self.toolbar.addWidget(self.overlay)
@@ -108,9 +117,9 @@ class ActionsMixin:
 
     def _build_train_and_view_menus(self):
         self.train_menu = self.menuBar().addMenu("&Train")
-        for a in (self.play_action, self.step_epoch_action, self.step_batch_action,
-                  self.reset_action, self.step_sample_action, self.step_phase_action,
-                  self.step_phase_back_action):
+        for a in (self.play_action, self.full_speed_action, self.step_epoch_action,
+                  self.step_batch_action, self.reset_action, self.step_sample_action,
+                  self.step_phase_action, self.step_phase_back_action):
             self.train_menu.addAction(a)
         self.view_menu = self.menuBar().addMenu("&View")
         self.stepping_layout_action = self._action(
@@ -145,6 +154,21 @@ class ActionsMixin:
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(action)
 
+    def _full_speed(self, on: bool):
+        """Full speed, or back to the pace the speed box had before."""
+        box = self.training_panel.speed
+        if on and box.currentText() != "max":
+            self._paced = box.currentText()
+            box.setCurrentText("max")  # emits: the training process follows
+        elif not on and box.currentText() == "max":
+            box.setCurrentText(getattr(self, "_paced", WATCH))
+
+    def _speed_chosen(self, text: str):
+        """The speed box and the Full speed button agree."""
+        if self.full_speed_action.isChecked() != (text == "max"):
+            with QSignalBlocker(self.full_speed_action):
+                self.full_speed_action.setChecked(text == "max")
+
     def _play_toggled(self, checked):
         self.send(P.Play if checked else P.Pause)
 
@@ -178,14 +202,17 @@ class ActionsMixin:
     def _set_threshold(self, value):
         self.prediction_view.threshold = value
         self.confusion_view.set_threshold(value)
-        snap = self.controller.latest
-        if snap is not None:
-            self.prediction_view.draw(snap)
+        self.view_set.redraw(self.prediction_view)
+        self.view_set.redraw(self.confusion_view)
 
     def _follow_task(self, snap):
         """Controls that mean something for one task only follow the data's: the
-        threshold is for two classes (K ≥ 3 take the most probable class)."""
+        threshold is for two classes (K ≥ 3 take the most probable class), and a
+        regression has no confusion matrix."""
         self.training_panel.threshold.setEnabled(snap.task.n_classes == 2)
+        tab = self.roc_tabs.indexOf(self.confusion_view)
+        if self.roc_tabs.isTabVisible(tab) != (snap.task.kind != "regression"):
+            self.roc_tabs.setTabVisible(tab, snap.task.kind != "regression")
 
     def _color_by_class(self, on):
         self.prediction_view.set_color_by_class(on)
@@ -198,9 +225,7 @@ class ActionsMixin:
 
     def _show_test(self, on):
         self.prediction_view.show_test = on
-        snap = self.controller.latest
-        if snap is not None:
-            self.prediction_view.draw(snap)
+        self.view_set.redraw(self.prediction_view)
 
     def _edit_weight(self, layer, row, col, value):
         what = "bias" if col < 0 else f"weight w[{row + 1},{col + 1}]"

@@ -1,10 +1,9 @@
 """The Examples menu: the article's three experiments, the classic demo, three classes and
 a regression, each loaded exactly as the matching CLI preset, with a few words on what to
-look for (``resources/examples.json``)."""
+look for, typeset in a note above the views that never blocks Play (the texts are in
+``resources/examples.json``)."""
 
 from __future__ import annotations
-
-from PySide6.QtWidgets import QMessageBox
 
 from scratchnet import presets
 
@@ -27,10 +26,9 @@ class ExamplesMixin:
             self.examples_menu.addAction(a)
 
     def load_example(self, name: str):
-        """Load example ``name`` (an action's objectName) and say what to look for."""
+        """Load example ``name`` (an action's objectName) and say what to look for, in
+        a note above the views that never blocks Play."""
         preset, title, words = EXAMPLES[name]
         self.send(lambda: P.LoadExperiment(presets.get(preset)))
-        box = QMessageBox(QMessageBox.Icon.Information, title, words,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("example_note")
-        self._open_dialog(box, "info", words)
+        self.lesson_note.say(title, words)
+        self.messageShown.emit("info", words)

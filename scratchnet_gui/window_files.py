@@ -73,6 +73,7 @@ class FilesMixin:
     def export_view(self, name: str, path, size=None):
         """Export view ``name`` to ``path`` (.png, .svg or .csv); PNG at ``size``."""
         snap = self.controller.latest
+        self.view_set.update_all()
         export.export_view(self.view(name), snap, path, size=size, inspector=self.inspector)
 
     def export_dialog(self, name: str):
@@ -113,6 +114,7 @@ class FilesMixin:
             if not folder:
                 return []
         views = {v.objectName(): v for v in self.views + [self.inspector]}
+        self.view_set.update_all()
         try:
             written = export.export_all(views, self.controller.latest, folder, size, self.inspector)
         except (OSError, ValueError) as e:

@@ -38,6 +38,7 @@ class ModelPanel(QGroupBox):
         self.all.setObjectName("all_activations")
         self.all.addItems(list(acts.ACTIVATIONS))
         self.all.setToolTip("Set every hidden layer to this activation.")
+        self.all.setPlaceholderText("mixed")  # shown when the layers differ
         self.all.textActivated.connect(lambda name: [b.setCurrentText(name) for b in self.boxes])
         row = QWidget()
         rl = QHBoxLayout(row)
@@ -84,9 +85,20 @@ class ModelPanel(QGroupBox):
             b.setObjectName(f"activation_{k + 1}")
             b.setToolTip(f"Activation of hidden layer {k + 1}")
             self.grid.addWidget(b, k // PER_ROW, k % PER_ROW)
+            b.currentTextChanged.connect(self._sync_all)
             self.boxes.append(b)
         for b, n in zip(self.boxes, names):
             b.setCurrentText(n)
+        self._sync_all()
+
+    def _sync_all(self) -> None:
+        """"all layers" names the layers' one activation, or reads "mixed"."""
+        names = set(self.activations())
+        self.all.setPlaceholderText("mixed" if names else "no hidden layer")
+        if len(names) == 1:
+            self.all.setCurrentText(names.pop())
+        else:
+            self.all.setCurrentIndex(-1)
 
     def _match_boxes(self, text):
         """Keep one box per size typed so far (new layers copy the last activation)."""

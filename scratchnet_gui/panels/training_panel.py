@@ -12,6 +12,10 @@ from scratchnet.settings import TrainingSettings
 
 SPEEDS = {"max": None, "60 epochs/s": 60, "30 epochs/s": 30, "10 epochs/s": 10,
           "3 epochs/s": 3, "1 epoch/s": 1}
+# The pace a window starts at: about one epoch a drawn frame, as TensorFlow Playground
+# steps, so a first Play shows the boundary forming (the classic demo needs ~50 epochs)
+# instead of snapping to it; Full speed is one click away on the toolbar.
+WATCH = "60 epochs/s"
 # which rows belong to which optimizer and schedule (the others hide)
 OPTIMIZER_ROWS = {"momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
 SCHEDULE_ROWS = {"step": ("gamma", "step_size"), "exponential": ("gamma",),
@@ -61,6 +65,7 @@ class TrainingPanel(QGroupBox):
                 w.currentIndexChanged.connect(self._emit)
             else:
                 w.editingFinished.connect(self._emit)
+        self.w["speed"].setCurrentText(WATCH)
         self.w["speed"].currentTextChanged.connect(lambda t: self.speedChanged.emit(SPEEDS[t]))
         self.w["threshold"].valueChanged.connect(self.thresholdChanged)
 
@@ -149,6 +154,11 @@ class TrainingPanel(QGroupBox):
     @property
     def threshold(self):
         return self.w["threshold"]
+
+    @property
+    def speed(self):
+        """The speed box (its text is a key of ``SPEEDS``)."""
+        return self.w["speed"]
 
     def _emit(self, *_):
         self._show_rows()

@@ -1,6 +1,11 @@
 """The confusion matrix of the test set: rows the true class, columns the predicted one.
 For two classes the prediction follows the window's threshold; for K ≥ 3 it is the most
-probable class. Counts come from scikit-learn (``scratchnet.metrics``)."""
+probable class.
+
+The counts are numpy's: the window's process does not import scikit-learn (it takes a
+second, on the thread that draws), and these are the same counts of ``p ≥ threshold``
+that the prediction view colours right and wrong. The tests check them against
+``sklearn.metrics.confusion_matrix``."""
 
 from __future__ import annotations
 
@@ -10,9 +15,13 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from scratchnet import metrics
-
 from . import colors
+
+
+def counts(y, pred, k: int) -> np.ndarray:
+    """The k×k matrix of true class ``y`` (rows) against predicted class ``pred``."""
+    y, pred = np.ravel(y).astype(np.int64), np.ravel(pred).astype(np.int64)
+    return np.bincount(y * k + pred, minlength=k * k).reshape(k, k)
 
 
 def matrix(snap, threshold: float = 0.5):
@@ -23,8 +32,8 @@ def matrix(snap, threshold: float = 0.5):
     if task.kind == "regression" or len(p) != len(y) or not len(y):
         return None
     if task.n_classes == 2:
-        return metrics.confusion(y, p, threshold), task.classes
-    return metrics.confusion_of_labels(y, p, task.n_classes), task.classes
+        return counts(y, np.ravel(p) >= threshold, 2), task.classes
+    return counts(y, p, task.n_classes), task.classes
 
 
 class ConfusionView(QWidget):
@@ -50,9 +59,8 @@ class ConfusionView(QWidget):
         self._drawn = None
 
     def set_threshold(self, value: float) -> None:
+        """The threshold for two classes; the window's view set redraws."""
         self.threshold = value
-        if self._snap is not None:
-            self.draw(self._snap)
 
     def draw(self, snap, slow: bool = True) -> None:
         self._snap = snap

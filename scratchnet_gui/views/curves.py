@@ -10,6 +10,7 @@ from . import colors
 
 TRAIN_PEN = pg.mkPen(*colors.POSITIVE, width=2)
 TEST_PEN = pg.mkPen(*colors.NEGATIVE, width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
+MIN_EPOCHS = 10  # the epoch axis spans at least 0..10: one point at 0 is not a range
 
 
 def set_curve(item, x, y) -> None:
@@ -60,6 +61,17 @@ class _Curves(pg.PlotWidget):
         h = snap.history
         set_curve(self.train, h["epoch"], h[f"train_{self.metric}"])
         set_curve(self.test, h["epoch"], h[f"test_{self.metric}"])
+        self._follow_epochs(h["epoch"][-1] if len(h["epoch"]) else 0)
+
+    def _follow_epochs(self, last) -> None:
+        """The epoch axis starts at 0 and spans at least ``MIN_EPOCHS``; beyond, it
+        follows the curves."""
+        box = self.getViewBox()
+        if last < MIN_EPOCHS:
+            if box.autoRangeEnabled()[0]:
+                self.setXRange(0, MIN_EPOCHS, padding=0.02)
+        elif not box.autoRangeEnabled()[0]:
+            box.enableAutoRange(x=True)
 
 
 class AucView(_Curves):
@@ -70,6 +82,7 @@ class AucView(_Curves):
     def __init__(self, parent=None):
         super().__init__("auc_view", "AUC before each epoch", "AUC", parent)
         self.setLabel("bottom", "epoch")
+        self.getAxis("bottom").enableAutoSIPrefix(False)
         self.setYRange(0, 1, padding=0.02)
         self.setLimits(yMin=-0.05, yMax=1.05)
 
@@ -82,6 +95,7 @@ class LossView(_Curves):
     def __init__(self, parent=None):
         super().__init__("loss_view", "Loss", "loss", parent)
         self.setLabel("bottom", "epoch")
+        self.getAxis("bottom").enableAutoSIPrefix(False)
 
 
 class RocView(_Curves):

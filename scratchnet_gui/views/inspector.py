@@ -13,7 +13,10 @@ from scratchnet import activations as acts
 from . import output_formulas
 
 COLUMNS = ("layer", "unit", "z", "a", "δ", "∂L/∂b", "∂L/∂W (row)", "Δb")
-SHOWN = {"layer": ("unit", "z", "a", "δ", "∂L/∂b"),  # ∂L/∂w is spelled out below the table
+# Only the current phase's numbers: a forward pass has no δ yet, the loss has no gradient
+# (∂L/∂w is spelled out below the table)
+SHOWN = {"forward": ("unit", "z", "a"), "loss": ("unit", "z", "a", "δ"),
+         "backward": ("unit", "z", "a", "δ", "∂L/∂b"),
          "update": ("layer", "unit", "δ", "∂L/∂b", "Δb")}
 VALUE = Qt.ItemDataRole.UserRole  # full-precision value(s) behind each cell
 PHASE_NAMES = {"forward": "Forward, layer {}", "loss": "Loss and output error",
@@ -177,7 +180,7 @@ class InspectorView(QWidget):
         """Rows of the current phase's layer only (all of them at the update)."""
         kind, layer = step.phase
         # at the update every layer's rows show: name the layer, and show the step taken
-        shown = SHOWN["update" if kind == "update" else "layer"]
+        shown = SHOWN[kind]
         for c, name in enumerate(COLUMNS):
             self.table.setColumnHidden(c, name not in shown)
         for r, (l, _) in enumerate(self._rows):
@@ -240,23 +243,37 @@ class InspectorView(QWidget):
         name = self._acts[l - 1]
         terms = " + ".join(f"{w:.3g}×{a:.3g}" for w, a in zip(W[j], rec.a_in))
         lines = [f"z{l},{j + 1} = Σ w·a + b = {terms} + {b[j]:.3g} = {rec.z[j]:.6g}"]
+        kind = step.phase[0]
+        later = kind in ("backward", "update")  # the phases that have δ and gradients
         if l == len(tr.layers):  # the output's own function and loss, per task
-            lines += output_formulas.output_lines(name, rec, tr, j, l)
+            out = output_formulas.output_lines(name, rec, tr, j, l)
+            lines += out if kind != "forward" else out[:1]
         else:
             lines.append(f"a{l},{j + 1} = {name}(z) = {rec.a[j]:.6g}")
-            nxt = tr.layers[l]
-            Wn = step.weights_before[l][0]
-            sums = " + ".join(f"{w:.3g}×{d:.3g}" for w, d in zip(Wn[:, j], nxt.delta))
-            fprime = acts.get(name).df(np.array([rec.a[j]]))[0]
-            lines.append(f"δ{l},{j + 1} = f'(z) × (Σ w·δ) = {fprime:.4g} × ({sums}) = "
-                         f"{rec.delta[j]:.6g}")
-        for i, (a, g) in enumerate(zip(rec.a_in[:12], rec.dW[j][:12])):
-            lines.append(f"∂L/∂w{l},{j + 1},{i + 1} = δ · a{i + 1} = {rec.delta[j]:.4g} × "
-                         f"{a:.4g} = {g:.4g}")
-        lines.append(f"∂L/∂b{l},{j + 1} = δ = {rec.db[j]:.6g}")
-        if step.optimizer == "sgd":
-            lines.append(f"update: Δw = −lr·∂L/∂w, lr = {step.lr:g};  Δb = {step.updates[l - 1][1][j]:.6g}")
-        else:
-            lines.append(f"update ({step.optimizer}): {step.formula};  Δb = "
-                         f"{step.updates[l - 1][1][j]:.6g}")
+            if later:
+                lines.append(self._delta_line(step, l, j))
+        if later:
+            for i, (a, g) in enumerate(zip(rec.a_in[:12], rec.dW[j][:12])):
+                lines.append(f"∂L/∂w{l},{j + 1},{i + 1} = δ · a{i + 1} = {rec.delta[j]:.4g} × "
+                             f"{a:.4g} = {g:.4g}")
+            lines.append(f"∂L/∂b{l},{j + 1} = δ = {rec.db[j]:.6g}")
+        if kind == "update":
+            lines.append(self._update_line(step, l, j))
         self.formula.setPlainText("\n".join(lines))
+
+    def _delta_line(self, step, l: int, j: int) -> str:
+        """δ of hidden unit ``j`` of layer ``l``, sent back through the weights before the
+        update."""
+        rec, nxt = step.trace.layers[l - 1], step.trace.layers[l]
+        Wn = step.weights_before[l][0]
+        sums = " + ".join(f"{w:.3g}×{d:.3g}" for w, d in zip(Wn[:, j], nxt.delta))
+        fprime = acts.get(self._acts[l - 1]).df(np.array([rec.a[j]]))[0]
+        return (f"δ{l},{j + 1} = f'(z) × (Σ w·δ) = {fprime:.4g} × ({sums}) = "
+                f"{rec.delta[j]:.6g}")
+
+    @staticmethod
+    def _update_line(step, l: int, j: int) -> str:
+        db = step.updates[l - 1][1][j]
+        if step.optimizer == "sgd":
+            return f"update: Δw = −lr·∂L/∂w, lr = {step.lr:g};  Δb = {db:.6g}"
+        return f"update ({step.optimizer}): {step.formula};  Δb = {db:.6g}"

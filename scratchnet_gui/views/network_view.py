@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import step_view
@@ -73,13 +73,12 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self._thumbs = []
         self.note = pg.TextItem(color=(90, 90, 90), anchor=(0, 1))
         self.addItem(self.note)
-        self.legend = pg.TextItem(html=(
-            f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
-            f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
-            "width = min(8, |w| + 0.25)"), anchor=(0, 0))
-        self.addItem(self.legend)
+        # the legend is the plot's title: above the nodes, never among them
+        self.legend = self.getPlotItem().titleLabel
+        self._set_legend("width = min(8, |w| + 0.25)")
         self.scene().sigMouseMoved.connect(self._hover)
         self.getPlotItem().vb.sigResized.connect(self._draw_values)  # room changed: refit
+        self.getPlotItem().vb.sigResized.connect(self._size_nodes)
         self.scene().sigMouseClicked.connect(self._click)
         self._snap = None
         self.edges = np.zeros((0, 5))  # layer, row, col, x/y index into pos...
@@ -112,8 +111,9 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self.edges = np.array(edges, dtype=int).reshape(-1, 5)
         brushes = [pg.mkBrush(200, 200, 200) if k == 0 else pg.mkBrush(255, 255, 255)
                    for k in kind]
-        self.nodes.setData(pos=self._pos, brush=brushes, symbol=["o"] * len(kind),
-                           size=[14 if k == 2 else 18 for k in kind])
+        self.nodes.setData(pos=self._pos, brush=brushes, symbol=["o"] * len(kind))
+        self._node_px = None
+        self._size_nodes()
         for t in self._texts:
             self.removeItem(t)
         self._texts = []
@@ -129,9 +129,43 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self.note.setText(("layers too wide to draw: showing " + ", ".join(hidden)
                            + " units (evenly sampled)") if hidden else "")
         self.note.setPos(-0.3, -height / 2 - 0.2)
-        self.legend.setPos(-0.3, height / 2 + 0.9)
         self.setXRange(-0.4, len(sizes) - 0.3, padding=0.02)
-        self.setYRange(-height / 2 - 0.8, height / 2 + 1.0, padding=0.02)
+        self.setYRange(-height / 2 - 0.8, height / 2 + 0.6, padding=0.02)
+        self._size_nodes()
+
+    def node_rects(self) -> list:
+        """``(layer, unit, QRectF)`` of every drawn node in scene pixels (unit -1: the
+        bias node feeding layer + 1)."""
+        vb = self.getPlotItem().vb
+        out = []
+        for (l, u), (x, y), size in zip(self._ids, self._pos, self.nodes.data["size"]):
+            c = vb.mapViewToScene(QPointF(x, y))
+            out.append((l, u, QRectF(c.x() - size / 2, c.y() - size / 2, size, size)))
+        return out
+
+    def thumb_rects(self) -> list:
+        """``(layer, unit, QRectF)`` of every neuron's heatmap in scene pixels."""
+        vb = self.getPlotItem().vb
+        return [(l, u, vb.mapViewToScene(r).boundingRect()) for l, u, _, r in self._thumbs]
+
+    def _set_legend(self, text: str) -> None:
+        self.getPlotItem().setTitle(
+            f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
+            f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
+            f"<span style='color:#333'>{text}</span>", size="9pt")
+
+    def _size_nodes(self, *_) -> None:
+        """Nodes as large as their spacing allows (18 px at most), so a layer of 24 never
+        overlaps: the spacing is one unit of the view's height."""
+        if not hasattr(self, "_kind"):
+            return
+        vb = self.getPlotItem().vb
+        (y0, y1) = vb.viewRange()[1]
+        px = 0.8 * vb.height() / max(y1 - y0, 1e-9)
+        size = float(np.clip(px, 5.0, 18.0))
+        if size != self._node_px:
+            self._node_px = size
+            self.nodes.setSize([0.8 * size if k == 2 else size for k in self._kind])
 
     def _build_thumbs(self, sizes):
         for _, _, im, _ in self._thumbs:
@@ -211,12 +245,10 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         scale = 1.0
         if self.overlay_values is not None and self.overlay != "weight" and len(vals):
             scale = max(np.abs(vals).max() / 4.0, 1e-12)  # gradients are small: rescale
-        html = (f"<span style='color:rgb{colors.POSITIVE}'>━ positive</span>&nbsp; "
-                f"<span style='color:rgb{colors.NEGATIVE}'>━ negative</span>&nbsp; "
-                + ("width = min(8, |w| + 0.25)" if scale == 1.0 else
-                   f"{self.overlay}: width = min(8, |v|/{scale:.3g} + 0.25)"))
+        html = ("width = min(8, |w| + 0.25)" if scale == 1.0 else
+                f"{self.overlay}: width = min(8, |v|/{scale:.3g} + 0.25)")
         if html != self._legend_html:
-            self.legend.setHtml(html)
+            self._set_legend(html)
             self._legend_html = html
         widths = colors.edge_width(vals, scale)
         level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)

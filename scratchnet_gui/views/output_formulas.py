@@ -32,9 +32,9 @@ def _softmax_lines(rec, tr, j: int, l: int) -> list:
     power = (lambda v: f"e^{v:.3g}") if shift == 0.0 else (lambda v: f"e^({v:.3g}−{shift:.3g})")
     terms = " + ".join(power(v) for v in z)
     c = int(np.argmax(y))
-    lines = [f"a{l},{j + 1} = e^{{z_k}} / Σ_j e^{{z_j}} = {power(z[j])} / ({terms}) = "
+    lines = [f"a{l},{j + 1} = e^zₖ / Σⱼ e^zⱼ = {power(z[j])} / ({terms}) = "
              f"{e[j]:.4g} / {e.sum():.4g} = {a[j]:.6g}",
-             f"loss = −Σ_k y_k log a_k = −log a{l},{c + 1} = −log {a[c]:.6g} = "
+             f"loss = −Σₖ yₖ log aₖ = −log a{l},{c + 1} = −log {a[c]:.6g} = "
              f"{tr.loss:.6g}"]
     if shift:
         lines.append(f"(every z shifted by max z = {shift:.4g}, which cancels in the ratio)")

@@ -16,6 +16,9 @@ from . import colors, prediction_paint
 MANY_POINTS = 2_000
 
 
+SQUARE_UP_TO = 10.0
+
+
 class PredictionView(pg.PlotWidget):
     """Draws ``snapshot.grid`` and the train (●) and test (▲) points.
 
@@ -72,6 +75,7 @@ class PredictionView(pg.PlotWidget):
         self._index = {}
         self._groups = {}  # split → what its two scatter items now show
         self._labels = None
+        self._square = None
         for name in ("left", "bottom"):  # axes repaint from a pixmap, not glyph by glyph
             self.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
@@ -86,6 +90,7 @@ class PredictionView(pg.PlotWidget):
         if lut != self._lut:
             self._lut = lut
             self.image.setLookupTable(None if lut is None else prediction_paint.lut(lut))
+        self._keep_aspect(x1 - x0, y1 - y0)
         self.image.setImage(image, levels=levels, autoLevels=False)
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.contour.setVisible(lut == "binary")  # a threshold means something for two classes
@@ -114,6 +119,15 @@ class PredictionView(pg.PlotWidget):
             self.caption.textItem.setTextWidth(width)
             self.caption.setVisible(bool(pts.projection_note))  # no empty band
             self.caption.setPos(x0, y1)
+
+    def _keep_aspect(self, width: float, height: float) -> None:
+        """A unit of x2 takes as many pixels as a unit of x1 (circles stay round), unless
+        the two columns' spans differ more than ``SQUARE_UP_TO`` times (a CSV's columns in
+        different units would shrink to a line): then each axis fills its side."""
+        square = max(width, height) <= SQUARE_UP_TO * max(min(width, height), 1e-300)
+        if square != self._square:
+            self._square = square
+            self.getPlotItem().vb.setAspectLocked(square, ratio=1.0)
 
     def _draw_points(self, snap, split, raw, y, p, levels, slow=True):
         """One split's points, in two groups (right/wrong, class 1/class 0) or, for

@@ -189,8 +189,9 @@ def test_the_codes_match_the_engine():
 
 def _run_python(code, **env):
     import os
+    base = {k: v for k, v in os.environ.items() if k != kernel.ENV}  # the user's default
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=300)
+                          env={**base, **env}, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -201,9 +202,13 @@ TRAIN = ("import sys, time; from scratchnet import Network, Trainer, data, kerne
 
 
 def test_numba_is_imported_only_when_the_kernel_is_requested():
-    out = _run_python(TRAIN + "t.step_epoch(); t.step_batches(); t.run(3);"
+    out = _run_python(TRAIN + "t.step_batch(); t.step_batches();"
                       "print('numba' in sys.modules, kernel.status())")
     assert out.split() == ["False", "idle"]
+    # a whole epoch or a run asks for it: every front end takes the app's path
+    for call in ("t.step_epoch()", "t.run(2)"):
+        out = _run_python(TRAIN + call + "; print(kernel.status(), kernel.wait(240))")
+        assert out.split()[0] in ("compiling", "ready") and out.split()[1] == "ready"
     out = _run_python(TRAIN + "kernel.start_compiling(); t.run(2);"
                       "print('numba' in sys.modules, kernel.status())",
                       SCRATCHNET_KERNEL="numpy")

@@ -5,9 +5,8 @@ import os
 import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# GUI tests run the numpy path: each test's trainer process would otherwise load (or, on
-# a fresh clone, compile) the numba kernel, which tests/engine/test_kernel.py checks
-os.environ.setdefault("SCRATCHNET_KERNEL", "numpy")
+# GUI tests run the numpy path (tests/conftest.py): each test's trainer process would
+# otherwise load, or on a fresh clone compile, the numba kernel
 # trainer processes fork from one Qt-free server that has imported the trainer and
 # scikit-learn, instead of each spawning and importing them (~1 s a window); the app
 # itself spawns (test_process.py checks both)
@@ -42,6 +41,9 @@ def window(qtbot):
     win.resize(1400, 900)  # the default size: offscreen's 800×800 screen would shrink it
     qtbot.addWidget(win)
     win.show()
+    # a window starts at a pace to watch (60 epochs/s); tests train at full speed, as a
+    # user one click away does (test_newcomer.py checks the pace)
+    win.full_speed_action.trigger()
     # the first frame comes before the metrics; wait for the measured one
     qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
                     timeout=WAIT_MS)

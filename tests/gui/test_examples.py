@@ -3,8 +3,10 @@ reaches what the article found; points can be coloured by class; the label-mean 
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QMessageBox, QTextEdit
 
 from scratchnet import data, presets
 from scratchnet.config import make_trainer
@@ -26,8 +28,9 @@ def test_an_example_loads_its_preset_exactly(qtbot, window, action, preset):
     for (W, b), L in zip(s.weights, ref.network.layers):
         np.testing.assert_array_equal(W, L.weights)
         np.testing.assert_array_equal(b, L.biases)
-    note = window.findChild(QMessageBox, "example_note")
-    assert note.isVisible() and len(note.text()) > 80
+    note = window.lesson_note
+    assert note.isVisible() and len(note.text.text()) > 80
+    assert window.findChild(QMessageBox) is None or not window.findChild(QMessageBox).isVisible()
     assert window.training_panel.settings().batch_size == cfg.batch_size
     assert window.model_panel.sizes.text() == ", ".join(map(str, cfg.hidden))
 
@@ -60,3 +63,20 @@ def test_points_coloured_by_class_and_the_label_mean_threshold(qtbot, window):
     window.findChild(QAction, "color_by_class").trigger()  # back to right/wrong
     p, y, t = s.train_pred, s.points.y_train, view.threshold
     assert len(view.scatter["train", True].data) == int(((p >= t) == (y > 0.5)).sum())
+
+
+def test_what_to_look_for_is_typeset_and_never_blocks_play(qtbot, window):
+    window.findChild(QAction, "example_spiral_3").trigger()
+    wait_idle(qtbot, window)
+    note = window.lesson_note
+    assert note.isVisible() and QApplication.activeModalWidget() is None
+    html = note.text.text()
+    assert "<sub>k</sub>" in html and "<sup>" in html and "^{" not in html and "_{" not in html
+    shown = QTextEdit()  # what Qt renders: the formula's letters, no markup or TeX left
+    shown.setHtml(html)
+    assert "ak = ezk / Σj ezj" in shown.toPlainText()
+    click_action(qtbot, window, "play")
+    qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 2, timeout=WAIT_MS)
+    window.play_action.trigger()
+    qtbot.mouseClick(window.findChild(QToolButton, "lesson_close"), Qt.MouseButton.LeftButton)
+    assert not note.isVisible()

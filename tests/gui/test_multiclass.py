@@ -61,7 +61,9 @@ def _pixel(view, snap, x, y):
 
 def _check_confusion(window, s):
     """The confusion view's counts are scikit-learn's, from the network rebuilt out of
-    the snapshot's weights and the data built again from the window's settings."""
+    the snapshot's weights and the data built again from the window's settings. The tab
+    is opened first, as a user would: a hidden view does not draw."""
+    window.roc_tabs.setCurrentWidget(window.confusion_view)
     ds = data.build(window.controller.config.data)
     expected = confusion_matrix(ds.y_test, _net(s).forward(ds.X_test).argmax(axis=1))
     np.testing.assert_array_equal(window.confusion_view.counts, expected)
@@ -137,10 +139,16 @@ def test_the_stepper_shows_softmax_with_its_numbers(qtbot, window, three_classes
     text = window.inspector.formula.toPlainText()
     rec, tr = step.trace.layers[-1], step.trace
     e = np.exp(rec.z)
-    assert (f"a3,2 = e^{{z_k}} / Σ_j e^{{z_j}} = e^{rec.z[1]:.3g} / (e^{rec.z[0]:.3g} + "
+    assert (f"a3,2 = e^zₖ / Σⱼ e^zⱼ = e^{rec.z[1]:.3g} / (e^{rec.z[0]:.3g} + "
             f"e^{rec.z[1]:.3g} + e^{rec.z[2]:.3g}) = {e[1]:.4g} / {e.sum():.4g} = "
             f"{rec.a[1]:.6g}") in text
     c = int(np.argmax(tr.y))
+    assert "loss" not in text and "δ" not in text  # the forward pass knows no loss yet
+    click_action(qtbot, window, "step_phase")
+    wait_idle(qtbot, window)
+    assert window.shown_snapshot().step.phase == ("loss", 3)
+    window.inspector.select_neuron(3, 1)
+    text = window.inspector.formula.toPlainText()
     assert f"−log a3,{c + 1} = −log {rec.a[c]:.6g} = {tr.loss:.6g}" in text
     assert f"class {c}" in window.inspector.phase.text()
 
@@ -149,6 +157,7 @@ def test_binary_confusion_follows_the_threshold(qtbot, window):
     click_action(qtbot, window, "step_epoch")
     s = wait_idle(qtbot, window)
     assert window.training_panel.threshold.isEnabled()
+    window.roc_tabs.setCurrentWidget(window.confusion_view)  # a hidden view does not draw
     for t in (0.3, 0.5, 0.7):
         window.training_panel.threshold.setValue(t)
         expected = confusion_matrix(s.points.y_test, (s.test_pred >= t).astype(float))
@@ -157,7 +166,7 @@ def test_binary_confusion_follows_the_threshold(qtbot, window):
     assert window.prediction_view.image.lut is not None  # binary: the colour map, as before
 
 
-def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window):
+def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window, tmp_path):
     s = _new_data(qtbot, window, "reg-plane", noise=0.1)
     assert s.task.kind == "regression" and s.sizes[-1] == 1
     s = _train_until(qtbot, window, lambda h: h["test_r2"][-1] >= 0.8)
@@ -186,9 +195,14 @@ def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window
     xs, ys = window.roc_view.scatter.getData()
     np.testing.assert_array_equal(xs, s.points.y_test)
     np.testing.assert_array_equal(ys, s.test_pred)
-    assert window.confusion_view.counts is None
     assert window.roc_tabs.tabText(0) == "Predicted"
-    assert "R² and MSE" in window.confusion_view.caption.text()
+    confusion = window.roc_tabs.indexOf(window.confusion_view)
+    assert not window.roc_tabs.isTabVisible(confusion)  # regression has no classes
+    window.export_view("confusion_view", tmp_path / "c.csv")  # still exports, and says why
+    assert "regression has no classes" in (tmp_path / "c.csv").read_text()
+    assert window.confusion_view.counts is None
+    _new_data(qtbot, window, "circles", noise=0.1)  # classes again: the tab is back
+    assert window.roc_tabs.isTabVisible(confusion)
 
 
 def test_regression_stepper_shows_half_the_squared_error(qtbot, window):
@@ -287,6 +301,7 @@ def test_random_actions_across_tasks_leave_views_that_fit_the_data(qtbot, window
     assert {2, "regression"} < seen and len(seen) >= 4, seen  # binary, K classes, regression
     assert window.controller.worker.is_alive()
     assert s.sizes[-1] == s.task.n_outputs == window.network_view.node_count(-1)
+    window.view_set.update_all()  # as an export would: the hidden Confusion tab draws
     counts = window.confusion_view.counts
     assert (counts is None) == (s.task.kind == "regression")
     assert counts is None or counts.sum() == len(s.points.y_test)
@@ -333,6 +348,7 @@ def test_many_text_classes_keep_their_names_as_text(qtbot, window, tmp_path):
     assert "2 more (the colours repeat)" in key
     legend = window.roc_view.getPlotItem().legend
     assert len(legend.items) == 8
+    window.roc_tabs.setCurrentWidget(window.confusion_view)
     np.testing.assert_array_equal(window.confusion_view.counts.shape, (10, 10))
 
 

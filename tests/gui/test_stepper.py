@@ -172,3 +172,29 @@ def test_the_phase_strip_jumps_and_the_formulas_carry_the_numbers(qtbot, window)
     qtbot.mouseClick(strip["F1"], Qt.MouseButton.LeftButton)  # back before the update
     s = wait_idle(qtbot, window) and window.shown_snapshot()
     assert s.step.pos == 0 and not s.step.applied and s.samples_seen == 0
+
+
+def test_only_the_current_phase_speaks_in_the_inspector(qtbot, window):
+    """A forward phase shows z and a; the loss adds δ; backward adds the gradients; the
+    update the step. No number of a later phase shows early."""
+    from scratchnet_gui.views.inspector import COLUMNS
+
+    def shown():
+        t = window.inspector.table
+        cols = {name for c, name in enumerate(COLUMNS) if not t.isColumnHidden(c)}
+        return cols, window.inspector.formula.toPlainText()
+
+    expected = {"forward": {"unit", "z", "a"}, "loss": {"unit", "z", "a", "δ"},
+                "backward": {"unit", "z", "a", "δ", "∂L/∂b"},
+                "update": {"layer", "unit", "δ", "∂L/∂b", "Δb"}}
+    seen = set()
+    for _ in range(8):  # F1 F2 F3 loss B3 B2 B1 update
+        kind, layer = _phase(qtbot, window).step.phase
+        window.inspector.select_neuron(max(layer, 1), 0)
+        cols, text = shown()
+        assert cols == expected[kind], kind
+        assert ("δ" in text) == (kind != "forward"), (kind, text)
+        assert ("∂L/∂" in text) == (kind in ("backward", "update")), (kind, text)
+        assert ("update" in text) == (kind == "update"), (kind, text)
+        seen.add(kind)
+    assert seen == set(expected)

@@ -1,0 +1,100 @@
+"""The window's views and the one rule for when each redraws.
+
+A view draws only while it can be seen: one in a hidden tab or a closed dock costs
+nothing, and draws the newest snapshot the moment it is shown. Each view declares how
+often it needs a frame (``Rate``); the window decides only which frames are slow.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+class Rate(enum.Enum):
+    """How often a view redraws while training."""
+
+    FRAME = "every frame"            # cheap and live: the graph's edges, the inspector
+    CHANGE = "when the model changes"  # the boundary and points
+    SLOW = "on slow frames"          # curves and tables: a few times a second
+
+
+@dataclass
+class _Entry:
+    view: QWidget
+    draw: Callable
+    rate: Rate
+    stale: bool = False
+
+
+class ViewSet(QObject):
+    """Owns the views' redraws (see the module's docstring).
+
+    Parameters
+    ----------
+    parent : QObject, optional
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._entries: dict[str, _Entry] = {}
+        self._latest = None
+        self.drawn = {}  # view name -> how many times it drew (for tests and benchmarks)
+
+    def add(self, view: QWidget, rate: Rate, draw: Callable | None = None) -> QWidget:
+        """Register ``view``; ``draw(snap, slow)`` defaults to ``view.draw``."""
+        self._entries[view.objectName()] = _Entry(view, draw or view.draw, rate)
+        self.drawn[view.objectName()] = 0
+        view.installEventFilter(self)
+        return view
+
+    def __iter__(self):
+        return (e.view for e in self._entries.values())
+
+    @staticmethod
+    def seen(view: QWidget) -> bool:
+        """Whether ``view`` shows when its window does (not in a hidden tab or dock)."""
+        return view.isVisibleTo(view.window()) and not view.window().isMinimized()
+
+    def draw(self, snap, slow: bool, same_model: bool) -> None:
+        """Offer one frame: each view due at its rate draws it if seen, else goes stale."""
+        self._latest = snap
+        for e in self._entries.values():
+            due = (e.rate is Rate.FRAME or (not same_model and (
+                e.rate is Rate.CHANGE or slow)))
+            if due:
+                self._draw(e, snap, slow)
+
+    def redraw(self, view: QWidget) -> None:
+        """Draw ``view`` again now (a setting it shows changed), if it is seen."""
+        if self._latest is not None:
+            self._draw(self._entries[view.objectName()], self._latest, True)
+
+    def catch_up(self) -> None:
+        """Draw every stale view that can now be seen."""
+        for e in self._entries.values():
+            if e.stale and self._latest is not None:
+                self._draw(e, self._latest, True)
+
+    def update_all(self) -> None:
+        """Draw every stale view, seen or not: an export is about to grab them."""
+        for e in self._entries.values():
+            if e.stale and self._latest is not None:
+                self._draw(e, self._latest, True, force=True)
+
+    def _draw(self, e: _Entry, snap, slow: bool, force: bool = False) -> None:
+        if not force and not self.seen(e.view):
+            e.stale = True
+            return
+        e.stale = False
+        e.draw(snap, slow)
+        self.drawn[e.view.objectName()] += 1
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self.catch_up)  # after the show: sizes are known
+        return False

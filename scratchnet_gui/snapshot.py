@@ -15,6 +15,9 @@ from .protocol import Event
 GRID = 100       # boundary heatmap resolution (Playground's is 100×100 too)
 MAX_DRAWN = 10_000  # points drawn per split: more would not fit a frame's budget
 THUMB = 24       # per-neuron heatmap resolution
+# Plotted coordinates are held within ±DRAW_LIMIT: a plot's axes, ticks and padding
+# overflow near the float range (1e308), and no screen tells 1e150 from 1e300 anyway
+DRAW_LIMIT = 1e150
 
 
 def frozen(a) -> np.ndarray:
@@ -61,9 +64,12 @@ class Points:
         i, j = axes if width > 1 else (0, 0)
         lo = np.min([a.min(axis=0) for a in parts], axis=0)
         hi = np.max([a.max(axis=0) for a in parts], axis=0)
-        pad = 0.1 * np.maximum(hi - lo, 1e-9)
+        clipped = bool(np.any(np.abs(np.r_[lo[[i, j]], hi[[i, j]]]) > DRAW_LIMIT))
+        lo, hi = np.clip(lo, -DRAW_LIMIT, DRAW_LIMIT), np.clip(hi, -DRAW_LIMIT, DRAW_LIMIT)
+        # a constant column still gets a span: relative to its size, or 1e-9 near zero
+        pad = 0.1 * np.maximum(hi - lo, 1e-9 * np.maximum(np.maximum(abs(lo), abs(hi)), 1))
         ext = (lo[i] - pad[i], hi[i] + pad[i], lo[j] - pad[j], hi[j] + pad[j])
-        base = ds.raw_train.mean(axis=0)
+        base = _mean(ds.raw_train)
 
         def plane(n):
             gx, gy = np.meshgrid(np.linspace(ext[0], ext[1], n), np.linspace(ext[2], ext[3], n))
@@ -76,6 +82,8 @@ class Points:
         if width > 2:
             notes.append(f"plotting {names[i]} × {names[j]}; the other {width - 2} "
                          f"feature(s) are held at their training mean for the boundary")
+        if clipped:
+            notes.append(f"values beyond ±{DRAW_LIMIT:.0e} are drawn at the plot's edge")
         tr, te = drawn(len(ds.raw_train)), drawn(len(ds.raw_test))
         if tr is not None or te is not None:
             notes.append(f"showing an even sample of {min(len(ds.raw_train), MAX_DRAWN):,} of "
@@ -89,6 +97,12 @@ class Points:
                   pick(ds.y_test, te), names, (i, j), ext, "; ".join(notes), version, tr, te,
                   ds.task)
         return pts, plane(GRID), plane(THUMB)
+
+
+def _mean(a: np.ndarray) -> np.ndarray:
+    """Column means that do not overflow for values near the float range."""
+    scale = np.maximum(np.max(np.abs(a), axis=0), np.finfo(np.float64).tiny)
+    return (a / scale).mean(axis=0) * scale
 
 
 def drawn(n: int) -> np.ndarray | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
 from .. import step_view
@@ -112,8 +113,6 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         brushes = [pg.mkBrush(200, 200, 200) if k == 0 else pg.mkBrush(255, 255, 255)
                    for k in kind]
         self.nodes.setData(pos=self._pos, brush=brushes, symbol=["o"] * len(kind))
-        self._node_px = None
-        self._size_nodes()
         for t in self._texts:
             self.removeItem(t)
         self._texts = []
@@ -131,6 +130,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self.note.setPos(-0.3, -height / 2 - 0.2)
         self.setXRange(-0.4, len(sizes) - 0.3, padding=0.02)
         self.setYRange(-height / 2 - 0.8, height / 2 + 0.6, padding=0.02)
+        self._node_px = None  # new nodes and labels: size them all
         self._size_nodes()
 
     def node_rects(self) -> list:
@@ -166,6 +166,10 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         if size != self._node_px:
             self._node_px = size
             self.nodes.setSize([0.8 * size if k == 2 else size for k in self._kind])
+            font = QFont()
+            font.setPixelSize(max(5, int(0.6 * size)))  # the bias's "1" fits its circle
+            for t in self._texts:
+                t.setFont(font)
 
     def _build_thumbs(self, sizes):
         for _, _, im, _ in self._thumbs:

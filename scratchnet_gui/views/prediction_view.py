@@ -104,7 +104,8 @@ class PredictionView(pg.PlotWidget):
         self._draw_key(snap)
         pos = None if self.selected is None else pts.drawn_position(self.selected)
         if pos is not None:
-            self.ring.setData([pts.raw_train[pos, i]], [pts.raw_train[pos, j]])
+            self.ring.setData([np.clip(pts.raw_train[pos, i], x0, x1)],
+                              [np.clip(pts.raw_train[pos, j], y0, y1)])
         else:
             self.ring.setData([], [])
         names = pts.names
@@ -164,7 +165,9 @@ class PredictionView(pg.PlotWidget):
                 # a colour per point may be near white: a dark rim keeps it visible
                 brush = {} if rgb is None else {"brush": prediction_paint.brushes(rgb[m]),
                                                 "pen": pg.mkPen(70, 70, 70, 200)}
-                item.setData(raw[m, i], raw[m, j], data=rows, **brush)
+                x0, x1, y0, y1 = pts.extent  # within it, whatever the data's range
+                item.setData(np.clip(raw[m, i], x0, x1), np.clip(raw[m, j], y0, y1),
+                             data=rows, **brush)
 
     def _draw_key(self, snap):
         html = prediction_paint.legend_html(snap.task, self.color_by_class)

@@ -91,3 +91,27 @@ def test_a_failed_save_names_the_path_and_training_goes_on(qtbot, window, tmp_pa
     assert s.running and not os.path.exists(target)
     click_action(qtbot, window, "play")
     wait_idle(qtbot, window)
+
+
+def test_huge_finite_data_draws_clipped_with_a_note(qtbot, window, tmp_path):
+    """A constant 1e308 column and a ±1.8e301 one: no non-finite range reaches a plot
+    (pytest-qt fails the test on any exception raised while Qt paints), the points sit
+    within the plot, and the view says they were clipped."""
+    rows = [f"1e308,{(-1) ** k * 1.8e301},{k % 2}" for k in range(200)]
+    path = tmp_path / "huge.csv"
+    path.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    window.open_data(str(path))
+    s = wait_idle(qtbot, window)
+    assert len(s.points.raw_train) + len(s.points.raw_test) == 200
+    assert np.isfinite(s.points.extent).all() and "drawn at the plot's edge" in s.points.projection_note
+    x0, x1, y0, y1 = s.points.extent
+    assert x0 < x1 and y0 < y1
+    click_action(qtbot, window, "step_sample")  # the selected point's ring too
+    wait_idle(qtbot, window)
+    window.repaint()  # paint every view now: a bad range raises here
+    qtbot.waitUntil(lambda: window.view_set.drawn["prediction_view"] > 0, timeout=WAIT_MS)
+    xs, ys = window.prediction_view.scatter["train", True].getData()
+    xs2, ys2 = window.prediction_view.scatter["train", False].getData()
+    allx, ally = np.r_[xs, xs2], np.r_[ys, ys2]
+    assert len(allx) and ((x0 <= allx) & (allx <= x1)).all() and ((y0 <= ally) & (ally <= y1)).all()
+    assert window.controller.worker.is_alive()

@@ -89,18 +89,20 @@ def test_an_opened_session_shows_in_every_panel_and_the_threshold(qtbot, window,
     assert not window.training_panel.w["momentum"].isVisibleTo(window.training_panel)
 
 
-def test_an_unchanged_model_is_not_redrawn(qtbot, window, monkeypatch):
-    drawn = []
-    original = window.prediction_view.draw
-    monkeypatch.setattr(window.prediction_view, "draw",
-                        lambda snap, slow=True: (drawn.append(snap.seq), original(snap, slow)))
+def test_an_unchanged_model_is_not_redrawn(qtbot, window):
+    drawn = window.view_set.drawn  # how often each view drew
     before = wait_idle(qtbot, window)
+    n = drawn["prediction_view"]
     window.controller.send(P.SetSpeed(3))  # a snapshot comes back; the model is the same
     s = wait_idle(qtbot, window)
-    assert s.seq > before.seq and s.model_version == before.model_version and drawn == []
+    qtbot.waitUntil(lambda: window._drawn is not None and window._drawn.seq == s.seq,
+                    timeout=WAIT_MS)
+    assert s.seq > before.seq and s.model_version == before.model_version
+    assert drawn["prediction_view"] == n
     click_action(qtbot, window, "step_batch")
     s = wait_idle(qtbot, window)
-    assert s.model_version != before.model_version and drawn
+    qtbot.waitUntil(lambda: drawn["prediction_view"] > n, timeout=WAIT_MS)
+    assert s.model_version != before.model_version
 
 
 def test_per_layer_activations_and_he_init_train_ten_layers_of_64(qtbot, window):

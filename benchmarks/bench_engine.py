@@ -180,7 +180,7 @@ def bench_kernel(seconds: float):
     kernel.start_compiling()
     print(f"kernel: {kernel.wait(300)} after {time.perf_counter() - t0:.1f} s (first "
           f"compile, or numba's cache)")
-    if kernel.status() != "ready":
+    if kernel.status().state is not kernel.KernelState.READY:
         return
     print("samples/s, training pass only; cpu = this process's share of the wall time")
     with threadpoolctl.threadpool_limits(1):  # as in the training process

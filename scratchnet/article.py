@@ -13,15 +13,16 @@ A reader of the article keeps their code and changes only the import::
 With ``backprop="correct"`` (the default) the arithmetic is ``scratchnet.Network``'s,
 trained by per-sample SGD through ``scratchnet.Trainer``, and every ``Layer`` shows the
 engine's own weight arrays. ``backprop="article"`` replays the article's loop, mistakes
-included, so that ``gradcheck`` can show where it goes wrong. The plots are drawn by the
-app's views (``scratchnet_gui.article_plots``), imported only when a plot is asked for.
+included, so that ``gradcheck`` can show where it goes wrong. The plots are drawn by a
+plotting backend (``scratchnet.plotting``): the app's views, which register themselves
+under an entry point; the engine never imports the app.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import losses, metrics
+from . import losses, metrics, plotting
 from .activations import sigmoid
 from .gradcheck import numerical_gradients, relative_error
 from .article_layers import Layer, article_step  # noqa: F401 (the article's API)
@@ -185,7 +186,7 @@ class NeuralNetwork:
         return max(relative_error(a, n)
                    for pa, pn in zip(analytic, numeric) for a, n in zip(pa, pn))
 
-    # --- plots (drawn by the app's views; Qt is imported only here) ----------------------
+    # --- plots (drawn by the plotting backend: the app's views, loaded on first use) ------
     def graph(self, X=None, path=None, size=None):
         """Draw the network: edges by sign and weight, ``min(8, |w| + 0.25)`` wide.
 
@@ -200,22 +201,16 @@ class NeuralNetwork:
         size : (int, int), optional
             ``(width, height)`` in pixels.
         """
-        from scratchnet_gui import article_plots
-
-        return article_plots.graph(self, X, path, size)
+        return plotting.backend().graph(self, X, path, size)
 
     def plot_errors(self, X, y, path=None, size=None):
         """Draw ``X`` right (green) or wrong (red) over the boundary; ``path``, ``size``
         as in ``graph``."""
-        from scratchnet_gui import article_plots
-
-        return article_plots.plot_errors(self, X, y, path, size)
+        return plotting.backend().plot_errors(self, X, y, path, size)
 
     def plot_scores(self, path=None, size=None):
         """Draw ``scores``, the train AUC before each epoch. ``path``, ``size`` as in ``graph``."""
-        from scratchnet_gui import article_plots
-
-        return article_plots.plot_scores(self, path, size)
+        return plotting.backend().plot_scores(self, path, size)
 
     def show(self, X, y, **kw):
         """Open the ScratchNet app on this network and the points ``X, y``, ready to step
@@ -224,6 +219,4 @@ class NeuralNetwork:
         The app splits ``X, y`` itself (``train_fraction=0.75``, ``split_seed=0``) and
         always trains with exact backprop.
         """
-        from scratchnet_gui import article_plots
-
-        return article_plots.show(self, X, y, **kw)
+        return plotting.backend().show(self, X, y, **kw)

@@ -2,7 +2,7 @@
 
 A batch-1 SGD step through numpy is ~50 calls of ~1 µs; the numba loop in
 ``_kernel_jit`` does the same arithmetic without the calls. It is an optional
-accelerator: ``Trainer.step_batches`` uses it only when :func:`status` is "ready" and
+accelerator: ``Trainer.step_batches`` uses it only when :func:`status` is READY and
 it is the faster path for the network (:func:`fits`); otherwise it steps through numpy
 exactly as before. The numpy path stays the reference the kernel is tested against.
 
@@ -14,9 +14,11 @@ and switches to the kernel at its next call once the kernel is ready. Set
 
 from __future__ import annotations
 
+import enum
 import os
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,28 +39,54 @@ _ACT_CODES = {name: i for i, name in enumerate(activations.ACTIVATIONS)}
 KERNEL_OUTPUTS = ("sigmoid", "linear")
 _OPT_CODES = {cls: i for i, cls in enumerate(optimizers.OPTIMIZERS.values())}
 
+
+
+class KernelState(str, enum.Enum):
+    """Where the kernel stands: not requested, compiling, ready, or unavailable (numba
+    missing or failing, or ``SCRATCHNET_KERNEL=numpy``: training runs through numpy)."""
+
+    IDLE = "idle"
+    COMPILING = "compiling"
+    READY = "ready"
+    UNAVAILABLE = "unavailable"
+
+    def __str__(self):
+        return self.value
+
+
+@dataclass(frozen=True)
+class KernelStatus:
+    """A ``KernelState`` and, when unavailable, why; prints as "unavailable: <reason>"."""
+
+    state: KernelState
+    reason: str = ""
+
+    def __str__(self):
+        return f"{self.state}: {self.reason}" if self.reason else str(self.state)
+
+
 _lock = threading.Lock()
 _done = threading.Event()
-_state = "idle"
+_state = KernelStatus(KernelState.IDLE)
 _jit = None  # the _kernel_jit module once compiled
 
 
-def status() -> str:
+def status() -> KernelStatus:
     """Where the kernel stands.
 
     Returns
     -------
-    str
-        "idle" (not requested), "compiling", "ready", or "unavailable: <reason>"
-        (numba missing or failing, or ``SCRATCHNET_KERNEL=numpy``): training then runs
-        through numpy.
+    KernelStatus
+        Its ``state`` is IDLE (not requested), COMPILING, READY or UNAVAILABLE, with
+        the ``reason`` (numba missing or failing, or ``SCRATCHNET_KERNEL=numpy``):
+        training then runs through numpy.
     """
     if os.environ.get(ENV, "").strip().lower() == "numpy":
-        return f"unavailable: {ENV}=numpy forces the numpy path"
+        return KernelStatus(KernelState.UNAVAILABLE, f"{ENV}=numpy forces the numpy path")
     return _state
 
 
-def start_compiling() -> str:
+def start_compiling() -> KernelStatus:
     """Compile (or load from numba's cache) on a daemon thread; return at once.
 
     Safe to call any number of times; only the first starts a thread. Returns
@@ -66,15 +94,16 @@ def start_compiling() -> str:
     """
     global _state
     with _lock:
-        if _state != "idle" or status().startswith("unavailable"):
+        if _state.state is not KernelState.IDLE or (
+                status().state is KernelState.UNAVAILABLE):
             return status()
-        _state = "compiling"
+        _state = KernelStatus(KernelState.COMPILING)
         _done.clear()
     threading.Thread(target=_compile, name="scratchnet-kernel", daemon=True).start()
     return status()
 
 
-def wait(timeout: float | None = None) -> str:
+def wait(timeout: float | None = None) -> KernelStatus:
     """Block until compiling has finished, for scripts and tests (training never waits).
 
     Parameters
@@ -84,10 +113,10 @@ def wait(timeout: float | None = None) -> str:
 
     Returns
     -------
-    str
-        :func:`status`; "idle" at once if compiling was never started.
+    KernelStatus
+        :func:`status`; IDLE at once if compiling was never started.
     """
-    if _state == "compiling":
+    if _state.state is KernelState.COMPILING:
         _done.wait(timeout)
     return status()
 
@@ -100,9 +129,9 @@ def _compile() -> None:
             raise ImportError("numba is not installed")
         _warm_up(jit)
         jit.train.disable_compile()  # a mismatched argument type must fail, not compile
-        _jit, state = jit, "ready"
+        _jit, state = jit, KernelStatus(KernelState.READY)
     except Exception as e:  # any failure leaves the numpy path, and says why
-        state = f"unavailable: {type(e).__name__}: {e}"
+        state = KernelStatus(KernelState.UNAVAILABLE, f"{type(e).__name__}: {e}")
     with _lock:
         _state = state
         _done.set()
@@ -146,7 +175,7 @@ def step_batches(trainer, max_batches: int | None = None,
     loop of ``trainer.step_batch()``."""
     if max_batches is not None and max_batches < 1:
         raise ValueError(f"max_batches must be at least 1, not {max_batches!r}")
-    if status() == "ready" and fits(trainer):
+    if status().state is KernelState.READY and fits(trainer):
         return _run(trainer, max_batches, deadline)
     n = 0
     while True:

@@ -215,7 +215,7 @@ class Trainer(SampleSteps, TrainerEdits):
                      deadline: float | None = None) -> bool:
         """Train minibatches until the epoch ends, ``max_batches`` or ``deadline``.
 
-        Runs through the compiled kernel when ``kernel.status()`` is "ready" and the
+        Runs through the compiled kernel when ``kernel.status()`` is READY and the
         network fits (``kernel.fits``), else through ``step_batch`` in a loop: the same
         samples in the same order and the same updates either way (to ~1e-12), and the
         same divergence guard. At least one batch always runs.
@@ -245,7 +245,7 @@ class Trainer(SampleSteps, TrainerEdits):
     def _want_kernel(self) -> None:
         """Start compiling the kernel (on a thread) if it would train this network: every
         front end then takes the same path, the one the app takes."""
-        if kernel.status() == "idle" and kernel.fits(self):
+        if kernel.status().state is kernel.KernelState.IDLE and kernel.fits(self):
             kernel.start_compiling()
 
     def run(self, max_epochs: int, should_stop=None) -> str:

@@ -237,8 +237,8 @@ def open_app(nn, X, y, train_fraction: float = 0.75, split_seed: int = 0):
     _app()
     window = MainWindow(cfg)
     window.data_panel.set_spec(spec)
-    window.controller.send(P.SetData(spec, raw))
-    window.controller.send(P.SetWeights(tuple((np.array(L.weights, dtype=np.float64),
+    window.send(P.SetData(spec, raw))
+    window.send(P.SetWeights(tuple((np.array(L.weights, dtype=np.float64),
                                                np.array(L.biases[:, 0], dtype=np.float64))
                                               for L in nn.layers)))
     return window

@@ -173,7 +173,8 @@ def train(args) -> dict:
             "target_auc": trainer.target_auc, "target_metric": trainer.task.metric,
             "target_reached": trainer.reached_target, "stopped_by": reason,
             "architecture": trainer.network.sizes, "files": written, "error": error,
-            "kernel": kernel.status() if kernel.fits(trainer) else "numpy (does not fit)"}
+            "kernel": (str(kernel.status()) if kernel.fits(trainer)
+                       else "numpy (does not fit)")}
 
 
 def _scores(trainer, dataset) -> dict:

@@ -24,7 +24,7 @@ class Controller(QObject):
     snapshotReady(Snapshot)
         At most once per frame, with the newest snapshot only.
     message(str, str)
-        ``(level, text)``, level "error" or "info": shown to the user.
+        ``(level, text)``, the words of a ``protocol.NoticeLevel``: shown to the user.
     died(str)
         The training process ended on its own; the text says what is known of why.
     configChanged(Config, dict or None)
@@ -46,8 +46,10 @@ class Controller(QObject):
         self.config = config or Config()
         self._ids = itertools.count(1)
         self.last_command = 0
+        self._acks = {}  # command id -> on_ack, until a snapshot acknowledges it
         self._latest: Snapshot | None = None
         self._last_notice = 0
+        self.fatal = None  # why the training process could not go on, if it said
         # a worker started before Qt was imported (see app.main) gets a head start
         self.worker = worker or WorkerProcess(self.config, tuning=tuning)
         self._reported_death = False
@@ -57,13 +59,20 @@ class Controller(QObject):
         self.timer.start()
 
     # --- commands -----------------------------------------------------------------------
-    def send(self, cmd: P.Command) -> int:
+    def send(self, cmd: P.Command, on_ack=None) -> int:
         """Queue a command for the trainer; returns its id (see ``Snapshot.ack``). The
-        command checked its own fields when it was built."""
+        command checked its own fields when it was built.
+
+        ``on_ack(snapshot, notices)``, if given, is called once the trainer has handled
+        it: with the first snapshot that acknowledges it, after the views have drawn
+        that snapshot, and the notices the command caused (an error among them means it
+        failed)."""
         if not isinstance(cmd, P.Command):
             raise TypeError(f"send takes a protocol command, not {cmd!r}")
         cid = next(self._ids)
         self.last_command = cid
+        if on_ack is not None:
+            self._acks[cid] = on_ack
         self.worker.send(cid, cmd)
         return cid
 
@@ -75,28 +84,46 @@ class Controller(QObject):
 
     # --- frames -------------------------------------------------------------------------
     def poll(self) -> None:
-        s = self.worker.latest()
-        for event in self.worker.events:
-            if isinstance(event, P.ConfigChanged):
-                self.config = event.config
-                self.configChanged.emit(event.config, event.view)
-            elif isinstance(event, P.Progress):
-                self.progress.emit(event)
-        self.worker.events.clear()
+        """Handle every event that arrived, in order; then hand the newest snapshot to
+        the views (older ones are skipped)."""
+        s = None
+        for event in self.worker.receive():
+            s = self.handle(event) or s
         if s is None:
             if not self.worker.is_alive() and not self._reported_death and self.timer.isActive():
                 self._reported_death = True
                 code = self.worker.process.exitcode
                 self.died.emit("The training process stopped unexpectedly"
-                               + (f":\n\n{self.worker.fatal}" if self.worker.fatal
+                               + (f":\n\n{self.fatal}" if self.fatal
                                   else f" (exit code {code})."))
             return
         self._latest = s
         for n in s.notices:
-            if n.id > self._last_notice:
-                self._last_notice = n.id
-                self.message.emit(n.level, n.text)
+            self.handle(n)
         self.snapshotReady.emit(s)
+        for cid in [c for c in self._acks if c <= s.ack]:
+            self._acks.pop(cid)(s, tuple(n for n in s.notices if n.command == cid))
+
+    def handle(self, event: P.Event) -> Snapshot | None:
+        """Act on one event from the training process; a snapshot is returned for
+        ``poll`` to show. Anything that is not a known event raises ``TypeError``."""
+        match event:
+            case Snapshot():
+                return event
+            case P.Notice(id=n, level=level, text=text):
+                if n > self._last_notice:  # every snapshot carries the recent ones
+                    self._last_notice = n
+                    self.message.emit(level, text)
+            case P.ConfigChanged(config=config, view=view):
+                self.config = config
+                self.configChanged.emit(config, view)
+            case P.Progress():
+                self.progress.emit(event)
+            case P.Fatal(text=text):
+                self.fatal = text
+            case _:
+                raise TypeError(f"the training process sent {event!r}, which is no event")
+        return None
 
     @property
     def latest(self) -> Snapshot | None:
@@ -129,7 +156,8 @@ class Controller(QObject):
             snap = snap.live
         self.worker.stop(0.1)
         self.worker = WorkerProcess(self.config)  # kept current by ConfigChanged events
-        self._reported_death, self._last_notice = False, 0
+        self._reported_death, self._last_notice, self.fatal = False, 0, None
+        self._acks.clear()  # the commands in flight died with the old process
         if snap is not None:
             self.send(P.SetWeights(tuple(snap.weights)))
 

@@ -13,13 +13,7 @@ from scratchnet.config import make_trainer
 from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
-
-# commands after which the stepped samples still hold (anything else changes what a
-# step showed), and commands that leave the weights, data and history as they were
-KEEPS_STEPS = (P.Step, P.SelectSample, P.GradCheck, P.SetSpeed, P.SetAxes, P.SaveSession,
-               P.OpenData, P.CancelLoad)
-KEEPS_MODEL = (P.SelectSample, P.GradCheck, P.SetSpeed, P.SaveSession, P.Pause, P.OpenData,
-               P.CancelLoad)
+from .handlers import DEFERRED, STOP, handler_for, handles
 
 
 def fits_task(network, config, task) -> bool:
@@ -31,16 +25,6 @@ def fits_task(network, config, task) -> bool:
 def describe_task(task) -> str:
     """"regression", or "3 classes" and the like."""
     return "regression" if task.kind == "regression" else f"{task.n_classes} classes"
-
-
-DEFERRED = "deferred"  # a handler's answer when its change comes later (see dispatch)
-
-
-def changes_model(cmd) -> bool:
-    """Whether ``cmd`` may change the weights, the data or the history."""
-    if isinstance(cmd, P.Step):
-        return cmd.kind not in ("next", "previous")
-    return not isinstance(cmd, KEEPS_MODEL)
 
 
 class CsvLoader:
@@ -72,41 +56,51 @@ class CsvLoader:
 
 
 class LoopCommands:
-    """One handler per command type; ``dispatch`` picks it by the command's class."""
+    """Handlers of the commands that train and edit, each registered for its command
+    type with ``@handles``; ``dispatch`` runs the one for a command."""
 
     def dispatch(self, cmd):
         """Run ``cmd``'s handler; it returns ``DEFERRED`` when the change comes later
-        (a file read on a thread), so there is no edit to undo yet."""
-        handler = getattr(self, f"on_{type(cmd).__name__}", None)
-        if handler is None or not isinstance(cmd, P.Command):
-            raise ValueError(f"the trainer does not know the command {cmd!r}")
-        return handler(cmd)
+        (a file read on a thread), so there is no edit to undo yet, or ``STOP``."""
+        return handler_for(cmd)(self, cmd)
+
+    @handles(P.Stop)
+    def on_Stop(self, cmd):
+        self.running = False
+        return STOP
 
     # --- training -----------------------------------------------------------------------
+    @handles(P.Play)
     def on_Play(self, cmd):
         self.running = True
         self._rate = (time.perf_counter(), self.trainer.samples_seen)
 
+    @handles(P.Pause)
     def on_Pause(self, cmd):
         self.running = False
 
+    @handles(P.StepEpoch)
     def on_StepEpoch(self, cmd):
         self.running = False
         self.trainer.step_epoch()
 
+    @handles(P.StepBatch)
     def on_StepBatch(self, cmd):
         self.running = False
         self.trainer.step_batch()
 
+    @handles(P.Reset)
     def on_Reset(self, cmd):
         """Fresh weights and history from the config's seed; the data stay."""
         self.running = False
         self.trainer = make_trainer(self.config, self.dataset)
         self._adopt(self.trainer)
 
+    @handles(P.SetSpeed)
     def on_SetSpeed(self, cmd):
         self.speed_cap = cmd.epochs_per_s
 
+    @handles(P.Configure)
     def on_Configure(self, cmd):
         """Every training setting at once, validated before any is applied."""
         cfg = cmd.settings.applied_to(self.config)
@@ -125,12 +119,14 @@ class LoopCommands:
         self.emit(P.ConfigChanged(cfg, view))
 
     # --- the model ----------------------------------------------------------------------
+    @handles(P.Resize)
     def on_Resize(self, cmd):
         hidden, acts = list(cmd.hidden), list(cmd.activations)
         cfg = dataclasses.replace(self.config, hidden=hidden, activations=acts).validate()
         self.trainer.resize([self.dataset.n_features, *hidden, self.dataset.n_outputs], acts)
         self._set_config(cfg)
 
+    @handles(P.SetWeights)
     def on_SetWeights(self, cmd):
         """Put back every layer's ``(W, b)``, e.g. a dead trainer's last snapshot."""
         layers = self.trainer.network.layers
@@ -141,6 +137,7 @@ class LoopCommands:
         for (W, b), L in zip(cmd.weights, layers):
             L.weights[...], L.biases[...] = W, b
 
+    @handles(P.SetWeight)
     def on_SetWeight(self, cmd):
         """Set one weight, or the bias when ``col == -1``; indices within the network."""
         layers = self.trainer.network.layers
@@ -156,12 +153,14 @@ class LoopCommands:
             W[cmd.row, cmd.col] = cmd.value
 
     # --- data and files -----------------------------------------------------------------
+    @handles(P.OpenData)
     def on_OpenData(self, cmd):
         """Start reading a CSV file on a thread; ``finish_load`` takes it over."""
         if self.loader is not None:
             raise ValueError("a CSV file is being read already; cancel it first")
         self.loader = CsvLoader(cmd.spec, self.emit)
 
+    @handles(P.CancelLoad)
     def on_CancelLoad(self, cmd):
         if self.loader is not None:
             self.loader.cancel.set()
@@ -173,7 +172,7 @@ class LoopCommands:
         self.emit(P.Progress(f"Reading {name}", 1.0, done=True))
         if loader.error is not None:
             self._notify(f"Could not load the data; the current data stay.\n\n{loader.error}",
-                         "error")
+                         P.NoticeLevel.ERROR)
             return
         if loader.dataset is None:
             self._notify(f"Stopped reading {name}; the current data stay.")
@@ -187,6 +186,7 @@ class LoopCommands:
         rows = len(loader.dataset.y_train) + len(loader.dataset.y_test)
         self._notify(f"Loaded {rows:,} rows from {name}.")
 
+    @handles(P.SetData)
     def on_SetData(self, cmd):
         """New data (generated, or ``raw = (X, y, names)`` from a CSV); weights stay.
 
@@ -217,6 +217,7 @@ class LoopCommands:
         self.dataset, (self.points, self.planes) = ds, points
         self._set_config(cfg)
 
+    @handles(P.LoadExperiment)
     def on_LoadExperiment(self, cmd):
         """A whole new experiment from its settings: data, network and trainer."""
         ds = data.build(cmd.config.data)
@@ -226,14 +227,17 @@ class LoopCommands:
         self.points, self.planes = self._points(ds)
         self._set_config(cmd.config, {"threshold": 0.5})
 
+    @handles(P.SetAxes)
     def on_SetAxes(self, cmd):
         self.points, self.planes = self._points(self.dataset, tuple(cmd.axes))
 
+    @handles(P.SaveSession)
     def on_SaveSession(self, cmd):
         raw = self.dataset.raw() if self.dataset.spec.source == "csv" else None
         session.save(cmd.path, self.trainer, self.config, raw, cmd.view)
         self._notify(f"Saved the session to {cmd.path}.")
 
+    @handles(P.OpenSession)
     def on_OpenSession(self, cmd):
         """Replace everything with a saved session; a bad file changes nothing."""
         trainer, config, dataset, view = session.load(cmd.path)
@@ -245,13 +249,17 @@ class LoopCommands:
         self._notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")
 
     # --- the stepper --------------------------------------------------------------------
+    @handles(P.Step)
     def on_Step(self, cmd):
-        {"sample": self.stepper.step_sample, "next": self.stepper.next,
-         "apply": self.stepper.apply, "unapply": self.stepper.unapply,
-         "previous": self.stepper.previous}[cmd.kind]()
+        K = P.StepKind
+        {K.SAMPLE: self.stepper.step_sample, K.NEXT: self.stepper.next,
+         K.APPLY: self.stepper.apply, K.UNAPPLY: self.stepper.unapply,
+         K.PREVIOUS: self.stepper.previous}[cmd.kind]()
 
+    @handles(P.SelectSample)
     def on_SelectSample(self, cmd):
         self.stepper.select(cmd.index)
 
+    @handles(P.GradCheck)
     def on_GradCheck(self, cmd):
         self.stepper.gradcheck()

@@ -9,23 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet.settings import TrainingSettings
 from scratchnet.timeline import Frame
 
 from . import protocol as P
 from . import snapshot as snap
+from .handlers import handles
 
 MAX_UNDO = 100              # edits kept for undo (older ones are forgotten first) ...
 MAX_UNDO_BYTES = 256 * 2**20  # ... and the memory they may hold beyond the live state
-
-# every user edit: undo takes back exactly one of these
-UNDOABLE = (P.SetWeight, P.Resize, P.SetData, P.Configure, P.Reset, P.BranchHere,
-            P.LoadExperiment, P.OpenSession)
-# edits that change the live trainer in place: at an epoch's start, its frame follows
-EDITS_IN_PLACE = (P.SetWeight, P.Resize, P.Configure)
-# commands that leave a scrubbed view where it is; any other returns to the live state
-KEEPS_SCRUB = (P.Scrub, P.BranchHere, P.SetAxes, P.SetSpeed, P.Pause, P.SaveSession,
-               P.OpenData, P.CancelLoad, P.SetTimelineBudget)
 
 
 @dataclass(frozen=True)
@@ -64,10 +55,6 @@ def _dataset_bytes(ds) -> int:
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
 
 
-def _changes(a, b) -> list[str]:
-    return [f.name for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
-
-
 class TimelineCommands:
     """``TrainingLoop``'s timeline, scrubbing and undo (a mixin: see there)."""
 
@@ -90,6 +77,7 @@ class TimelineCommands:
             trainer.timeline.budget = self.timeline_budget
 
     # --- scrubbing ----------------------------------------------------------------------
+    @handles(P.Scrub)
     def on_Scrub(self, cmd):
         """Show epoch ``cmd.epoch`` (the nearest kept frame at or before it), or the
         live state again (None, or the live epoch); training pauses meanwhile."""
@@ -133,6 +121,7 @@ class TimelineCommands:
                                             timeline=TimelineInfo.of(t.timeline))
         return dataclasses.replace(self._live_snap, points=None, notices=(), live=None)
 
+    @handles(P.BranchHere)
     def on_BranchHere(self, cmd):
         """Resume from the epoch shown: it becomes the live state, later epochs go."""
         if self.scrub is None:
@@ -159,6 +148,7 @@ class TimelineCommands:
         if pinned:
             tl.pin(t.epoch)
 
+    @handles(P.SetTimelineBudget)
     def on_SetTimelineBudget(self, cmd):
         """A new memory budget; a scrubbed view moves to the nearest epoch still kept."""
         self.timeline_budget = cmd.megabytes * 2**20
@@ -167,6 +157,8 @@ class TimelineCommands:
             tl.budget = self.timeline_budget
         if self.scrub is not None:
             frame = tl.at(self.scrub.epoch) if tl is not None else None
+            if frame is not self.scrub:  # the epoch shown is gone: show another
+                self.version += 1
             self.scrub = frame
             self._scrub_net = None if frame is None else frame.network.copy()
 
@@ -213,9 +205,11 @@ class TimelineCommands:
                 total += _dataset_bytes(s.dataset)
         return total
 
+    @handles(P.Undo)
     def on_Undo(self, cmd):
         self._swap(self.undo_stack, self.redo_stack, "undo")
 
+    @handles(P.Redo)
     def on_Redo(self, cmd):
         self._swap(self.redo_stack, self.undo_stack, "redo")
 
@@ -226,28 +220,6 @@ class TimelineCommands:
         target.append((label, self.capture()))
         self.install(state)
         self._notify(f"{what.capitalize()} {label}.")
-
-    def edit_label(self, cmd) -> str:
-        """What the Edit menu calls ``cmd`` ("Undo add layer")."""
-        if isinstance(cmd, P.Resize):
-            old_h, old_a = list(self.config.hidden), list(self.config.activations)
-            new_h, new_a = list(cmd.hidden), list(cmd.activations)
-            if len(new_h) != len(old_h):
-                return "add layer" if len(new_h) > len(old_h) else "remove layer"
-            return "change neurons" if new_h != old_h else (
-                "change activation" if new_a != old_a else "edit layers")
-        if isinstance(cmd, P.SetWeight):
-            return "edit bias" if cmd.col < 0 else "edit weight"
-        if isinstance(cmd, P.SetData):
-            return "regenerate data" if cmd.spec == self.config.data else "change data"
-        if isinstance(cmd, P.Configure):
-            changed = _changes(cmd.settings, TrainingSettings.of(self.config))
-            return (f"change {changed[0].replace('_', ' ')}" if len(changed) == 1
-                    else "change training settings")
-        if isinstance(cmd, P.BranchHere):
-            return f"resume from epoch {self.scrub.epoch if self.scrub else '?'}"
-        return {P.Reset: "reset", P.LoadExperiment: "load example",
-                P.OpenSession: "open session"}[type(cmd)]
 
     def labels(self) -> tuple:
         """``(undo, redo)``: the names of the edits Undo and Redo would take back."""

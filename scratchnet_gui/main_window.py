@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea,
                                QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -15,7 +15,7 @@ from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
 
 from . import protocol as P
-from . import window_help, window_look
+from . import resources, window_help, window_look
 from .controller import Controller
 from .lesson_note import LessonNote
 from .panels import DataPanel, ModelPanel, TrainingPanel
@@ -37,6 +37,16 @@ from .view_set import Rate, ViewSet
 SLOW_PERIOD = 0.25
 
 
+def app_icon() -> QIcon:
+    """ScratchNet's icon at every size it ships (``resources/icons``)."""
+    icon = QIcon()
+    for data in resources.icon_pngs().values():
+        pixmap = QPixmap()
+        if pixmap.loadFromData(data, "PNG"):
+            icon.addPixmap(pixmap)
+    return icon
+
+
 class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWindow):
     """ScratchNet's window. ``MainWindow()`` opens on the classic demo, ready to Play.
 
@@ -52,10 +62,11 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
                  worker=None):
         super().__init__(parent)
         self.setWindowTitle("ScratchNet")
+        self.setWindowIcon(app_icon())
         screen = QGuiApplication.primaryScreen().availableGeometry()  # e.g. 1280×800
         self.resize(min(1400, screen.width()), min(900, screen.height()))
         self.controller = Controller(config or Config(), self, tuning, worker)
-        self.walk = StepWalk(lambda kind: self.controller.send(P.Step(kind)))
+        self.walk = StepWalk(lambda kind: self.send(P.Step(kind)))
         cfg = self.controller.config
         self.last_message = None
         self._dialog = None
@@ -63,7 +74,6 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._drawn = None
         self._same = False
         self._drawn_source = None
-        self._session_command = None  # (command id, path) of an open/save in flight
         self.load_dialog = None       # progress of a CSV file being read
         self.recorder = None
         self.gif_every = 5
@@ -80,7 +90,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._build_actions()
         self._build_examples_menu()
         self._build_timeline()
-        self._send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
+        self.send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
         window_help.build_help_menu(self)
         self.look = window_look.WindowLook(self)
 
@@ -133,7 +143,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.prediction_view.sampleClicked.connect(self._sample_clicked)
         self.inspector = InspectorView()
         self.view_set.add(self.inspector, Rate.FRAME)
-        self.inspector.gradcheckRequested.connect(lambda: self.controller.send(P.GradCheck()))
+        self.inspector.gradcheckRequested.connect(lambda: self.send(P.GradCheck))
         self.inspector.phaseClicked.connect(lambda k: self._walk(lambda: self.walk.jump(k)))
         dock = QDockWidget("Step inspector", self)
         dock.setObjectName("inspector_dock")
@@ -164,32 +174,48 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         dock.setWidget(scroll)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.data_panel.specChanged.connect(lambda spec: self._send(lambda: P.SetData(spec)))
+        self.data_panel.specChanged.connect(lambda spec: self.send(lambda: P.SetData(spec)))
         self.model_panel.architectureChanged.connect(
-            lambda sizes, acts: self._send(lambda: P.Resize(tuple(sizes), tuple(acts))))
+            lambda sizes, acts: self.send(lambda: P.Resize(tuple(sizes), tuple(acts))))
         self.model_panel.invalid.connect(lambda text: self.show_message("error", text))
         self.model_panel.resetRequested.connect(self.reset)
-        self.training_panel.settingsChanged.connect(lambda s: self._send(lambda: P.Configure(s)))
-        self.training_panel.speedChanged.connect(lambda v: self._send(lambda: P.SetSpeed(v)))
+        self.training_panel.settingsChanged.connect(lambda s: self.send(lambda: P.Configure(s)))
+        self.training_panel.speedChanged.connect(lambda v: self.send(lambda: P.SetSpeed(v)))
         self.training_panel.speed.currentTextChanged.connect(self._speed_chosen)
         self.training_panel.thresholdChanged.connect(self._set_threshold)
         self.controller.snapshotReady.connect(self._follow_task)
 
-    def _send(self, build):
-        """Build a command and send it; a value it refuses is shown, and nothing is sent."""
+    def send(self, command, on_ack=None) -> int | None:
+        """The window's one way to the trainer.
+
+        Parameters
+        ----------
+        command : protocol.Command or callable
+            A command, or what builds one (a command class, a lambda): a value the
+            command refuses is shown as an error, and nothing is sent.
+        on_ack : callable, optional
+            ``on_ack(snapshot, notices)`` once the trainer has handled it (see
+            ``Controller.send``).
+
+        Returns
+        -------
+        int or None
+            The command's id, or None when nothing was sent.
+        """
         try:
-            cmd = build()
+            cmd = command if isinstance(command, P.Command) else command()
         except ValueError as e:
             self.show_message("error", str(e))
             return None
-        return self.controller.send(cmd)
+        return self.controller.send(cmd, on_ack)
 
     def show_message(self, level: str, text: str):
         """Tell the user something: errors in a dialog that does not block training,
         news in the status bar."""
+        level = P.NoticeLevel(level)  # a word that is no level fails here
         self.last_message = (level, text)
         self.statusBar().showMessage(text.splitlines()[0], 10_000)
-        if level != "error":
+        if level is not P.NoticeLevel.ERROR:
             self.messageShown.emit(level, text)
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "ScratchNet", text,
@@ -256,8 +282,6 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self.loss_view.set_marker(snap.scrub)
         if self.recorder is not None:
             self.recorder.offer(snap)
-        if self._session_command is not None and snap.ack >= self._session_command[0]:
-            self._session_done(snap)
         self._follow_timeline(snap)
         if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             self.play_action.blockSignals(True)

@@ -10,6 +10,8 @@ import numpy as np
 
 from scratchnet import data, metrics, tasks
 
+from .protocol import Event
+
 GRID = 100       # boundary heatmap resolution (Playground's is 100×100 too)
 MAX_DRAWN = 10_000  # points drawn per split: more would not fit a frame's budget
 THUMB = 24       # per-neuron heatmap resolution
@@ -110,7 +112,7 @@ def drawn(n: int) -> np.ndarray | None:
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(Event):
     """Everything a view needs to draw one frame. All arrays are read-only copies.
 
     What the predictions hold depends on the task (``task``):
@@ -261,6 +263,8 @@ class Mailbox:
             self._cond.notify()
 
     def put_event(self, event) -> None:
+        if not isinstance(event, Event):
+            raise TypeError(f"the window takes protocol events, not {event!r}")
         with self._cond:
             self._events.append(event)
             self._cond.notify()

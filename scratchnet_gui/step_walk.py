@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from .protocol import StepKind
+
 
 class StepWalk:
     """Phase cursor over the newest ``StepView``; ``send(kind)`` asks the trainer for a
@@ -35,10 +37,10 @@ class StepWalk:
         """One phase on; from the update, the next sample."""
         s = self.step
         if s is None or (s.applied and self.pos >= s.last):
-            self.send("next")
+            self.send(StepKind.NEXT)
         elif self.pos >= s.last - 1:
             self.pos = s.last
-            self.send("apply")
+            self.send(StepKind.APPLY)
         else:
             self.pos += 1
 
@@ -49,11 +51,11 @@ class StepWalk:
             return
         if self.pos >= s.last and s.applied:
             self.pos = s.last - 1
-            self.send("unapply")
+            self.send(StepKind.UNAPPLY)
         elif self.pos > 0:
             self.pos -= 1
         elif s.back > 0:
-            self.send("previous")
+            self.send(StepKind.PREVIOUS)
 
     def jump(self, pos: int) -> None:
         """Show phase ``pos`` of this sample, applying or undoing its update to match."""
@@ -61,7 +63,7 @@ class StepWalk:
         if s is None or not 0 <= pos <= s.last:
             return
         if pos == s.last and not s.applied:
-            self.send("apply")
+            self.send(StepKind.APPLY)
         elif pos < s.last and s.applied:
-            self.send("unapply")
+            self.send(StepKind.UNAPPLY)
         self.pos = pos

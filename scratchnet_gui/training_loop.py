@@ -15,9 +15,9 @@ from scratchnet.config import Config, make_trainer
 
 from . import protocol as P
 from . import snapshot as snap
-from .loop_commands import DEFERRED, KEEPS_STEPS, LoopCommands, changes_model
-from .loop_timeline import (EDITS_IN_PLACE, KEEPS_SCRUB, UNDOABLE, TimelineCommands,
-                            TimelineInfo)
+from .handlers import DEFERRED, STOP, handler_for
+from .loop_commands import LoopCommands
+from .loop_timeline import TimelineCommands, TimelineInfo
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock
@@ -115,9 +115,9 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         """Say once that training runs without the compiled kernel, and why."""
         state = kernel.status()
         asked = os.environ.get(kernel.ENV) == "numpy"  # the user chose it: nothing to say
-        if state.startswith("unavailable") and not asked and not self._kernel_noted:
+        if state.state is kernel.KernelState.UNAVAILABLE and not asked and not self._kernel_noted:
             self._kernel_noted = True
-            self._notify(f"Training runs on numpy only ({state.removeprefix('unavailable: ')}).")
+            self._notify(f"Training runs on numpy only ({state.reason}).")
 
     def _idle_timeout(self):
         if self.loader is not None:
@@ -128,7 +128,7 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
 
-    def _notify(self, text: str, level: str = "info") -> None:
+    def _notify(self, text: str, level: P.NoticeLevel = P.NoticeLevel.INFO) -> None:
         """Queue a message for the user."""
         last = self._notices[-1].id if self._notices else 0
         self._notices.append(P.Notice(last + 1, self._handling, level, text))
@@ -139,20 +139,23 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         cmd_id, cmd = item
         self._handling = cmd_id
         try:
-            if isinstance(cmd, P.Stop):
-                self.running = False
-                return False
-            if not isinstance(cmd, KEEPS_STEPS):
+            run = handler_for(cmd)  # anything but a known command: a ValueError, reported
+            does = cmd.traits
+            if not does.keeps_steps:
                 self.stepper.clear()
-            if not isinstance(cmd, KEEPS_SCRUB):
+            if not does.keeps_scrub:
                 self.scrub = None
-            before = self.capture() if isinstance(cmd, UNDOABLE) else None
-            label = self.edit_label(cmd) if before is not None else ""
-            if self.dispatch(cmd) != DEFERRED and before is not None:
+            before = self.capture() if does.undoable else None
+            label = "" if before is None else cmd.edit_label(
+                self.config, None if self.scrub is None else self.scrub.epoch)
+            answer = run(self, cmd)
+            if answer == STOP:
+                return False
+            if answer != DEFERRED and before is not None:
                 self.record_edit(label, before)
-                if isinstance(cmd, EDITS_IN_PLACE):
+                if does.in_place:
                     self.refresh_frame()
-            if changes_model(cmd):
+            if does.changes_model:
                 self.version += 1
         except Exception as e:  # noqa: BLE001 (reported; the process goes on)
             self._report(e)
@@ -165,13 +168,13 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         """Tell the user what went wrong; the trainer process never dies of it."""
         if isinstance(e, DivergenceError):
             self.running = False
-            self._notify(str(e), "error")
+            self._notify(str(e), P.NoticeLevel.ERROR)
         elif isinstance(e, (ValueError, OSError)):  # bad settings or files: say what
-            self._notify(str(e), "error")
+            self._notify(str(e), P.NoticeLevel.ERROR)
         else:  # a bug: report it, keep the app and the weights alive
             self.running = False
             self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         "error")
+                         P.NoticeLevel.ERROR)
 
     def _train_slice(self) -> None:
         self._kernel_note()
@@ -195,13 +198,13 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                     break
         except DivergenceError as e:
             self.running = False
-            self._notify(str(e), "error")
+            self._notify(str(e), P.NoticeLevel.ERROR)
             self.publish()
             return
         except Exception as e:  # a bug in a slice: pause, say so, keep the process
             self.running = False
             self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         "error")
+                         P.NoticeLevel.ERROR)
             self.publish()
             return
         now = time.perf_counter()

@@ -35,9 +35,9 @@ class ActionsMixin:
     def _build_actions(self):
         self.play_action = self._action("play", "Play", self._play_toggled, Qt.Key.Key_Space,
                                         "Play / pause training (Space)", checkable=True)
-        self.step_epoch_action = self._action("step_epoch", "Step epoch", lambda: self.controller.send(P.StepEpoch()),
+        self.step_epoch_action = self._action("step_epoch", "Step epoch", lambda: self.send(P.StepEpoch),
                                               "E", "Train exactly one epoch (E)")
-        self.step_batch_action = self._action("step_batch", "Step batch", lambda: self.controller.send(P.StepBatch()),
+        self.step_batch_action = self._action("step_batch", "Step batch", lambda: self.send(P.StepBatch),
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
@@ -46,7 +46,7 @@ class ActionsMixin:
             "Train as fast as the machine goes; off, at the pace chosen under Training ▸ "
             "speed (F)", checkable=True)
         self.step_sample_action = self._action(
-            "step_sample", "Step sample", lambda: self.controller.send(P.Step("sample")), "N",
+            "step_sample", "Step sample", lambda: self.send(P.Step(P.StepKind.SAMPLE)), "N",
             "One SGD step on the next sample, with every number in the inspector (N)")
         self.step_phase_action = self._action(
             "step_phase", "Phase →", lambda: self._walk(self.walk.forward),
@@ -176,10 +176,10 @@ class ActionsMixin:
                 self.full_speed_action.setChecked(text == "max")
 
     def _play_toggled(self, checked):
-        self.controller.send(P.Play() if checked else P.Pause())
+        self.send(P.Play if checked else P.Pause)
 
     def reset(self):
-        self.controller.send(P.Reset())
+        self.send(P.Reset)
 
     def choose_axes(self, axes=None):
         """Pick the two raw columns the prediction view plots (asks when ``axes`` is None)."""
@@ -199,14 +199,11 @@ class ActionsMixin:
                     return
                 picked.append(names.index(name))
             axes = picked
-        try:
-            self.controller.send(P.SetAxes(tuple(axes)))
-        except ValueError as e:
-            self.show_message("error", str(e))
+        self.send(lambda: P.SetAxes(tuple(axes)))
 
     def _sample_clicked(self, index):
         self.prediction_view.select(index)
-        self.controller.send(P.SelectSample(int(index)))
+        self.send(lambda: P.SelectSample(int(index)))
 
     def _set_threshold(self, value):
         self.prediction_view.threshold = value
@@ -241,7 +238,7 @@ class ActionsMixin:
         new, ok = QInputDialog.getDouble(self, "Edit weight", f"Layer {layer + 1} {what}:",
                                          value, -1e6, 1e6, 6)
         if ok:
-            self.controller.send(P.SetWeight(layer, row, col, new))
+            self.send(lambda: P.SetWeight(layer, row, col, new))
 
     def _set_stepping_layout(self, on: bool):
         """Shrink the curves and widen the graph while stepping; restore after."""

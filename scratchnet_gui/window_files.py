@@ -43,7 +43,8 @@ class FilesMixin:
                 "ScratchNet session (*.scratchnet);;All (*)")
             if not path:
                 return
-        self._session_command = (self.controller.send(P.OpenSession(str(path))), str(path))
+        self.send(lambda: P.OpenSession(str(path)),
+                  on_ack=lambda snap, said: self._session_done(str(path), said))
 
     def save_session(self, path: str | None = None):
         if not path:
@@ -55,14 +56,13 @@ class FilesMixin:
             if not path.endswith(".scratchnet"):
                 path += ".scratchnet"
         view = {"threshold": self.prediction_view.threshold}
-        self._session_command = (self.controller.send(P.SaveSession(str(path), view)), str(path))
+        self.send(lambda: P.SaveSession(str(path), view),
+                  on_ack=lambda snap, said: self._session_done(str(path), said))
 
-    def _session_done(self, snap):
+    def _session_done(self, path, said):
         """Once the training process has answered an open or save: on success, remember
-        the file and show a loaded session's settings; a failure already told the user."""
-        cid, path = self._session_command
-        self._session_command = None
-        if any(n.command == cid and n.level == "error" for n in snap.notices):
+        the file; a failure already told the user."""
+        if any(n.level is P.NoticeLevel.ERROR for n in said):
             return
         self._remember("recent_sessions", path)
         self._remember("last_folder", os.path.dirname(path))
@@ -159,14 +159,14 @@ class FilesMixin:
         # a CSV's classes come from its labels; its task from the panel (auto: guessed)
         spec = dataclasses.replace(self.data_panel.spec(), source="csv", csv_path=str(path),
                                    classes=2, task=self.data_panel.task.currentText())
-        if self._send(lambda: P.OpenData(spec)) is None:
+        if self.send(lambda: P.OpenData(spec)) is None:
             return
         if self.load_dialog is None:
             self.load_dialog = QProgressDialog("Reading…", "Cancel", 0, 1000, self)
             self.load_dialog.setObjectName("load_progress")
             self.load_dialog.setWindowModality(Qt.WindowModality.NonModal)
             self.load_dialog.setMinimumDuration(300)  # a small file shows no dialog at all
-            self.load_dialog.canceled.connect(lambda: self.controller.send(P.CancelLoad()))
+            self.load_dialog.canceled.connect(lambda: self.send(P.CancelLoad))
         self.load_dialog.setLabelText(f"Reading {os.path.basename(path)}…")
         self.load_dialog.setValue(0)
 

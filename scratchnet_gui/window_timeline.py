@@ -14,15 +14,15 @@ class TimelineMixin:
     half)."""
 
     def _build_timeline(self):
-        self.undo_action = self._action("undo", "Undo", lambda: self._send(P.Undo),
+        self.undo_action = self._action("undo", "Undo", lambda: self.send(P.Undo),
                                         QKeySequence.StandardKey.Undo,
                                         "Take back the last edit, to the bit (Ctrl+Z)")
-        self.redo_action = self._action("redo", "Redo", lambda: self._send(P.Redo),
+        self.redo_action = self._action("redo", "Redo", lambda: self.send(P.Redo),
                                         "Ctrl+Shift+Z", "Make the undone edit again "
                                                         "(Ctrl+Shift+Z)")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
         self.branch_action = self._action(
-            "branch_here", "Resume from here", lambda: self._send(P.BranchHere),
+            "branch_here", "Resume from here", lambda: self.send(P.BranchHere),
             tip="Make the epoch shown the live state and train on from it; the later "
                 "epochs go (Undo brings them back)")
         self.budget_action = self._action("timeline_budget", "Timeline memory…",
@@ -32,7 +32,7 @@ class TimelineMixin:
         for a in (self.undo_action, self.redo_action, self.branch_action):
             a.setEnabled(False)
         self.timeline_bar.set_branch_action(self.branch_action)
-        self.timeline_bar.scrubbed.connect(lambda e: self._send(lambda: P.Scrub(e)))
+        self.timeline_bar.scrubbed.connect(lambda e: self.send(lambda: P.Scrub(e)))
         self.edit_menu = QMenu("&Edit", self)
         for a in (self.undo_action, self.redo_action):
             self.edit_menu.addAction(a)
@@ -62,5 +62,5 @@ class TimelineMixin:
                 self.timeline_budget_mb, 1, 65536)
             if not ok:
                 return
-        if self._send(lambda: P.SetTimelineBudget(megabytes)) is not None:
+        if self.send(lambda: P.SetTimelineBudget(megabytes)) is not None:
             self.timeline_budget_mb = megabytes

@@ -155,9 +155,7 @@ class WorkerProcess:
             self.process.start()
         snap_send.close()
         self._points = None
-        self.fatal = None
-        self.received = 0
-        self.events = []  # events other than snapshots, in order, until taken
+        self.received = 0  # snapshots
 
     def send(self, cmd_id: int, cmd: P.Command) -> None:
         try:
@@ -165,28 +163,23 @@ class WorkerProcess:
         except (BrokenPipeError, OSError):
             pass  # the process is gone; is_alive() tells the controller
 
-    def latest(self):
-        """The newest snapshot that arrived since the last call, or ``None``; the other
-        events that came with it wait in ``events``."""
-        newest = None
+    def receive(self) -> list:
+        """Everything that arrived since the last call, in order; a snapshot sent
+        without its points (unchanged since the last) gets them back."""
+        items = []
         try:
             while self._snap_recv.poll():
                 item = self._snap_recv.recv()
-                if isinstance(item, P.Fatal):
-                    self.fatal = item.text
-                    continue
-                if not isinstance(item, snap.Snapshot):
-                    self.events.append(item)
-                    continue
-                self.received += 1
-                if item.points is None:
-                    item = dataclasses.replace(item, points=self._points)
-                else:
-                    self._points = item.points
-                newest = item
+                if isinstance(item, snap.Snapshot):
+                    self.received += 1
+                    if item.points is None:
+                        item = dataclasses.replace(item, points=self._points)
+                    else:
+                        self._points = item.points
+                items.append(item)
         except (EOFError, OSError):
             pass
-        return newest
+        return items
 
     def is_alive(self) -> bool:
         return self.process.is_alive()
@@ -198,7 +191,7 @@ class WorkerProcess:
             self.send(0, P.Stop())
             deadline = time.monotonic() + timeout
             while self.process.is_alive() and time.monotonic() < deadline:
-                self.latest()  # keep the pipe drained so the sender can finish
+                self.receive()  # keep the pipe drained so the sender can finish
                 self.process.join(0.02)
             if self.process.is_alive():
                 self.process.terminate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import stepper
+from .. import step_view
 
 OVERLAYS = ("weight", "gradient", "update")
 
@@ -37,12 +37,12 @@ class EdgeOverlay:
         if step is None:
             self.overlay_values, self.node_text = None, None
             return
-        self.node_text = (stepper.node_text(step), stepper.node_text(step, short=True))
+        self.node_text = (step_view.node_text(step), step_view.node_text(step, short=True))
         if self.overlay != "weight":
-            self.overlay_values = stepper.overlay(step, self.overlay)
+            self.overlay_values = step_view.overlay(step, self.overlay)
             return
         key = (step.index, step.applied)
-        if step.phase[0] == "update" and step.applied and key != self._anim_key:
+        if step.phase[0] is step_view.Phase.UPDATE and step.applied and key != self._anim_key:
             self._anim_key, self._anim_t = key, 0.0  # animate before → after
             self._anim.start()
         if self._anim_t < 1.0:

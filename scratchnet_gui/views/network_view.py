@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsItem
 
-from .. import stepper
+from .. import step_view
 from . import colors
 from .network_hits import NetworkInteraction
 from .network_overlay import OVERLAYS, EdgeOverlay  # noqa: F401 (OVERLAYS: the view's API)
@@ -230,7 +230,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self._step_overlay(snap)
         self._draw_values()
         vals = self.edge_values(snap)
-        lit = None if snap.step is None else frozenset(stepper.lit_layers(snap.step))
+        lit = None if snap.step is None else frozenset(step_view.lit_layers(snap.step))
         if lit != self.lit:  # fading cached items is cheap; their pixels stay
             if (lit is None) != (self.lit is None):
                 self._drawn_vals = None  # edges move between shared and per-layer items
@@ -307,7 +307,8 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         if self._snap is not None and self._snap.step is not None:
             kind_layer = self._snap.step.phase
         for l, _, im, _ in self._thumbs:
-            speaks = kind_layer is None or kind_layer[0] == "update" or kind_layer[1] == l
+            speaks = (kind_layer is None or kind_layer[0] is step_view.Phase.UPDATE
+                      or kind_layer[1] == l)
             im.setOpacity(1.0 if speaks else 0.25)
 
     def _build_curves(self, n_edge_layers: int):

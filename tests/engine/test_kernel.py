@@ -23,7 +23,7 @@ def compiled():
         mp.delenv(kernel.ENV, raising=False)
         before = kernel._state
         kernel.start_compiling()
-        assert kernel.wait(120) == "ready", kernel.status()
+        assert kernel.wait(120).state is kernel.KernelState.READY, kernel.status()
         yield
         kernel._state = before  # the other test modules keep the numpy path they test
 
@@ -79,7 +79,7 @@ def _assert_same_run(ref, fast):
 
 def _three_epochs(ref, fast):
     """Finish the current epoch and two more: numpy batch by batch, kernel in runs."""
-    assert kernel.status() == "ready" and kernel.fits(fast)
+    assert kernel.status().state is kernel.KernelState.READY and kernel.fits(fast)
     target = ref.epoch + 3
     while ref.epoch < target:
         ref.step_batch()
@@ -165,7 +165,8 @@ def test_the_numpy_path_is_used_when_the_kernel_does_not_fit(compiled, split, mo
         pass
     assert not kernel.fits(Trainer(Network([2, 3, 1]), *split[::2], optimizer=Custom(0.1)))
     monkeypatch.setenv(kernel.ENV, "numpy")
-    assert kernel.status().startswith("unavailable: SCRATCHNET_KERNEL=numpy")
+    assert kernel.status() == kernel.KernelStatus(kernel.KernelState.UNAVAILABLE,
+                                                  "SCRATCHNET_KERNEL=numpy forces the numpy path")
     ref, fast = _twins(_trainer(split, bs=10))
     calls = []
     monkeypatch.setattr(kernel, "_run", lambda *a: calls.append(a))
@@ -240,7 +241,7 @@ def test_softmax_is_refused_and_trains_through_numpy_unchanged(compiled):
     X, y = data.make("spiral", 200, 0.1, seed=0, classes=3)
     t = Trainer(Network([2, 6, 3], "tanh", output="softmax", seed=1), X, y,
                 optimizer=OPTIMIZERS["adam"](), batch_size=1, seed=2)
-    assert kernel.status() == "ready" and not kernel.fits(t)
+    assert kernel.status().state is kernel.KernelState.READY and not kernel.fits(t)
     ref, fast = _twins(t)
     while not ref.step_batch():
         pass

@@ -22,7 +22,7 @@ def ready():
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv(kernel.ENV, raising=False)
         kernel.start_compiling()
-        assert kernel.wait(300) == "ready", kernel.status()
+        assert kernel.wait(300).state is kernel.KernelState.READY, kernel.status()
     return True
 
 
@@ -59,7 +59,7 @@ def test_the_library_agrees_whichever_epoch_the_kernel_arrives(ready, reference,
     for _ in range(switch_at):
         t.step_epoch()
     monkeypatch.delenv(kernel.ENV)
-    assert kernel.fits(t) and kernel.status() == "ready"
+    assert kernel.fits(t) and kernel.status().state is kernel.KernelState.READY
     t.run(EPOCHS)
     assert t.epoch == EPOCHS
     err = assert_same_weights(_params(t.network), reference)
@@ -86,8 +86,9 @@ def test_run_starts_the_compile_itself(monkeypatch):
     """A library user who never heard of the kernel gets it: ``Trainer.run`` starts it."""
     monkeypatch.delenv(kernel.ENV, raising=False)
     started = []
-    monkeypatch.setattr(kernel, "status", lambda: "idle")
-    monkeypatch.setattr(kernel, "start_compiling", lambda: started.append(1) or "compiling")
+    monkeypatch.setattr(kernel, "status", lambda: kernel.KernelStatus(kernel.KernelState.IDLE))
+    monkeypatch.setattr(kernel, "start_compiling", lambda: started.append(1)
+                        or kernel.KernelStatus(kernel.KernelState.COMPILING))
     monkeypatch.setattr(kernel, "step_batches", lambda t, *a: t.step_batch())
     cfg = presets.get("classic")
     t = make_trainer(cfg, data.build(cfg.data))

@@ -58,7 +58,8 @@ def test_a_missing_kernel_is_said_once_and_training_runs_on_numpy(monkeypatch):
     from scratchnet import kernel
 
     monkeypatch.delenv(kernel.ENV, raising=False)
-    monkeypatch.setattr(kernel, "status", lambda: "unavailable: ImportError: no numba")
+    monkeypatch.setattr(kernel, "status", lambda: kernel.KernelStatus(
+        kernel.KernelState.UNAVAILABLE, "ImportError: no numba"))
     cfg = Config(data.DataSpec("circles", 40, 0.1), max_epochs=3)
     snaps = []
     loop = worker.TrainingLoop(cfg, data.build(cfg.data), Commands(1), snaps.append)

@@ -63,7 +63,7 @@ def test_a_killed_trainer_is_reported_and_restarts_from_its_weights(qtbot, windo
 
 def _started(qtbot):
     w = WorkerProcess(Config())
-    qtbot.waitUntil(lambda: w.latest() is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: w.receive() is not None and w.received > 0, timeout=WAIT_MS)
     return w
 
 

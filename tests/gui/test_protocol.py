@@ -48,7 +48,7 @@ def test_nothing_bad_reaches_the_trainer(qtbot, window):
     with pytest.raises(TypeError):
         window.controller.send("play")
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
-        window._send(lambda: P.SetWeight(0, -1, 0, 1.0))
+        window.send(lambda: P.SetWeight(0, -1, 0, 1.0))
     assert sig.args[0] == "error" and "row must be ≥ 0" in sig.args[1]
     assert window.controller.last_command == sent
 

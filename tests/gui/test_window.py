@@ -204,8 +204,8 @@ def test_no_message_is_lost_when_snapshots_are_skipped(qtbot, window, monkeypatc
     first = dataclasses.replace(base, notices=tuple(notes[:2]))
     later = dataclasses.replace(base, notices=tuple(notes))
     pending = [first, later]
-    monkeypatch.setattr(window.controller.worker, "latest",
-                        lambda: pending.pop(0) if pending else None)
+    monkeypatch.setattr(window.controller.worker, "receive",
+                        lambda: [pending.pop(0)] if pending else [])
     shown = []
     window.messageShown.connect(lambda level, text: shown.append((level, text)))
     window.controller.poll()

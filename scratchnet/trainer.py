@@ -117,6 +117,27 @@ class Trainer(SampleSteps, TrainerEdits):
             raise ValueError(f"batch size must be a whole number ≥ 1, not {value!r}")
         self._batch_size = int(value)
 
+    def apply(self, settings, keep_state: bool = False) -> None:
+        """Train with ``settings`` (a validated ``TrainingSettings``) from now on: the one
+        writer of the optimizer, batch size, penalties and target.
+
+        Parameters
+        ----------
+        settings : scratchnet.settings.TrainingSettings
+        keep_state : bool
+            Keep the optimizer and its state (momentum, Adam's moments), taking only the
+            new learning rate and schedule: the same optimizer with the same own
+            parameters (``TrainingSettings.optimizer_state_kept``).
+        """
+        opt = settings.make_optimizer()
+        self.batch_size = settings.batch_size  # the one setting that checks itself: first
+        if keep_state:
+            self.optimizer.lr, self.optimizer.schedule = opt.lr, opt.schedule
+        else:
+            self.optimizer = opt
+        self.l1, self.l2 = float(settings.l1), float(settings.l2)
+        self.target_auc, self.target_on = settings.target_auc, settings.target_on
+
     @property
     def n_train(self) -> int:
         return len(self.X_train)

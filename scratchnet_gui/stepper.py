@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from scratchnet.gradcheck import gradcheck as _gradcheck
 
+from . import protocol as P
+from .handlers import handles
 from .step_view import StepView, phases
 
 
@@ -41,11 +43,17 @@ class Stepper:
 
     Commands: ``next`` (a sample at its first phase), ``apply`` and ``unapply`` (its
     update), ``previous`` (back to the sample before, update applied), ``step_sample``
-    (next and apply at once) and ``select`` (a chosen sample at its first phase).
+    (next and apply at once) and ``select`` (a chosen sample at its first phase). Each
+    of their commands pauses training (``Traits.pauses``).
+
+    Parameters
+    ----------
+    trainer : callable
+        Returns the live trainer (a new one clears the stack: see ``Traits.keeps_steps``).
     """
 
-    def __init__(self, loop):
-        self.loop = loop
+    def __init__(self, trainer):
+        self.trainer = trainer
         self.stack: list[_Entry] = []
         self.serial = 0
 
@@ -57,8 +65,7 @@ class Stepper:
         return bool(self.stack)
 
     def _start(self, index=None):
-        t = self.loop.trainer
-        self.loop.running = False
+        t = self.trainer()
         if self.stack and not self.stack[-1].applied:
             self.stack.pop()  # nothing of it was applied: the trainer is as it found it
         self.serial += 1
@@ -68,6 +75,20 @@ class Stepper:
             self.stack.pop(0)
 
     # --- commands -----------------------------------------------------------------------
+    @handles(P.Step)
+    def on_Step(self, cmd):
+        K = P.StepKind
+        {K.SAMPLE: self.step_sample, K.NEXT: self.next, K.APPLY: self.apply,
+         K.UNAPPLY: self.unapply, K.PREVIOUS: self.previous}[cmd.kind]()
+
+    @handles(P.SelectSample)
+    def on_SelectSample(self, cmd):
+        self.select(cmd.index)
+
+    @handles(P.GradCheck)
+    def on_GradCheck(self, cmd):
+        self.gradcheck()
+
     def next(self):
         self._start(None)
 
@@ -76,23 +97,20 @@ class Stepper:
         self._start(int(index))
 
     def apply(self):
-        self.loop.running = False
         top = self.stack[-1] if self.stack else None
         if top is not None and not top.applied:
-            self.loop.trainer.step_sample(top.index)
+            self.trainer().step_sample(top.index)
             top.applied = True
 
     def unapply(self):
         """Undo the update: weights, optimizer, cursor, counters and history, to the bit."""
-        self.loop.running = False
         top = self.stack[-1] if self.stack else None
         if top is not None and top.applied:
-            self.loop.trainer.restore(top.checkpoint)
+            self.trainer().restore(top.checkpoint)
             top.applied = False
 
     def previous(self):
         """Back to the sample stepped before this one (its update still applied)."""
-        self.loop.running = False
         if len(self.stack) > 1 and not self.stack[-1].applied:
             self.stack.pop()
             self.serial += 1
@@ -109,7 +127,7 @@ class Stepper:
         if not self.stack:
             self._start(None)
         top = self.stack[-1]
-        t = self.loop.trainer
+        t = self.trainer()
         net = t.network.copy()
         for p, saved in zip(net.parameters(), top.checkpoint["params"]):
             p[...] = saved
@@ -120,7 +138,7 @@ class Stepper:
         if not self.stack:
             return None
         top = self.stack[-1]
-        p, opt = top.preview, self.loop.trainer.optimizer
+        p, opt = top.preview, self.trainer().optimizer
         ups, params = p.updates, top.checkpoint["params"]
         ph = phases(len(params) // 2)
         return StepView(

@@ -68,11 +68,11 @@ class WindowLook(QObject):
             a.setShortcut(QKeySequence(key))
         a.triggered.connect(lambda checked=False: slot(checked))
         self.window.addAction(a)
-        self.window.view_menu.addAction(a)
+        self.window.menus.view_menu.addAction(a)
         return a
 
     def _build_actions(self):
-        self.window.view_menu.addSeparator()
+        self.window.menus.view_menu.addSeparator()
         self.presentation_action = self._action(
             "presentation_mode", "Presentation", self.set_presentation, "F11",
             "For a projector: full screen, the controls hidden, text and lines larger (F11)")

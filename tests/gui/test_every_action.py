@@ -63,4 +63,4 @@ def test_every_action_works_from_its_menu(qtbot, window, monkeypatch, tmp_path):
                  "open_data", "export_all", "example_spiral_3", "undo"):
         assert must in triggered, must
     assert (tmp_path / "s.scratchnet").exists() and (tmp_path / "all" / "network.png").exists()
-    assert window.timeline_budget_mb == 256
+    assert window.timeline.timeline_budget_mb == 256

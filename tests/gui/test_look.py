@@ -107,15 +107,15 @@ def test_exported_views_stay_light_unless_asked(qtbot, looks, tmp_path):
     win = looks
     wait_idle(qtbot, win)
     _trigger(win, "dark_theme")
-    win.export_view("network_view", tmp_path / "light.png")
+    win.files.export_view("network_view", tmp_path / "light.png")
     with Image.open(tmp_path / "light.png") as im:
         assert im.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
     assert np.median(_pixels(win.network_view).reshape(-1, 3), axis=0).max() < 90  # still dark
-    win.export_all(tmp_path / "all")
+    win.files.export_all(tmp_path / "all")
     with Image.open(tmp_path / "all" / "loss.png") as im:
         assert im.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
     _trigger(win, "dark_exports")
-    win.export_view("network_view", tmp_path / "dark.png")
+    win.files.export_view("network_view", tmp_path / "dark.png")
     with Image.open(tmp_path / "dark.png") as im:
         assert im.convert("RGB").getpixel((2, 2)) == theme.Look(dark=True).background
     _trigger(win, "dark_exports")

@@ -41,9 +41,9 @@ def test_random_actions_leave_a_working_app(qtbot, window, tmp_path):
         elif kind < 0.84:
             window.training_panel.threshold.setValue(rng.random())
         elif kind < 0.9:
-            window.save_session(str(session))
+            window.files.save_session(str(session))
         elif kind < 0.95 and session.exists():
-            window.open_session(str(session))
+            window.files.open_session(str(session))
         elif kind < 0.975:
             window.controller.send(P.SelectSample(rng.randrange(300)))
         else:  # scrub the timeline
@@ -55,7 +55,7 @@ def test_random_actions_leave_a_working_app(qtbot, window, tmp_path):
             wait_idle(qtbot, window)
     wait_idle(qtbot, window, timeout=WAIT_MS)
     assert window.controller.worker.is_alive()
-    if window.play_action.isChecked():
-        window.play_action.trigger()
+    if window.menus.play_action.isChecked():
+        window.menus.play_action.trigger()
     window.findChild(QAction, "reset").trigger()
     assert wait_idle(qtbot, window).epoch == 0

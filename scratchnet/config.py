@@ -53,7 +53,7 @@ class Config:
 
     def make_optimizer(self) -> optimizers.Optimizer:
         """The optimizer these settings describe, with its own hyperparameters."""
-        return TrainingSettings.of(self).make_optimizer()
+        return optimizers.of_settings(self)
 
     def validate(self) -> "Config":
         """Check every field's type and range; return ``self`` or raise ``ValueError``.

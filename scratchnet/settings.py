@@ -59,8 +59,7 @@ class TrainingSettings:
 
     def make_optimizer(self) -> optimizers.Optimizer:
         """The optimizer these settings describe, with its own hyperparameters."""
-        extra = {k: getattr(self, k) for k in optimizers.EXTRAS.get(self.optimizer, ())}
-        return optimizers.make(self.optimizer, self.lr, dict(self.schedule), **extra)
+        return optimizers.of_settings(self)
 
     def optimizer_state_kept(self, other: "TrainingSettings") -> bool:
         """Whether going from ``other`` to these settings keeps the optimizer's state

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scratchnet.gradcheck import gradcheck as _gradcheck
+from scratchnet.timeline import TrainerState
 
 from . import protocol as P
 from .handlers import handles
@@ -24,7 +25,7 @@ MAX_BACK_BYTES = 64 * 2**20   # ... within this much memory for their checkpoint
 class _Entry:
     """One stepped sample: the trainer's state before it, and what it computed."""
 
-    checkpoint: dict
+    checkpoint: TrainerState
     preview: object
     index: int | None          # a chosen sample, or None for the shuffled order
     serial: int
@@ -33,9 +34,7 @@ class _Entry:
 
     @property
     def nbytes(self) -> int:
-        cp = self.checkpoint
-        return sum(a.nbytes for a in cp["params"]) + sum(
-            a.nbytes for v in cp["opt_state"].values() for a in v) + cp["order"].nbytes
+        return self.checkpoint.nbytes
 
 
 class Stepper:
@@ -69,7 +68,8 @@ class Stepper:
         if self.stack and not self.stack[-1].applied:
             self.stack.pop()  # nothing of it was applied: the trainer is as it found it
         self.serial += 1
-        self.stack.append(_Entry(t.checkpoint(), t.preview_sample(index), index, self.serial))
+        self.stack.append(_Entry(TrainerState.of(t, within_epoch=True), t.samples.preview(index),
+                                 index, self.serial))
         while len(self.stack) > MAX_BACK + 1 or (
                 len(self.stack) > 1 and sum(e.nbytes for e in self.stack) > MAX_BACK_BYTES):
             self.stack.pop(0)
@@ -106,7 +106,7 @@ class Stepper:
         """Undo the update: weights, optimizer, cursor, counters and history, to the bit."""
         top = self.stack[-1] if self.stack else None
         if top is not None and top.applied:
-            self.trainer().restore(top.checkpoint)
+            top.checkpoint.restore(self.trainer())
             top.applied = False
 
     def previous(self):
@@ -128,9 +128,7 @@ class Stepper:
             self._start(None)
         top = self.stack[-1]
         t = self.trainer()
-        net = t.network.copy()
-        for p, saved in zip(net.parameters(), top.checkpoint["params"]):
-            p[...] = saved
+        net = top.checkpoint.network.copy()
         i = top.preview.index
         top.check = _gradcheck(net, t.X_train[i:i + 1], t.y_train[i:i + 1])
 
@@ -139,7 +137,7 @@ class Stepper:
             return None
         top = self.stack[-1]
         p, opt = top.preview, self.trainer().optimizer
-        ups, params = p.updates, top.checkpoint["params"]
+        ups, params = p.updates, top.checkpoint.params
         ph = phases(len(params) // 2)
         return StepView(
             index=p.index, pos=len(ph) - 1 if top.applied else 0, phases=ph,

@@ -160,12 +160,12 @@ def test_clicking_an_edge_sets_its_weight(qtbot, window, monkeypatch):
 
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (1.25, True))
     view = window.network_view
-    scene_pt = view.edge_scene_pos(1, 2, 3)
+    scene_pt = view.hits.edge_scene_pos(1, 2, 3)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.mapFromScene(scene_pt))
     s = wait_idle(qtbot, window)
     assert s.weights[1][0][2, 3] == 1.25
-    assert "1.25" in view.describe(view.hit(scene_pt))
+    assert "1.25" in view.hits.describe(view.hits.hit(scene_pt))
 
 
 def test_clicking_a_point_selects_that_sample(qtbot, window):

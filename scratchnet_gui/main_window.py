@@ -354,6 +354,13 @@ class MainWindow(QMainWindow):
         if self.controller.latest is not None:
             self.draw(self.controller.latest)
 
+    def redraw(self) -> None:
+        """Draw the newest snapshot again, every part of it (after a change of look)."""
+        snap = self.controller.latest
+        if snap is not None:
+            self._drawn, self._slow_at = None, 0.0
+            self.draw(snap)
+
     def current_snapshot(self):
         """The newest snapshot: ``epoch``, ``history``, ``weights`` and more."""
         return self.controller.current_snapshot()

@@ -144,15 +144,11 @@ class WindowLook(QObject):
         w = self.window
         theme.use(look)
         views = views if views is not None else w.views
-        w.network_view._layout_key = None  # nodes and heatmaps again, in the new colours
-        w.network_view._drawn_vals = w.network_view._legend_html = None
-        w.prediction_view._lut = object()  # the map again from the new scheme
-        w.prediction_view._groups, w.prediction_view._key_state = {}, None
-        snap = w.controller.latest
-        if snap is not None:
-            w._drawn, w._slow_at = None, 0.0  # a full frame, every part of it
-            w.draw(snap)
-            w.confusion_view.draw(snap)
+        for v in (w.network_view, w.prediction_view):
+            v.restyle()  # nodes, heatmaps and the map again, in the new colours
+        w.redraw()
+        if w.controller.latest is not None:
+            w.confusion_view.draw(w.controller.latest)
         base = self._light[2]
         for v in views:
             if hasattr(v, "getPlotItem"):

@@ -6,19 +6,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
 
 from .. import step_view
 from . import colors
+from .network_edges import CACHED, EdgeCurves
 from .network_hits import NetworkHits
 from .network_overlay import OVERLAYS, EdgeOverlay  # noqa: F401 (OVERLAYS: the view's API)
 from .value_labels import ValueLabels
 
-CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
-WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
-DIM_OPACITY = 0.15      # edges the current phase does not speak about
 
 
 def drawn_units(n: int) -> np.ndarray:
@@ -60,8 +57,7 @@ class NetworkView(pg.PlotWidget):
         self._drawn_vals = None
         self._legend_html = None
         self._layout_key = None
-        self._curves = {}            # (edge layer, sign, width level) → one curve item
-        self._curve_cache = CACHED
+        self.curves = EdgeCurves(self)
         self.lit = None              # edge layers the stepper's phase lights up (None: all)
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
         self.nodes.setZValue(10)
@@ -216,6 +212,12 @@ class NetworkView(pg.PlotWidget):
         """The value each drawn edge shows under the current overlay."""
         return self.overlay.edge_values(snap, self.edges)
 
+    def restyle(self) -> None:
+        """The colours changed: build nodes, heatmaps, edges and legend again at the
+        next draw."""
+        self._layout_key = None
+        self._drawn_vals = self._legend_html = None
+
     def _redraw(self):
         if self.snap is not None:
             self.draw(self.snap)
@@ -232,17 +234,13 @@ class NetworkView(pg.PlotWidget):
         sizes = snap.sizes
         key = (tuple(sizes), self.show_thumbs, snap.task)
         if key != self._layout_key:
-            if len(sizes) - 1 != len({l for l, _, _ in self._curves}):
-                self._build_curves(len(sizes) - 1)
+            if len(sizes) - 1 != self.curves.layers:
+                self.curves.build(len(sizes) - 1)
             self._build_layout(sizes)
             self._paint_outputs(snap.task)
             self._layout_key = key
             self._drawn_vals, self.lit = None, False  # new items: dim them afresh
-        mode = QGraphicsItem.CacheMode.NoCache if snap.running else CACHED
-        if mode != self._curve_cache:  # training changes every edge every frame: a cache
-            self._curve_cache = mode   # would only double the paint; stepping fades them
-            for c in self._curves.values():
-                c.setCacheMode(mode)
+        self.curves.set_cached(not snap.running)
         self.overlay.follow(snap)
         self._draw_values()
         vals = self.edge_values(snap)
@@ -262,7 +260,7 @@ class NetworkView(pg.PlotWidget):
             self._draw_thumbs(snap)
 
     def _draw_edges(self, vals):
-        """Edges bucketed by sign and width into a few array-drawn curve items."""
+        """Edges by sign and width (``curves``), and the legend saying how wide."""
         scale = 1.0
         if self.overlay.rescaled and len(vals):
             scale = max(np.abs(vals).max() / 4.0, 1e-12)  # gradients are small: rescale
@@ -271,28 +269,8 @@ class NetworkView(pg.PlotWidget):
         if html != self._legend_html:
             self._set_legend(html)
             self._legend_html = html
-        widths = colors.edge_width(vals, scale)
-        level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
         src, dst = self.node_pos[self.edges[:, 3]], self.node_pos[self.edges[:, 4]]
-        # not stepping, nothing fades: layer 0's items carry every layer's edges, the rest
-        # hide (an empty item still costs its bounding rect and a paint call)
-        shared = self.lit is None
-        for (l, sign, k), curve in self._curves.items():
-            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
-            if not shared or l > 0:
-                m &= self.edges[:, 0] == l
-            if (shared and l > 0) or not m.any():
-                if curve.isVisible():
-                    curve.setVisible(False)
-                    curve.setData([], [])
-                continue
-            curve.setVisible(True)
-            xy = np.empty((2 * m.sum(), 2))
-            xy[0::2], xy[1::2] = src[m], dst[m]
-            rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
-            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
-            curve.setData(xy[:, 0], xy[:, 1],
-                          pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k] * colors.LINE_SCALE))
+        self.curves.draw(vals, scale, src, dst, self.edges[:, 0], shared=self.lit is None)
 
     def _draw_values(self):
         """The stepper's numbers beside the current layer's nodes: the full text where
@@ -317,8 +295,7 @@ class NetworkView(pg.PlotWidget):
 
     def _dim(self):
         """Edges and heatmaps the current phase is not about fade back."""
-        for (l, _, _), curve in self._curves.items():
-            curve.setOpacity(1.0 if self.lit is None or l in self.lit else DIM_OPACITY)
+        self.curves.dim(self.lit)
         kind_layer = None
         if self.snap is not None and self.snap.step is not None:
             kind_layer = self.snap.step.phase
@@ -326,20 +303,6 @@ class NetworkView(pg.PlotWidget):
             speaks = (kind_layer is None or kind_layer[0] is step_view.Phase.UPDATE
                       or kind_layer[1] == l)
             im.setOpacity(1.0 if speaks else 0.25)
-
-    def _build_curves(self, n_edge_layers: int):
-        """One cached curve per edge layer, sign and width level: fading a layer is then
-        a change of opacity, and its pixels are reused."""
-        for c in self._curves.values():
-            self.removeItem(c)
-        self._curves = {}
-        for l in range(n_edge_layers):
-            for sign in (1, -1):
-                for k in range(len(WIDTH_LEVELS)):
-                    c = pg.PlotCurveItem(connect="pairs", antialias=False)
-                    c.setCacheMode(self._curve_cache)
-                    self.addItem(c)
-                    self._curves[l, sign, k] = c
 
     def _draw_thumbs(self, snap):
         for l, u, im, rect in self._thumbs:

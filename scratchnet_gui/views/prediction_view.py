@@ -180,6 +180,12 @@ class PredictionView(pg.PlotWidget):
             self.key.setHtml(f"<div style='font-size:9pt'>{html}</div>")
             self.key.setPos(4, self.getPlotItem().vb.height() - 6)
 
+    def restyle(self) -> None:
+        """The colours changed: the map and the points are painted again at the next
+        draw, in the new scheme."""
+        self._lut = object()
+        self._groups, self._key_state = {}, None
+
     def set_color_by_class(self, on: bool) -> None:
         """Colour points by their class (blue 1, orange 0) instead of right/wrong."""
         self.color_by_class = on

@@ -49,7 +49,7 @@ def test_every_view_exports_png_svg_and_csv(qtbot, window, tmp_path):
     # edges stay vector paths; the only bitmaps are node symbols and neuron heatmaps
     net_svg = ET.parse(tmp_path / "all" / "network.svg").getroot()
     view = window.network_view
-    buckets = sum(1 for c in view._curves.values() if c.getData()[0] is not None and len(c.getData()[0]))
+    buckets = sum(1 for c in view.curves.items.values() if c.getData()[0] is not None and len(c.getData()[0]))
     assert len(net_svg.findall(f".//{SVG}path")) >= buckets > 0
     assert len(net_svg.findall(f".//{SVG}image")) <= len(view.nodes.data) + len(view._thumbs)
     assert len(_rows(tmp_path / "all" / "auc.csv")) == 1 + 3  # epochs 0, 1, 2

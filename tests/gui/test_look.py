@@ -60,7 +60,7 @@ def test_presentation_hides_the_controls_and_grows_text_and_lines(qtbot, looks):
     assert win.auc_view.train.opts["pen"].widthF() == pytest.approx(3.0)  # 2 × 1.5
     tick = win.auc_view.getAxis("bottom").style["tickFont"]
     assert tick.pointSizeF() == pytest.approx(1.5 * font)
-    widths = {round(c.opts["pen"].widthF(), 3) for c in win.network_view._curves.values()
+    widths = {round(c.opts["pen"].widthF(), 3) for c in win.network_view.curves.items.values()
               if c.isVisible()}
     # every edge's width is a level × 1.5 (none of which is a level at 1×)
     assert widths and widths <= {round(1.5 * w, 3) for w in (0.25, 0.75, 1.5, 2.5, 3.5, 5,

@@ -79,7 +79,7 @@ class WindowMenus:
         self.overlay.addItems(list(OVERLAYS))
         self.overlay.setToolTip("Draw the edges by weight, or (while stepping) by this "
                                 "sample's gradient or by the optimizer's update")
-        self.overlay.currentTextChanged.connect(w.network_view.set_overlay)
+        self.overlay.currentTextChanged.connect(lambda mode: w.view_set.set(overlay=mode))
         self.open_data_action = self._action("open_data", "Open data…", w.files.open_data,
                                              "Ctrl+D", "Load your own CSV (Ctrl+D)")
         self.heatmaps_action = self._action("neuron_heatmaps", "Neuron heatmaps",
@@ -227,10 +227,7 @@ class WindowMenus:
         self.win.send(lambda: P.SelectSample(int(index)))
 
     def set_threshold(self, value):
-        self.win.prediction_view.threshold = value
-        self.win.confusion_view.set_threshold(value)
-        self.win.view_set.redraw(self.win.prediction_view)
-        self.win.view_set.redraw(self.win.confusion_view)
+        self.win.view_set.set(threshold=float(value))
 
     def follow_task(self, snap):
         """Controls that mean something for one task only follow the data's: the
@@ -242,7 +239,7 @@ class WindowMenus:
             self.win.roc_tabs.setTabVisible(tab, snap.task.kind != "regression")
 
     def color_by_class(self, on):
-        self.win.prediction_view.set_color_by_class(on)
+        self.win.view_set.set(color_by_class=bool(on))
 
     def threshold_at_label_mean(self):
         """Set the threshold to the training labels' mean (the article's choice)."""
@@ -251,8 +248,7 @@ class WindowMenus:
             self.win.training_panel.threshold.setValue(float(snap.points.y_train.mean()))
 
     def show_test(self, on):
-        self.win.prediction_view.show_test = on
-        self.win.view_set.redraw(self.win.prediction_view)
+        self.win.view_set.set(show_test=bool(on))
 
     def edit_weight(self, layer, row, col, value):
         what = "bias" if col < 0 else f"weight w[{row + 1},{col + 1}]"

@@ -19,7 +19,8 @@ class EdgeOverlay:
     parent : QObject
         Owns the animation's timer.
     redraw : callable
-        Draws the graph again (a new mode, an animation frame).
+        Draws the graph again (an animation frame). The mode is the window's
+        ``ViewSettings.overlay`` (``NetworkView.use_settings``).
     """
 
     def __init__(self, parent, redraw):
@@ -47,13 +48,6 @@ class EdgeOverlay:
             rows, cols = edges[m, 1], edges[m, 2]
             out[m] = np.where(cols >= 0, W[rows, np.maximum(cols, 0)], b[rows])
         return out
-
-    def set_mode(self, mode: str):
-        """Draw edges by "weight", "gradient" or "update" (the last two while stepping)."""
-        if mode not in OVERLAYS:
-            raise ValueError(f"overlay must be one of {OVERLAYS}")
-        self.mode = mode
-        self._redraw()
 
     def follow(self, snap):
         """The values and node texts of ``snap``'s stepped sample (none: the weights)."""

@@ -204,9 +204,11 @@ class NetworkView(pg.PlotWidget):
         return [im for _, _, im, _ in self._thumbs if im.isVisible()]
 
     # --- drawing ------------------------------------------------------------------------
-    def set_overlay(self, mode: str):
-        """Draw edges by "weight", "gradient" or "update" (the last two while stepping)."""
-        self.overlay.set_mode(mode)
+    def use_settings(self, settings) -> bool:
+        """Take the window's ``ViewSettings`` (the edges' overlay); True if it changed."""
+        changed = settings.overlay != self.overlay.mode
+        self.overlay.mode = settings.overlay
+        return changed
 
     def edge_values(self, snap) -> np.ndarray:
         """The value each drawn edge shows under the current overlay."""

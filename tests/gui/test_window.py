@@ -1,13 +1,16 @@
 """The real window, driven through its buttons, offscreen."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPushButton
 
 from scratchnet.settings import TrainingSettings
 from scratchnet_gui import protocol as P
+from scratchnet_gui.views.view_settings import ViewSettings
 
 from .conftest import WAIT_MS, click_action, isolated_train_point, wait_idle
 
@@ -212,3 +215,21 @@ def test_no_message_is_lost_when_snapshots_are_skipped(qtbot, window, monkeypatc
     window.controller.poll()
     window.controller.poll()
     assert shown == [("error", "first"), ("info", "second"), ("info", "third")]
+
+
+def test_view_settings_are_one_frozen_value_the_views_read(qtbot, window):
+    wait_idle(qtbot, window)
+    vs = window.view_set
+    assert vs.settings == ViewSettings()
+    window.training_panel.threshold.setValue(0.7)
+    window.findChild(QAction, "show_test").trigger()  # off, as from the View menu
+    window.findChild(QComboBox, "edge_overlay").setCurrentText("gradient")
+    assert vs.settings == ViewSettings(threshold=0.7, show_test=False, overlay="gradient")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        vs.settings.threshold = 0.2
+    assert window.prediction_view.threshold == window.confusion_view.threshold == 0.7
+    assert not window.prediction_view.show_test
+    assert window.network_view.overlay.mode == "gradient"
+    with pytest.raises(ValueError, match="threshold"):
+        vs.set(threshold=1.5)
+    assert vs.settings.threshold == 0.7  # refused whole

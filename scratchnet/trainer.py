@@ -252,21 +252,19 @@ class Trainer(SampleSteps, TrainerEdits):
         """Train until ``max_epochs`` epochs in all, the target AUC, or ``should_stop()``.
 
         ``should_stop`` is checked between batches. Returns why it stopped: "target",
-        "epochs" or "stopped". Whole epochs run through the compiled kernel once it is
-        ready (compiling starts here, on a thread; numpy trains meanwhile).
+        "epochs" or "stopped". Training runs through the compiled kernel once it is
+        ready (compiling starts here, on a thread; numpy trains meanwhile), with or
+        without ``should_stop``: the same path, so the same numbers.
         """
-        if should_stop is None:
-            self._want_kernel()
+        self._want_kernel()
         while True:
             reason = self.stop_reason(max_epochs)
             if reason is not None:
                 return reason
             if should_stop is not None and should_stop():
                 return "stopped"
-            if should_stop is None:  # whole epochs: the compiled path when it is ready
-                self.step_batches()
-            else:
-                self.step_batch()
+            # whole epochs, or one batch between looks at should_stop
+            self.step_batches(max_batches=None if should_stop is None else 1)
 
     # --- metrics ------------------------------------------------------------------------
     def evaluate(self, X, y) -> dict:

@@ -260,8 +260,9 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self._drawn_source = snap
         if snap.step is not None:
             snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
-        # the inspector's column shows while a sample is stepped (presentation: never)
-        wanted = snap.step is not None and not self.look.presentation_action.isChecked()
+        # the inspector's column shows while a sample is stepped (presenting too: the
+        # class then sees every number of the step)
+        wanted = snap.step is not None
         if self.inspector_dock.isHidden() == wanted:
             self.inspector_dock.setVisible(wanted)
         if self.stepping_layout_action.isChecked():

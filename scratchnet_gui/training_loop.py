@@ -76,6 +76,7 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
         self.stepper = Stepper(self)
         self._kernel_noted = False
+        self._kernel_shown = None  # the kernel's state the last snapshot told
         self.loader = None      # a CsvLoader while a CSV file is read
         self._init_timeline()
 
@@ -108,6 +109,8 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                         self.publish()
                         return
                 self.publish()
+            elif kernel.status().state is not self._kernel_shown:
+                self.publish()  # the kernel became ready (or failed): say so
             if self.running:
                 self._train_slice()
 
@@ -122,8 +125,9 @@ class TrainingLoop(TimelineCommands, LoopCommands):
     def _idle_timeout(self):
         if self.loader is not None:
             return 0.05  # look at the loader often enough to take its data soon
-        if not self.running:
-            return None
+        if not self.running:  # idle; while the kernel compiles, wake to say when it is in
+            compiling = kernel.status().state is kernel.KernelState.COMPILING
+            return 0.1 if compiling else None
         if self.speed_cap:
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
@@ -231,6 +235,7 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
         budgeted = 0.0
         t = self.shown_trainer()
+        self._kernel_shown = kernel.status().state
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             if fresh_roc:
                 r0 = time.perf_counter()
@@ -253,7 +258,8 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                           loading=self.loader is not None, live=live,
                           scrub=None if self.scrub is None else self.scrub.epoch,
                           live_epoch=self.trainer.epoch, undo=undo, redo=redo,
-                          timeline=TimelineInfo.of(self.trainer.timeline))
+                          timeline=TimelineInfo.of(self.trainer.timeline),
+                          speed_cap=self.speed_cap, kernel=self._kernel_shown.value)
         if self.scrub is None:
             self._live_snap = s
         self.publish_to(s)

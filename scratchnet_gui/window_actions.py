@@ -41,6 +41,7 @@ class ActionsMixin:
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
+        self._paced = WATCH  # the pace Full speed returns to
         self.full_speed_action = self._action(
             "full_speed", "Full speed", self._full_speed, "F",
             "Train as fast as the machine goes; off, at the pace chosen under Training ▸ "
@@ -167,7 +168,7 @@ class ActionsMixin:
             self._paced = box.currentText()
             box.setCurrentText("max")  # emits: the training process follows
         elif not on and box.currentText() == "max":
-            box.setCurrentText(getattr(self, "_paced", WATCH))
+            box.setCurrentText(self._paced)
 
     def _speed_chosen(self, text: str):
         """The speed box and the Full speed button agree."""

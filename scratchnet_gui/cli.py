@@ -88,6 +88,8 @@ def _setup(args):
         epochs = args.epochs if args.epochs is not None else cfg.max_epochs
         if args.target_auc is not None:
             trainer.target_auc = args.target_auc
+        _check_session_room(args, trainer.network.sizes, trainer.optimizer.name, dataset,
+                            trainer.epoch + epochs, trainer.timeline is not None)
         return trainer, cfg, dataset, epochs
     cfg = build_config(args)
     dataset = data.build(cfg.data)
@@ -96,7 +98,20 @@ def _setup(args):
                          f"input feature ({', '.join(dataset.input_names)}), not {args.layers[0]}")
     if args.layers and args.layers[-1] != dataset.n_outputs:
         raise ValueError(_output_rule(dataset.task, args.layers[-1]))
+    _check_session_room(args, cfg.sizes(dataset.n_features, dataset.n_outputs),
+                        cfg.optimizer, dataset, cfg.max_epochs, False)
     return make_trainer(cfg, dataset), cfg, dataset, cfg.max_epochs
+
+
+def _check_session_room(args, sizes, optimizer, dataset, last_epoch, timeline) -> None:
+    """With ``--save``, refuse before training a session the reader could not load."""
+    if not args.save:
+        return
+    raw_values = 0
+    if dataset.spec.source == "csv":  # the points as read: their columns and the label
+        raw_values = sum(X.size + len(X) for X in (dataset.raw_train, dataset.raw_test))
+    session.check_room(sizes, optimizer, len(dataset.y_train), raw_values, last_epoch + 1,
+                       timeline, args.save)
 
 
 def _output_rule(task, got: int) -> str:

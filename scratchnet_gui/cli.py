@@ -13,7 +13,7 @@ import time
 from scratchnet import DivergenceError, data, fileio, metrics, session
 from scratchnet.config import make_trainer
 
-from .cli_options import build_config, check_combinations, parser
+from .cli_options import DEFAULT_GIF_EVERY, build_config, check_combinations, parser
 
 VIEW_SIZE = (900, 650)
 
@@ -124,7 +124,11 @@ def _output_rule(task, got: int) -> str:
 
 
 def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
+    """Write every output; ``--save`` first, so it is written whatever an output does."""
     written = []
+    if args.save:
+        session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
+        written.append(args.save)
     if args.out or args.gif:
         from . import export
 
@@ -133,15 +137,37 @@ def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
         snap = _snapshot(trainer, dataset, trainer.epoch)
         _draw(app, views, snap)
         if args.out:
-            written = export.export_all(views, snap, args.out)
+            written += export.export_all(views, snap, args.out)
         if recorder is not None:
-            recorder.offer(snap)
+            recorder.offer(snap, force=True)  # the last epoch, a multiple of N or not
             recorder.save(args.gif)
             written.append(args.gif)
-    if args.save:
-        session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
-        written.append(args.save)
     return written
+
+
+def _gif_frames(start: int, goal: int, every: int) -> int:
+    """Frames a GIF of epochs ``start`` to ``goal`` gets: the first, each multiple of
+    ``every`` after it, and the last."""
+    return 1 + goal // every - start // every + (1 if goal % every else 0)
+
+
+def _recorder(args, start: int, goal: int):
+    """``(recorder, app, views)`` for ``--gif``; a GIF over its frame cap is refused
+    before training (it would stop recording part way)."""
+    if not args.gif:
+        return None, None, None
+    from .export import MAX_GIF_FRAMES, GifRecorder
+
+    every = args.gif_every or DEFAULT_GIF_EVERY
+    frames = _gif_frames(start, goal, every)
+    if frames > MAX_GIF_FRAMES:
+        least = next(n for n in range(every, goal + 2)
+                     if _gif_frames(start, goal, n) <= MAX_GIF_FRAMES)
+        raise ValueError(f"--gif holds at most {MAX_GIF_FRAMES} frames; epochs {start} to "
+                         f"{goal} at --gif-every {every} would make {frames:,}: use "
+                         f"--gif-every {least} or more")
+    app, views = _views()
+    return GifRecorder([views["network_view"], views["prediction_view"]], every), app, views
 
 
 def train(args) -> dict:
@@ -153,18 +179,17 @@ def train(args) -> dict:
     start_epoch, t0 = trainer.epoch, time.perf_counter()
     goal = start_epoch + epochs
     show = sys.stderr.isatty() and not args.json
-    recorder = app = views = None
-    if args.gif:
-        from .export import GifRecorder
-
-        app, views = _views()
-        recorder = GifRecorder([views["network_view"], views["prediction_view"]], args.gif_every)
+    recorder, app, views = _recorder(args, start_epoch, goal)
+    if recorder is not None:  # the state trained from: a run shorter than N has frames
+        snap = _snapshot(trainer, dataset, trainer.epoch)
+        _draw(app, views, snap)
+        recorder.offer(snap, force=True)
     error = None
     try:
         while trainer.stop_reason(goal) is None:
             trainer.step_epoch()
             _progress(trainer, goal, show)
-            if recorder is not None and trainer.epoch % recorder.every == 0:
+            if recorder is not None and recorder.wants(trainer.epoch):
                 snap = _snapshot(trainer, dataset, trainer.epoch)
                 _draw(app, views, snap)
                 recorder.offer(snap)

@@ -29,6 +29,8 @@ LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "classes", "ta
 SCHEDULE_PARAMS = {"gamma": ("step", "exponential"), "step_size": ("step",),
                    "period": ("cosine",), "min_lr": ("cosine",)}
 OPTIMIZER_PARAMS = {"momentum": "momentum", "beta1": "adam", "beta2": "adam"}
+DEFAULT_GIF_EVERY = 5
+PATHS = ("csv", "out", "gif", "save", "load")  # options naming a file or folder
 
 
 class Parser(argparse.ArgumentParser):
@@ -117,8 +119,8 @@ def parser() -> argparse.ArgumentParser:
     add("--seed", type=whole(0, 2**32 - 1, "the seed"))
     add("--out", metavar="DIR", help="write every plot as PNG, SVG and CSV here")
     add("--gif", metavar="FILE", help="record the graph and boundary as a GIF")
-    add("--gif-every", type=whole(1, 10**6), default=5, metavar="N",
-        help="one GIF frame per N epochs")
+    add("--gif-every", type=whole(1, 10**6), metavar="N",
+        help=f"one GIF frame per N epochs ({DEFAULT_GIF_EVERY} by default)")
     add("--save", metavar="SESSION", help="save the session when done")
     add("--load", metavar="SESSION", help="continue a saved session")
     add("--json", action="store_true", help="print the summary as JSON")
@@ -131,6 +133,12 @@ def _flag(name: str) -> str:
 
 def check_combinations(args) -> None:
     """Refuse options that would be ignored (``ValueError``, one line)."""
+    for name in PATHS:
+        value = getattr(args, name)
+        if value is not None and not value.strip():
+            raise ValueError(f"{_flag(name)} needs a file or folder name, not an empty one")
+    if args.gif_every is not None and not args.gif:
+        raise ValueError("--gif-every applies to --gif, which is not given")
     if args.load:
         given = [_flag(n) for n in LOAD_CONFLICTS if getattr(args, n) is not None]
         if given:
@@ -182,6 +190,11 @@ def build_config(args) -> Config:
         cfg.hidden = args.layers[1:-1]
         cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
     if args.activation:
+        if not cfg.hidden:
+            net = (f"--layers {','.join(map(str, args.layers))}" if args.layers
+                   else f"--preset {args.preset}")
+            raise ValueError(f"--activation applies to hidden layers; the network of {net} "
+                             f"has none")
         names = [a.strip() for a in args.activation.split(",")]
         cfg.activations = names * len(cfg.hidden) if len(names) == 1 else names
     for field in ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",

@@ -24,3 +24,40 @@ def test_a_session_too_large_to_load_is_refused_before_training(capsys, tmp_path
              r"cannot save .*big.scratchnet: the session would take 1,152 MiB; a session "
              r"holds at most 1,024 MiB")
     assert not path.exists()
+
+
+def test_a_run_shorter_than_gif_every_still_writes_its_gif_and_session(tmp_path):
+    gif, saved = tmp_path / "a.gif", tmp_path / "s.scratchnet"
+    done = run("train", "--dataset", "moons", "--samples", "60", "--layers", "2,3,1",
+               "--epochs", "3", "--gif", str(gif), "--save", str(saved), "--json")
+    assert done.returncode == 0, done.stderr
+    from PIL import Image
+
+    with Image.open(gif) as im:
+        assert im.n_frames == 2  # epoch 0 and the last, 3
+    assert saved.exists() and json.loads(done.stdout)["files"] == [str(saved), str(gif)]
+
+
+def test_a_gif_over_its_frame_cap_is_refused_before_training(capsys, tmp_path):
+    gif = tmp_path / "a.gif"
+    one_line(capsys, ["--dataset", "moons", "--samples", "60", "--epochs", "410",
+                      "--gif-every", "1", "--gif", str(gif)], 2,
+             r"--gif holds at most 400 frames; epochs 0 to 410 at --gif-every 1 would make "
+             r"411: use --gif-every 2 or more$")
+    assert not gif.exists()
+
+
+@pytest.mark.parametrize("args,pattern", [
+    (["--gif-every", "3"], r"--gif-every applies to --gif, which is not given"),
+    (["--layers", "2,1", "--activation", "tanh"],
+     r"--activation applies to hidden layers; the network of --layers 2,1 has none"),
+    (["--preset", "circles-linear", "--activation", "relu"],
+     r"the network of --preset circles-linear has none"),
+    (["--out", ""], r"--out needs a file or folder name, not an empty one"),
+    (["--save", ""], r"--save needs a file or folder name"),
+    (["--gif", " "], r"--gif needs a file or folder name"),
+    (["--load", ""], r"--load needs a file or folder name"),
+    (["--csv", ""], r"--csv needs a file or folder name"),
+])
+def test_options_that_would_be_ignored_are_refused(capsys, args, pattern):
+    one_line(capsys, [*args, "--epochs", "1"], 2, pattern)

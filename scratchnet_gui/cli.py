@@ -12,6 +12,7 @@ import time
 
 from scratchnet import DivergenceError, data, fileio, metrics, session
 from scratchnet.config import make_trainer
+from scratchnet.trainer import MAX_EPOCHS, LimitError
 
 from .cli_options import DEFAULT_GIF_EVERY, build_config, check_combinations, parser
 
@@ -88,6 +89,9 @@ def _setup(args):
         epochs = args.epochs if args.epochs is not None else cfg.max_epochs
         if args.target_auc is not None:
             trainer.target_auc = args.target_auc
+        if trainer.epoch + epochs > MAX_EPOCHS:
+            raise ValueError(f"--epochs {epochs:,} would take the session from epoch "
+                             f"{trainer.epoch:,} past {MAX_EPOCHS:,}, the most a session holds")
         _check_session_room(args, trainer.network.sizes, trainer.optimizer.name, dataset,
                             trainer.epoch + epochs, trainer.timeline is not None)
         return trainer, cfg, dataset, epochs
@@ -194,8 +198,8 @@ def train(args) -> dict:
                 _draw(app, views, snap)
                 recorder.offer(snap)
         reason = trainer.stop_reason(goal)
-    except DivergenceError as e:
-        reason, error = "diverged", str(e)
+    except DivergenceError as e:  # LimitError: a counter at the cap a session holds
+        reason, error = "limit" if isinstance(e, LimitError) else "diverged", str(e)
     if show:
         print(file=sys.stderr)
     seconds = time.perf_counter() - t0

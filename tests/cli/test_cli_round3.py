@@ -8,7 +8,7 @@ import pytest
 from scratchnet import archive
 
 from .test_cli import run
-from .test_cli_hardening import main, one_line
+from .test_cli_hardening import main, one_line, saved  # noqa: F401 (a fixture)
 
 
 def test_a_session_too_large_to_load_is_refused_before_training(capsys, tmp_path,
@@ -61,3 +61,8 @@ def test_a_gif_over_its_frame_cap_is_refused_before_training(capsys, tmp_path):
 ])
 def test_options_that_would_be_ignored_are_refused(capsys, args, pattern):
     one_line(capsys, [*args, "--epochs", "1"], 2, pattern)
+
+
+def test_load_refuses_epochs_past_the_cap_before_training(capsys, saved):
+    one_line(capsys, ["--load", str(saved), "--epochs", "10000000"], 2,
+             r"--epochs 10,000,000 would take the session from epoch 1 past 10,000,000")

@@ -39,3 +39,68 @@ def test_whatever_save_writes_load_reads_near_the_limit(tmp_path, monkeypatch, w
         return
     loaded = session.load(path)[0]
     np.testing.assert_array_equal(loaded.network.layers[1].weights, t.network.layers[1].weights)
+
+
+# --- crafted counters and frames: refused at load, or they train, save and load again --
+def _crafted(tmp_path, edit):
+    from tests.engine.test_session_fuzz import _meta
+    from tests.gui.test_session_fuzz_window import _write
+
+    meta, arrays = _meta(tmp_path)
+    edit(meta)
+    path = tmp_path / "crafted.scratchnet"
+    _write(path, meta, arrays)
+    return path
+
+
+@pytest.mark.parametrize("edit,field", [
+    (lambda m: m["timeline"]["frames"][1].update(epoch=1, history=1),
+     r"timeline.frames\[1\].history must be 2 \(epoch 1's rows\), not 1"),
+    (lambda m: m["trainer"].update(epoch=10), r"history has 3 rows for epoch 10"),
+    (lambda m: [c.pop() for c in m["history"].values()], r"history has 2 rows for epoch 2"),
+])
+def test_a_history_that_does_not_match_its_epochs_is_refused(tmp_path, edit, field):
+    with pytest.raises(session.SessionError, match=field):
+        session.load(_crafted(tmp_path, edit))
+
+
+def _at_cap(where, key):
+    def edit(meta):
+        d = meta if where == "trainer" else meta["timeline"]["frames"][0]
+        if key == "t":
+            d["optimizer"]["t"] = 2**62
+        else:
+            (d["trainer"] if where == "trainer" else d)["samples_seen"] = 2**62
+    return edit
+
+
+@pytest.mark.parametrize("where", ["trainer", "frame"])
+@pytest.mark.parametrize("key", ["t", "samples_seen"])
+def test_counters_at_their_cap_train_no_further_and_the_session_saves_and_loads(
+        tmp_path, where, key):
+    from scratchnet.trainer import LimitError
+
+    path = _crafted(tmp_path, _at_cap(where, key))
+    t, cfg, _, _ = session.load(path)
+    if where == "frame":
+        t.branch(t.timeline.epochs[0])  # Resume from here
+    with pytest.raises(LimitError, match=r"training stopped at epoch \d+: the .* would pass "
+                                         r"4,611,686,018,427,387,904, the most a session holds"):
+        for _ in range(2):
+            t.step_epoch()
+    session.save(path, t, cfg)
+    again = session.load(path)[0]  # what we write, we read
+    assert (again.optimizer.t, again.samples_seen) == (t.optimizer.t, t.samples_seen)
+
+
+def test_training_stops_at_the_epoch_cap_a_session_holds():
+    from scratchnet.trainer import MAX_EPOCHS, LimitError
+
+    t, _ = _trainer([3])
+    t.epoch = MAX_EPOCHS
+    before = [p.copy() for p in t.network.parameters()]
+    with pytest.raises(LimitError, match=r"the epoch would pass 10,000,000"):
+        t.step_batch()
+    with pytest.raises(LimitError):
+        t.step_epoch()
+    assert all(np.array_equal(p, q) for p, q in zip(before, t.network.parameters()))

@@ -59,6 +59,14 @@ def _frames_key(tl):
     return len(tl.frames), id(tl.frames[0]), id(tl.frames[-1])
 
 
+def _trainer_bytes(t) -> int:
+    """What an undo entry's trainer holds of its own: weights, optimizer state, the
+    sample order and the history's columns (a long run's history dwarfs the weights)."""
+    arrays = [*t.network.parameters(), *(a for v in t.optimizer.state.values() for a in v),
+              t.order]
+    return sum(a.nbytes for a in arrays) + t.history.nbytes
+
+
 def _dataset_bytes(ds) -> int:
     arrays = [a for v in vars(ds).values() for a in (v if isinstance(v, tuple) else (v,))]
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
@@ -194,14 +202,15 @@ class TimelineCommands:
 
     def _held_bytes(self) -> int:
         """Memory the undo entries hold that the live state does not: other datasets and
-        timeline frames (each counted once), and each entry's weights and order."""
+        timeline frames (each counted once), and each entry's own trainer state
+        (weights, optimizer state, order, history)."""
         tl = self.trainer.timeline
         seen = {id(self.dataset)} | {id(f) for f in (tl.frames if tl else ())}
         walked = {_frames_key(tl)}
         total = 0
         for _, s in self.undo_stack + self.redo_stack:
             t = s.trainer
-            total += t.order.nbytes + sum(p.nbytes for p in t.network.parameters())
+            total += _trainer_bytes(t)
             if _frames_key(t.timeline) not in walked:  # edits in a row share one list
                 walked.add(_frames_key(t.timeline))
                 for f in t.timeline.frames:

@@ -325,6 +325,8 @@ def test_undo_counts_each_frame_it_alone_holds_once():
     entries = loop.undo_stack + loop.redo_stack
     frames = {id(f): f.nbytes for _, s in entries for f in s.trainer.timeline.frames}
     frames.update({id(f): 0 for f in loop.trainer.timeline.frames})
-    other = sum(s.trainer.order.nbytes + sum(p.nbytes for p in s.trainer.network.parameters())
-                for _, s in entries)
+    other = sum(s.trainer.order.nbytes + s.trainer.history.nbytes + sum(
+        a.nbytes for a in [*s.trainer.network.parameters(),
+                           *(a for v in s.trainer.optimizer.state.values() for a in v)])
+        for _, s in entries)
     assert loop._held_bytes() == sum(frames.values()) + other

@@ -170,14 +170,15 @@ def build_config(args) -> Config:
         if not args.preset or args.dataset:  # a preset seeds its own data (blobs: a fixed draw)
             spec = dataclasses.replace(spec, seed=args.seed)
     if args.dataset:
-        spec = dataclasses.replace(spec, source=args.dataset,
-                                   cluster_std=spec.noise if args.dataset == "blobs" else None)
+        spec = dataclasses.replace(spec, source=args.dataset, cluster_std=None)
     if args.csv:
         spec = dataclasses.replace(spec, source="csv", csv_path=args.csv)
     if args.samples is not None:
         spec = dataclasses.replace(spec, n_samples=args.samples)
     if args.noise is not None:
         spec = dataclasses.replace(spec, noise=args.noise)
+    if spec.source == "blobs" and (args.dataset or args.noise is not None):
+        spec = dataclasses.replace(spec, cluster_std=spec.noise)  # blobs' noise is its spread
     if args.classes is not None:
         spec = dataclasses.replace(spec, classes=args.classes)
     if args.task is not None:

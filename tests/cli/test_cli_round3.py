@@ -66,3 +66,19 @@ def test_options_that_would_be_ignored_are_refused(capsys, args, pattern):
 def test_load_refuses_epochs_past_the_cap_before_training(capsys, saved):
     one_line(capsys, ["--load", str(saved), "--epochs", "10000000"], 2,
              r"--epochs 10,000,000 would take the session from epoch 1 past 10,000,000")
+
+
+@pytest.mark.parametrize("base", [["--dataset", "blobs"], ["--preset", "blobs"]])
+def test_blobs_noise_is_their_spread(base):
+    import numpy as np
+
+    from scratchnet import data
+    from scratchnet_gui.cli_options import build_config, parser
+
+    def points(noise):
+        args = parser().parse_args(["train", *base, "--noise", noise, "--samples", "200"])
+        spec = build_config(args).data
+        assert spec.cluster_std == float(noise)
+        return data.build(spec).raw_train
+
+    assert not np.allclose(points("0.5"), points("5"))

@@ -229,8 +229,9 @@ class TimelineCommands:
         self._swap(self.redo_stack, self.undo_stack, "redo")
 
     def _swap(self, source, target, what):
-        if not source:
-            raise ValueError(f"there is nothing to {what}")
+        if not source:  # the menu offered it, but an edit sent since has cleared it
+            self._notify(f"There is nothing to {what}.")
+            return
         label, state = source.pop()
         target.append((label, self.capture()))
         self.install(state)

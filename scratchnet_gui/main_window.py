@@ -238,13 +238,20 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
     def _config_changed(self, cfg: Config, view):
         """An opened session (``view`` not None): every panel shows its settings, the
         threshold included, and the views follow them."""
-        if view is None:  # only new data (e.g. a CSV file read) changes what panels show
-            if cfg.data != self.data_panel.spec():
-                blocker = QSignalBlocker(self.data_panel)
-                try:
-                    self.data_panel.set_spec(cfg.data)
-                finally:
-                    blocker.unblock()
+        if view is None:  # the panels' own edits, new data (a CSV file read), and edits
+            # sent before an open or undo landed: each panel shows what the trainer runs
+            settings = TrainingSettings.of(cfg)
+            for panel, stale, show in (
+                    (self.data_panel, cfg.data != self.data_panel.spec(),
+                     lambda: self.data_panel.set_spec(cfg.data)),
+                    (self.training_panel, settings != self.training_panel.settings(),
+                     lambda: self.training_panel.set_settings(settings))):
+                if stale:
+                    blocker = QSignalBlocker(panel)
+                    try:
+                        show()
+                    finally:
+                        blocker.unblock()
             return
         blockers = [QSignalBlocker(p) for p in (self.data_panel, self.model_panel,
                                                 self.training_panel)]

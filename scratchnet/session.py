@@ -218,4 +218,5 @@ def _rebuild(c: session_meta.Checked, timeline=None):
     trainer.rng_at_epoch = c.trainer["rng_at_epoch"]  # None: unknown (an older session)
     trainer.history = History(c.history, keys=trainer.task.history_keys)
     trainer.timeline = timeline
+    trainer.tag = c.config  # frames trained from here carry their settings (the CLI's too)
     return trainer, c.config, dataset, c.settings

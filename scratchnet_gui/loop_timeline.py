@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scratchnet import optimizers
 from scratchnet.settings import TrainingSettings
 from scratchnet.timeline import Frame
 
@@ -70,6 +71,22 @@ def _trainer_bytes(t) -> int:
 def _dataset_bytes(ds) -> int:
     arrays = [a for v in vars(ds).values() for a in (v if isinstance(v, tuple) else (v,))]
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+
+
+def frame_config(frame, live):
+    """The settings ``frame`` was trained with: its tag, or for a frame without one (an
+    older session's, or one the command line added) ``live`` with the frame's own
+    architecture, optimizer and training settings, which ``Trainer.branch`` restores."""
+    if frame.tag is not None:
+        return frame.tag
+    net, opt = frame.network, frame.optimizer
+    h = opt.hyperparameters()
+    extras = {k: getattr(opt, k) for k in optimizers.EXTRAS.get(opt.name, ())}
+    batch_size, l1, l2, target_auc, target_on = frame.settings
+    return dataclasses.replace(
+        live, hidden=list(net.sizes[1:-1]), activations=[L.activation for L in net.layers[:-1]],
+        init=net.init, optimizer=opt.name, lr=h["lr"], schedule=h["schedule"], **extras,
+        batch_size=batch_size, l1=l1, l2=l2, target_auc=target_auc, target_on=target_on)
 
 
 def _changes(a, b) -> list[str]:
@@ -149,7 +166,7 @@ class TimelineCommands:
         frame, self.scrub = self.scrub, None
         self.running = False
         frame = self.trainer.branch(frame.epoch)
-        cfg = self.trainer.tag or self.config
+        cfg = frame_config(frame, self.config)
         self.trainer.tag = dataclasses.replace(cfg, data=self.config.data)
         self._set_config(self.trainer.tag, {})
         self._notify(f"Resumed from epoch {frame.epoch}; the later epochs are gone "

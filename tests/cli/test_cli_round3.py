@@ -82,3 +82,21 @@ def test_blobs_noise_is_their_spread(base):
         return data.build(spec).raw_train
 
     assert not np.allclose(points("0.5"), points("5"))
+
+
+def test_epochs_added_by_load_and_save_carry_the_session_settings(capsys, tmp_path):
+    from scratchnet import data, session
+    from scratchnet.config import Config, make_trainer
+
+    cfg = Config(data.DataSpec("moons", 80, 0.2), hidden=[4, 3],
+                 activations=["tanh", "tanh"], lr=0.1)
+    t = make_trainer(cfg, data.build(cfg.data))
+    t.keep_timeline()  # an app's session: it has a timeline
+    t.tag = cfg
+    t.run(1)
+    first, again = tmp_path / "s.scratchnet", tmp_path / "again.scratchnet"
+    session.save(first, t, cfg)
+    assert main(capsys, "--load", str(first), "--epochs", "2", "--save", str(again))[0] == 0
+    t, cfg, _, _ = session.load(again)
+    added = [f for f in t.timeline.frames if f.epoch > 1]
+    assert [f.epoch for f in added] == [2, 3] and all(f.tag == cfg for f in added)

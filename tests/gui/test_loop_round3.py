@@ -28,3 +28,34 @@ def test_undo_counts_the_history_each_entry_keeps():
     counted = loop._held_bytes() - held
     assert grown > 10 * 8 * len(h) * len(h.keys)  # what undo keeps: ten copies of the history
     assert 0.9 * grown <= counted <= 1.1 * grown, (counted, grown)
+
+
+def _untagged_session(path):
+    """A session whose frames carry no settings (as ``scratchnet train --load`` wrote
+    them): 2-4-3-1 tanh, sgd at lr 0.1."""
+    from scratchnet import data, session
+    from scratchnet.config import Config, make_trainer
+
+    cfg = Config(data.DataSpec("circles", 120, 0.1), hidden=[4, 3],
+                 activations=["tanh", "tanh"], lr=0.1, batch_size=16)
+    t = make_trainer(cfg, data.build(cfg.data))
+    t.keep_timeline()  # no tag: the frames know no Config
+    t.run(3)
+    session.save(path, t, cfg)
+    return cfg
+
+
+def test_resuming_from_an_untagged_frame_restores_its_settings_too(tmp_path):
+    path = tmp_path / "cli.scratchnet"
+    _untagged_session(path)
+    loop = _loop()
+    _do(loop, P.OpenSession(str(path)))
+    _do(loop, P.Resize((7,), ("relu",)))
+    _do(loop, P.Configure(dataclasses.replace(TrainingSettings.of(loop.config), lr=0.5)))
+    _do(loop, P.Scrub(1))
+    _do(loop, P.BranchHere())
+    t, cfg = loop.trainer, loop.config
+    assert t.network.sizes == [2, 4, 3, 1] and t.optimizer.lr == 0.1
+    assert (cfg.hidden, cfg.activations, cfg.lr, cfg.batch_size) == ([4, 3], ["tanh", "tanh"],
+                                                                     0.1, 16)
+    assert t.tag == cfg  # frames trained from here carry it

@@ -104,3 +104,21 @@ def test_training_stops_at_the_epoch_cap_a_session_holds():
     with pytest.raises(LimitError):
         t.step_epoch()
     assert all(np.array_equal(p, q) for p, q in zip(before, t.network.parameters()))
+
+
+def test_huge_regression_targets_get_a_finite_r2_that_can_reach_its_target():
+    from sklearn.metrics import r2_score
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = 1e200 * (X[:, 0] + 0.1 * rng.normal(size=200))  # finite, but its squares are not
+    spec = data.DataSpec("csv", n_samples=200, task="regression")
+    ds = data.build(spec, (X, y, ["x1", "x2", "y"]))
+    cfg = Config(spec, hidden=[8], activations=["tanh"], optimizer="adam", lr=0.05,
+                 target_auc=0.8, target_on="train")
+    t = make_trainer(cfg, ds)
+    assert t.run(200) == "target"  # the R² target is reached
+    r2 = t.history["train_r2"]
+    assert np.all(np.isfinite(r2)) and r2[-1] >= 0.8
+    pred = t.network.forward(t.X_train).ravel()
+    assert r2[-1] == pytest.approx(r2_score(t.y_train / 1e200, pred / 1e200), abs=1e-9)

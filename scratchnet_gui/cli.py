@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -241,6 +242,20 @@ def _exact_last(trainer) -> dict:
     return last
 
 
+def strict_json(value):
+    """``value`` with every float that JSON cannot hold (NaN, ±inf) as ``None``, and
+    numpy scalars as Python numbers."""
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def main(argv=None) -> int:
     """Run the command; 0 when done, 1 when training diverged, 2 for bad input or files."""
     args = parser().parse_args(argv)
@@ -252,8 +267,8 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("scratchnet: interrupted", file=sys.stderr)
         return 130
-    if args.json:
-        print(json.dumps(summary, default=float))
+    if args.json:  # strict JSON: NaN and infinities are null (jq, JSON.parse)
+        print(json.dumps(strict_json(summary), allow_nan=False))
     else:
         m = summary["target_metric"]
         name = "R²" if m == "r2" else "AUC"

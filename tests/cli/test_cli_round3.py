@@ -100,3 +100,16 @@ def test_epochs_added_by_load_and_save_carry_the_session_settings(capsys, tmp_pa
     t, cfg, _, _ = session.load(again)
     added = [f for f in t.timeline.frames if f.epoch > 1]
     assert [f.epoch for f in added] == [2, 3] and all(f.tag == cfg for f in added)
+
+
+def test_json_is_strict_json_with_null_for_nan(capsys, tmp_path):
+    # three classes, and a test split of 4 rows that lacks one: its AUC is undefined
+    rows = ["x1,x2,label"] + [f"{i % 7},{i % 5},{'abc'[0 if i < 17 else i % 3]}"
+                              for i in range(20)]
+    path = tmp_path / "three.csv"
+    path.write_text("\n".join(rows) + "\n")
+    code, out, err = main(capsys, "--csv", str(path), "--layers", "2,4,3", "--epochs", "1",
+                          "--json")
+    assert code == 0, err
+    summary = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+    assert summary["test_auc"] is None and "NaN" not in out

@@ -220,7 +220,7 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
             self.prediction_view.draw(snap, slow)
         self.inspector.draw(snap)
         if self.recorder is not None:
-            self.recorder.offer(snap)
+            self._offer_gif(snap)
         if self._session_command is not None and snap.ack >= self._session_command[0]:
             self._session_done(snap)
         if slow and not same:

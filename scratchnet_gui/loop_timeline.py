@@ -11,7 +11,7 @@ import numpy as np
 
 from scratchnet import optimizers
 from scratchnet.settings import TrainingSettings
-from scratchnet.timeline import Frame
+from scratchnet.timeline import DEFAULT_BUDGET, Frame
 
 from . import protocol as P
 from . import snapshot as snap
@@ -111,8 +111,10 @@ class TimelineCommands:
         trainer.tag = config or self.config
         if trainer.timeline is None:
             trainer.keep_timeline()
-        if self.timeline_budget is not None:  # the user's setting, over a session's own
-            trainer.timeline.budget = self.timeline_budget
+        # the window's setting (Edit ▸ Timeline memory…), over a session's own
+        budget = self.timeline_budget or DEFAULT_BUDGET
+        if trainer.timeline.budget != budget:
+            trainer.timeline.budget = budget
 
     # --- scrubbing ----------------------------------------------------------------------
     def on_Scrub(self, cmd):

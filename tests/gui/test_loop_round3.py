@@ -59,3 +59,23 @@ def test_resuming_from_an_untagged_frame_restores_its_settings_too(tmp_path):
     assert (cfg.hidden, cfg.activations, cfg.lr, cfg.batch_size) == ([4, 3], ["tanh", "tanh"],
                                                                      0.1, 16)
     assert t.tag == cfg  # frames trained from here carry it
+
+
+def test_a_session_timeline_budget_does_not_replace_the_windows_and_is_said(tmp_path):
+    from scratchnet import session
+    from scratchnet.timeline import DEFAULT_BUDGET, MAX_BUDGET
+
+    path = tmp_path / "big-budget.scratchnet"
+    _untagged_session(path)
+    t, cfg, _, _ = session.load(path)
+    t.timeline.budget = MAX_BUDGET  # 64 GiB, saved with the session
+    session.save(path, t, cfg)
+    loop = _loop()
+    _do(loop, P.OpenSession(str(path)))
+    assert loop.trainer.timeline.budget == DEFAULT_BUDGET  # what Timeline memory… offers
+    said = [n.text for n in loop._notices]
+    assert any("timeline memory (65,536 MB) is not used: this window keeps 256 MB" in s
+               for s in said), said
+    _do(loop, P.SetTimelineBudget(3))
+    _do(loop, P.OpenSession(str(path)))
+    assert loop.trainer.timeline.budget == 3 * 2**20

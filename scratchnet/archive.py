@@ -17,6 +17,8 @@ import zipfile
 
 import numpy as np
 
+from .checks import over_limit
+
 # The largest session ScratchNet makes is below this: 2,000,000 CSV rows × 60 columns
 # of float64 is 960 MB (a wider file of that many rows is over the 200 MiB CSV limit), a 4096-wide layer with Adam state 384 MiB. A zip bomb
 # (4 MB on disk, 4 GiB inflated) is refused from its directory.
@@ -51,8 +53,8 @@ def _check_directory(zf: zipfile.ZipFile) -> list:
             raise ArchiveError(f"entry {info.filename!r} uses an unsupported compression")
         total += info.file_size
     if total > MAX_UNCOMPRESSED:
-        raise ArchiveError(f"its entries would expand to {total / 2**20:,.0f} MiB; the limit "
-                           f"is {MAX_UNCOMPRESSED / 2**20:,.0f} MiB")
+        size, cap = over_limit(total, MAX_UNCOMPRESSED)
+        raise ArchiveError(f"its entries would expand to {size}; the limit is {cap}")
     return infos
 
 
@@ -65,8 +67,8 @@ def check(payload: bytes) -> None:
     ArchiveError
     """
     if len(payload) > max_file():
-        raise ArchiveError(f"it would take {len(payload) / 2**20:,.0f} MiB; the limit is "
-                           f"{max_file() / 2**20:,.0f} MiB")
+        size, cap = over_limit(len(payload), max_file())
+        raise ArchiveError(f"it would take {size}; the limit is {cap}")
     try:
         zf = zipfile.ZipFile(io.BytesIO(payload))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):

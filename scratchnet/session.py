@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from . import archive, data, fileio, session_meta, session_timeline
+from . import archive, checks, data, fileio, session_meta, session_timeline
 from .config import Config, make_trainer
 from .network import Dense, Network
 from .trainer import History, Trainer
@@ -95,9 +95,9 @@ def _check_room(nbytes: int, members: int, path=None) -> None:
     would refuse (``archive.MAX_UNCOMPRESSED``, ``archive.MAX_MEMBERS``)."""
     where = f"cannot save {os.fspath(path)}: " if path is not None else ""
     if nbytes > archive.MAX_UNCOMPRESSED:
-        raise SessionError(f"{where}the session would take {nbytes / 2**20:,.0f} MiB; a "
-                           f"session holds at most {archive.MAX_UNCOMPRESSED / 2**20:,.0f} "
-                           f"MiB ({ROOM_HINT})")
+        size, cap = checks.over_limit(nbytes, archive.MAX_UNCOMPRESSED)
+        raise SessionError(f"{where}the session would take {size}; a session holds at "
+                           f"most {cap}: {ROOM_HINT}")
     if members > archive.MAX_MEMBERS:
         raise SessionError(f"{where}the session would hold {members:,} arrays; the limit "
                            f"is {archive.MAX_MEMBERS:,}")
@@ -164,8 +164,8 @@ def _load(path: str):
     except ValueError as e:  # already names the path
         raise SessionError(str(e)) from None
     if size > archive.max_file():
-        raise SessionError(f"{path}: {size / 2**20:,.0f} MiB is larger than any session "
-                           f"(the limit is {archive.max_file() / 2**20:,.0f} MiB)")
+        shown, cap = checks.over_limit(size, archive.max_file())
+        raise SessionError(f"{path}: {shown} is larger than any session (the limit is {cap})")
     try:
         with open(path, "rb") as fh:
             payload = fh.read()

@@ -21,7 +21,8 @@ def test_a_session_too_large_to_read_back_is_refused_before_it_is_written(tmp_pa
     t.step_batch()  # Adam's moments exist once it has stepped
     path = tmp_path / "big.scratchnet"
     with pytest.raises(session.SessionError, match=r"cannot save .*big.scratchnet: the "
-                       r"session would take 2 MiB; a session holds at most 2 MiB"):
+                       r"session would take 2,196,024 bytes; a session holds at most "
+                       r"2,097,152 bytes \(2 MiB\): a smaller network"):
         session.save(path, t, cfg)
     assert not path.exists()
 
@@ -34,7 +35,7 @@ def test_whatever_save_writes_load_reads_near_the_limit(tmp_path, monkeypatch, w
     try:
         session.save(path, t, cfg)
     except session.SessionError as e:
-        assert "holds at most 2 MiB" in str(e) or "the limit is" in str(e)
+        assert "holds at most 2,097,152 bytes" in str(e) or "the limit is" in str(e)
         assert not path.exists()
         return
     loaded = session.load(path)[0]
@@ -122,3 +123,51 @@ def test_huge_regression_targets_get_a_finite_r2_that_can_reach_its_target():
     assert np.all(np.isfinite(r2)) and r2[-1] >= 0.8
     pred = t.network.forward(t.X_train).ravel()
     assert r2[-1] == pytest.approx(r2_score(t.y_train / 1e200, pred / 1e200), abs=1e-9)
+
+
+# --- CSV: the limits hold while reading, and the messages say what would work --------
+def test_a_csv_that_grows_while_it_is_read_is_refused(tmp_path):
+    from scratchnet import csvfile
+
+    path = tmp_path / "growing.csv"
+    row = "0.5,1.5,1\n0.25,2.5,0\n"
+    path.write_text("x1,x2,label\n" + row * 40_000)  # 80,000 rows: two chunks
+    reports = []
+
+    def progress(fraction):  # another program appends to the file meanwhile
+        reports.append(fraction)
+        with open(path, "a") as fh:
+            fh.write(row * 100_000)
+
+    with pytest.raises(ValueError, match=r"growing.csv: the file grew while it was read "
+                                         r"\(from 840,012 bytes at open\)"):
+        csvfile.read_csv(path, progress=progress)
+    assert all(f < 1 for f in reports)
+
+
+def test_a_csv_just_over_the_size_limit_says_by_how_much(tmp_path, monkeypatch):
+    from scratchnet import csvfile
+
+    monkeypatch.setattr(csvfile, "MAX_CSV_BYTES", 2**20)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x" * (2**20 + 1))
+    with pytest.raises(ValueError, match=r"big.csv: 1,048,577 bytes is larger than the limit "
+                                         r"of 1,048,576 bytes \(1 MiB\)$"):
+        csvfile.read_csv(path)
+
+
+def test_csv_label_messages_name_the_task_that_loads_the_file(tmp_path):
+    from scratchnet import csvfile
+
+    constant = tmp_path / "constant.csv"
+    constant.write_text("a,b,y\n" + "".join(f"{i},{i * 2},7.25\n" for i in range(6)))
+    with pytest.raises(ValueError, match=r"single class \('7.25'\); a class label needs two "
+                                         r"or more; task=regression loads it"):
+        csvfile.read_csv(constant)
+    assert csvfile.read_csv(constant, task="regression")[1].tolist() == [7.25] * 6
+    words = tmp_path / "words.csv"
+    words.write_text("a,label\n" + "".join(f"{i},w{i}\n" for i in range(21)))
+    with pytest.raises(ValueError, match=r"21 distinct values.*; task=classification takes "
+                                         r"up to 100 classes"):
+        csvfile.read_csv(words)
+    assert len(csvfile.read_csv(words, task="classification")[3]) == 21

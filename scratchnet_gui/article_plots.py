@@ -135,6 +135,8 @@ def render(view_cls, snap, path=None, size=None, title: str = "ScratchNet"):
 
     Returns ``path`` (as a string) when given, else ``None``.
     """
+    if size is not None:
+        size = _size(size)
     fmt = os.path.splitext(os.fspath(path))[1].lower().lstrip(".") if path is not None else None
     if fmt not in (None, "png", "svg"):
         raise ValueError(f"cannot write {path}: choose a .png or .svg file")
@@ -165,6 +167,20 @@ def render(view_cls, snap, path=None, size=None, title: str = "ScratchNet"):
     finally:
         view.close()
         view.deleteLater()
+
+
+def _size(size) -> tuple[int, int]:
+    """``(width, height)`` in pixels, each a whole number from 16 to 20,000 (as the
+    window's own PNG export takes)."""
+    try:
+        w, h = size
+    except (TypeError, ValueError):
+        raise ValueError(f"size must be (width, height) in pixels, not {size!r}") from None
+    for v in (w, h):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 16 <= v <= 20000:
+            raise ValueError(f"size must be (width, height), whole numbers of pixels from "
+                             f"16 to 20,000, not {size!r}")
+    return int(w), int(h)
 
 
 def _window(view, snap):

@@ -113,3 +113,25 @@ def test_json_is_strict_json_with_null_for_nan(capsys, tmp_path):
     assert code == 0, err
     summary = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
     assert summary["test_auc"] is None and "NaN" not in out
+
+
+def test_save_and_gif_may_go_into_the_out_folder_it_creates(tmp_path):
+    out = tmp_path / "res"
+    done = run("train", "--dataset", "moons", "--samples", "60", "--layers", "2,3,1",
+               "--epochs", "2", "--out", str(out), "--save", str(out / "run.scratchnet"),
+               "--gif", str(out / "run.gif"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert (out / "run.scratchnet").exists() and (out / "run.gif").exists()
+    assert (out / "network.png").exists()
+
+
+@pytest.mark.parametrize("text,pattern", [
+    ("2,9_0,1", r"hidden layer 1: '9_0' is not a whole number"),
+    ("2,,1", r"hidden layer 1: an empty entry is not a whole number"),
+    (",2,1,", r"input: an empty entry is not a whole number"),
+    ("2;9;1", r"input: '2;9;1' is not a whole number \(sizes are whole numbers separated "
+              r"by commas, e.g. 2, 9, 6, 1\)"),
+    ("2,+9,1", r"'\+9' is not a whole number"),
+])
+def test_layer_sizes_with_typos_are_refused(capsys, text, pattern):
+    one_line(capsys, ["--layers", text, "--epochs", "1"], 2, pattern)

@@ -19,3 +19,15 @@ def test_a_full_gif_says_so_once(qtbot, window):
     window.record_action.blockSignals(True)
     window.record_action.setChecked(False)
     window.record_action.blockSignals(False)
+
+
+def test_the_model_panel_refuses_layer_sizes_with_typos(qtbot, window):
+    said = []
+    window.messageShown.connect(lambda level, text: said.append((level, text)))
+    before = wait_idle(qtbot, window).sizes
+    for text in ("9_0", "9,,6", ",9", "9;6"):
+        window.model_panel.sizes.setText(text)
+        window.model_panel.submit()
+    assert [level for level, _ in said] == ["error"] * 4
+    assert "'9_0' is not a whole number" in said[0][1]
+    assert wait_idle(qtbot, window).sizes == before

@@ -76,9 +76,12 @@ def dataset_raw(dataset):
 
 def _check_outputs(args) -> None:
     """Refuse an output that could not be written before training, not after it."""
+    out = os.path.abspath(args.out) if args.out else None
     if args.out:
         fileio.check_writable(args.out, folder=True)
     for path in (args.save, args.gif):
+        if path and os.path.dirname(os.path.abspath(path)) == out:
+            continue  # a file in the --out folder: that folder was checked, and is made
         if path:
             fileio.check_writable(path)
 
@@ -131,6 +134,11 @@ def _output_rule(task, got: int) -> str:
 def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
     """Write every output; ``--save`` first, so it is written whatever an output does."""
     written = []
+    if args.out:  # --save or --gif may be written into it
+        try:
+            os.makedirs(args.out, exist_ok=True)
+        except OSError as e:
+            raise fileio.error(args.out, e) from None
     if args.save:
         session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
         written.append(args.save)

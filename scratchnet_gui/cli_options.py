@@ -161,6 +161,18 @@ def _check_extras(args, cfg: Config) -> None:
                              f"not {kind}")
 
 
+def _activations(args, hidden) -> list:
+    """The hidden layers' activations ``--activation`` names (one for all, or one each);
+    a network without hidden layers has none to name."""
+    if not hidden:
+        net = (f"--layers {','.join(map(str, args.layers))}" if args.layers
+               else f"--preset {args.preset}")
+        raise ValueError(f"--activation applies to hidden layers; the network of {net} "
+                         f"has none")
+    names = [a.strip() for a in args.activation.split(",")]
+    return names * len(hidden) if len(names) == 1 else names
+
+
 def build_config(args) -> Config:
     """The experiment the options describe: the preset (or the classic demo), changed."""
     cfg = presets.get(args.preset, args.seed or 0) if args.preset else Config()
@@ -191,13 +203,7 @@ def build_config(args) -> Config:
         cfg.hidden = args.layers[1:-1]
         cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
     if args.activation:
-        if not cfg.hidden:
-            net = (f"--layers {','.join(map(str, args.layers))}" if args.layers
-                   else f"--preset {args.preset}")
-            raise ValueError(f"--activation applies to hidden layers; the network of {net} "
-                             f"has none")
-        names = [a.strip() for a in args.activation.split(",")]
-        cfg.activations = names * len(cfg.hidden) if len(names) == 1 else names
+        cfg.activations = _activations(args, cfg.hidden)
     for field in ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",
                   "l1", "l2", "target_auc"):
         value = getattr(args, field)

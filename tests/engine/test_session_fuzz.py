@@ -13,7 +13,10 @@ from scratchnet import DivergenceError, data, session
 from scratchnet.config import Config, make_trainer
 
 HOSTILE = [None, True, False, "abc", "", -1, 0, 1, 3, -10**30, 10**30, 2**64, 0.5, -0.5,
-           1e308, -1e308, float("nan"), float("inf"), [], {}, [1, 2], {"a": 1}, "bogus"]
+           1e308, -1e308, float("nan"), float("inf"), [], {}, [1, 2], {"a": 1}, "bogus",
+           # at and beyond the caps: a spin box's 2**31, the seed's 2**32 - 1, the
+           # counters' 2**62, the epochs' 10**7, the samples' 2,000,000
+           2**31 + 7, 2**32 - 1, 2**32, 2**62, 2**62 + 1, 10**7, 10**7 + 1, 2_000_001]
 
 
 @functools.lru_cache(maxsize=None)

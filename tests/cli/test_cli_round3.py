@@ -135,3 +135,25 @@ def test_save_and_gif_may_go_into_the_out_folder_it_creates(tmp_path):
 ])
 def test_layer_sizes_with_typos_are_refused(capsys, text, pattern):
     one_line(capsys, ["--layers", text, "--epochs", "1"], 2, pattern)
+
+
+def test_save_is_written_whatever_another_output_does(capsys, tmp_path, monkeypatch):
+    from scratchnet_gui import cli, export
+
+    def broken(*args, **kw):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(cli, "_views", lambda: (None, {}))  # no Qt in this process
+    monkeypatch.setattr(cli, "_draw", lambda *args: None)
+    monkeypatch.setattr(export, "export_all", broken)
+    saved = tmp_path / "s.scratchnet"
+    code, _, lines = main(capsys, "--dataset", "moons", "--samples", "60", "--layers",
+                          "2,3,1", "--epochs", "1", "--out", str(tmp_path / "plots"),
+                          "--save", str(saved))
+    assert code == 2 and "No space left" in lines[-1]
+    assert session_epoch(saved) == 1  # the trained session is not lost
+
+
+def session_epoch(path):
+    from scratchnet import session
+
+    return session.load(path)[0].epoch

@@ -44,13 +44,16 @@ def test_whatever_save_writes_load_reads_near_the_limit(tmp_path, monkeypatch, w
 
 # --- crafted counters and frames: refused at load, or they train, save and load again --
 def _crafted(tmp_path, edit):
+    import json
+
     from tests.engine.test_session_fuzz import _meta
-    from tests.gui.test_session_fuzz_window import _write
 
     meta, arrays = _meta(tmp_path)
     edit(meta)
     path = tmp_path / "crafted.scratchnet"
-    _write(path, meta, arrays)
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays, **{"meta.json": np.frombuffer(json.dumps(meta).encode(),
+                                                             dtype=np.uint8)})
     return path
 
 

@@ -23,10 +23,16 @@ def test_a_window_on_the_offscreen_platform_is_refused_not_waited_on(qapp, call)
     nn = NeuralNetwork(2, 3, 1)
     X = np.random.default_rng(0).normal(size=(20, 2))
     y = (X[:, 0] > 0).astype(float)
-    QTimer.singleShot(20_000, _close_windows)  # today's hang returns, and fails below
-    with pytest.raises(RuntimeError, match=r"'offscreen' platform, where a window is never "
-                                           r"shown nor closed; pass path='plot.png'"):
-        call(nn, X, y)
+    guard = QTimer()  # a window that waits for ever (as before) returns, and fails below
+    guard.setSingleShot(True)
+    guard.timeout.connect(_close_windows)
+    guard.start(20_000)
+    try:
+        with pytest.raises(RuntimeError, match=r"'offscreen' platform, where a window is "
+                                               r"never shown nor closed; pass path='plot.png'"):
+            call(nn, X, y)
+    finally:
+        guard.stop()  # it must not close a later test's windows
 
 
 def _data(n=150):

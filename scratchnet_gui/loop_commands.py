@@ -243,7 +243,12 @@ class LoopCommands:
         trainer, config, dataset, view = session.load(cmd.path)
         self.running = False
         self.trainer, self.dataset = trainer, dataset
+        own = trainer.timeline.budget if trainer.timeline is not None else None
         self._adopt(trainer, config)
+        if own is not None and own != trainer.timeline.budget:  # said, not silently kept
+            self._notify(f"The session's timeline memory ({own / 2**20:,.0f} MB) is not "
+                         f"used: this window keeps {trainer.timeline.budget / 2**20:,.0f} MB "
+                         f"of past epochs (Edit ▸ Timeline memory…).")
         self.points, self.planes = self._points(dataset)
         self._set_config(config, {"threshold": 0.5, **(view or {})})
         self._notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scratchnet.timeline import Frame
+from scratchnet import optimizers
+from scratchnet.settings import TrainingSettings
+from scratchnet.timeline import DEFAULT_BUDGET, Frame
 
 from . import protocol as P
 from . import snapshot as snap
@@ -50,9 +52,37 @@ def _frames_key(tl):
     return len(tl.frames), id(tl.frames[0]), id(tl.frames[-1])
 
 
+def _trainer_bytes(t) -> int:
+    """What an undo entry's trainer holds of its own: weights, optimizer state, the
+    sample order and the history's columns (a long run's history dwarfs the weights)."""
+    arrays = [*t.network.parameters(), *(a for v in t.optimizer.state.values() for a in v),
+              t.order]
+    return sum(a.nbytes for a in arrays) + t.history.nbytes
+
+
 def _dataset_bytes(ds) -> int:
     arrays = [a for v in vars(ds).values() for a in (v if isinstance(v, tuple) else (v,))]
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
+
+
+def frame_config(frame, live):
+    """The settings ``frame`` was trained with: its tag, or for a frame without one (an
+    older session's, or one the command line added) ``live`` with the frame's own
+    architecture, optimizer and training settings, which ``Trainer.branch`` restores."""
+    if frame.tag is not None:
+        return frame.tag
+    net, opt = frame.network, frame.optimizer
+    h = opt.hyperparameters()
+    extras = {k: getattr(opt, k) for k in optimizers.EXTRAS.get(opt.name, ())}
+    batch_size, l1, l2, target_auc, target_on = frame.settings
+    return dataclasses.replace(
+        live, hidden=list(net.sizes[1:-1]), activations=[L.activation for L in net.layers[:-1]],
+        init=net.init, optimizer=opt.name, lr=h["lr"], schedule=h["schedule"], **extras,
+        batch_size=batch_size, l1=l1, l2=l2, target_auc=target_auc, target_on=target_on)
+
+
+def _changes(a, b) -> list[str]:
+    return [f.name for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
 
 
 class TimelineCommands:
@@ -73,8 +103,10 @@ class TimelineCommands:
         trainer.tag = config or self.config
         if trainer.timeline is None:
             trainer.keep_timeline()
-        if self.timeline_budget is not None:  # the user's setting, over a session's own
-            trainer.timeline.budget = self.timeline_budget
+        # the window's setting (Edit ▸ Timeline memory…), over a session's own
+        budget = self.timeline_budget or DEFAULT_BUDGET
+        if trainer.timeline.budget != budget:
+            trainer.timeline.budget = budget
 
     # --- scrubbing ----------------------------------------------------------------------
     @handles(P.Scrub)
@@ -130,7 +162,7 @@ class TimelineCommands:
         frame, self.scrub = self.scrub, None
         self.running = False
         frame = self.trainer.branch(frame.epoch)
-        cfg = self.trainer.tag or self.config
+        cfg = frame_config(frame, self.config)
         self.trainer.tag = dataclasses.replace(cfg, data=self.config.data)
         self._set_config(self.trainer.tag, {})
         self._notify(f"Resumed from epoch {frame.epoch}; the later epochs are gone "
@@ -186,14 +218,15 @@ class TimelineCommands:
 
     def _held_bytes(self) -> int:
         """Memory the undo entries hold that the live state does not: other datasets and
-        timeline frames (each counted once), and each entry's weights and order."""
+        timeline frames (each counted once), and each entry's own trainer state
+        (weights, optimizer state, order, history)."""
         tl = self.trainer.timeline
         seen = {id(self.dataset)} | {id(f) for f in (tl.frames if tl else ())}
         walked = {_frames_key(tl)}
         total = 0
         for _, s in self.undo_stack + self.redo_stack:
             t = s.trainer
-            total += t.order.nbytes + sum(p.nbytes for p in t.network.parameters())
+            total += _trainer_bytes(t)
             if _frames_key(t.timeline) not in walked:  # edits in a row share one list
                 walked.add(_frames_key(t.timeline))
                 for f in t.timeline.frames:
@@ -214,8 +247,9 @@ class TimelineCommands:
         self._swap(self.redo_stack, self.undo_stack, "redo")
 
     def _swap(self, source, target, what):
-        if not source:
-            raise ValueError(f"there is nothing to {what}")
+        if not source:  # the menu offered it, but an edit sent since has cleared it
+            self._notify(f"There is nothing to {what}.")
+            return
         label, state = source.pop()
         target.append((label, self.capture()))
         self.install(state)

@@ -17,11 +17,19 @@ import zipfile
 
 import numpy as np
 
+from .checks import over_limit
+
 # The largest session ScratchNet makes is below this: 2,000,000 CSV rows × 60 columns
 # of float64 is 960 MB (a wider file of that many rows is over the 200 MiB CSV limit), a 4096-wide layer with Adam state 384 MiB. A zip bomb
 # (4 MB on disk, 4 GiB inflated) is refused from its directory.
 MAX_UNCOMPRESSED = 1 << 30
 MAX_MEMBERS = 1024
+
+
+def max_file() -> int:
+    """The largest file that may hold ``MAX_UNCOMPRESSED`` bytes of arrays: deflate
+    grows incompressible data (random weights) a little, and the zip adds headers."""
+    return MAX_UNCOMPRESSED + MAX_UNCOMPRESSED // 64 + 2**20
 # numeric kinds only: bool, signed and unsigned integers, floats
 _KINDS = "biuf"
 _NAME = re.compile(r"[A-Za-z0-9_.]{1,64}\.npy")
@@ -45,9 +53,28 @@ def _check_directory(zf: zipfile.ZipFile) -> list:
             raise ArchiveError(f"entry {info.filename!r} uses an unsupported compression")
         total += info.file_size
     if total > MAX_UNCOMPRESSED:
-        raise ArchiveError(f"its entries would expand to {total / 2**20:,.0f} MiB; the limit "
-                           f"is {MAX_UNCOMPRESSED / 2**20:,.0f} MiB")
+        size, cap = over_limit(total, MAX_UNCOMPRESSED)
+        raise ArchiveError(f"its entries would expand to {size}; the limit is {cap}")
     return infos
+
+
+def check(payload: bytes) -> None:
+    """Refuse ``payload`` (an ``.npz`` about to be written) if :func:`read` would: the
+    writer's check of the reader's limits, so what is written can be read.
+
+    Raises
+    ------
+    ArchiveError
+    """
+    if len(payload) > max_file():
+        size, cap = over_limit(len(payload), max_file())
+        raise ArchiveError(f"it would take {size}; the limit is {cap}")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(payload))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise ArchiveError("not a zip archive") from None
+    with zf:
+        _check_directory(zf)
 
 
 def _header(fh, name: str, size: int):

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import losses, metrics, plotting
+from . import checks, losses, metrics, plotting
 from .activations import sigmoid
 from .gradcheck import numerical_gradients, relative_error
 from .article_layers import Layer, article_step  # noqa: F401 (the article's API)
 from .network import Network, validate_sizes
 from .optimizers import SGD
-from .trainer import Trainer
+from .trainer import MAX_EPOCHS, Trainer
 
 # Not the article's 0.001, which only worked with its backprop mistakes: see ``lr`` in
 # NeuralNetwork's docstring for why, and tests/engine/test_article_api.py for the proof.
@@ -80,8 +80,10 @@ class NeuralNetwork:
         sizes = validate_sizes(shape)
         if backprop == "article" and sizes[-1] not in (1, sizes[0]):
             raise ValueError("the article's wrapped layer-0 input needs one output unit")
-        self.shape, self.epochs, self.lr = tuple(sizes), int(epochs), float(lr)
-        self.backprop, self.seed = backprop, seed
+        self.shape = tuple(sizes)
+        self.epochs = checks.whole(epochs, "epochs", 0, MAX_EPOCHS)
+        self.lr = checks.number(lr, "lr", 0, lo_open=True)
+        self.backprop, self.seed = backprop, checks.whole(seed, "seed", 0, 2**63 - 1)
         self.scores: list[float] = []
         self.trainer = None
         if backprop == "correct":
@@ -92,10 +94,45 @@ class NeuralNetwork:
             rng = np.random.default_rng(seed)
             self.layers = [Layer(n_in, n_out, rng) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
+    # --- inputs -------------------------------------------------------------------------
+    def _rows(self, X) -> np.ndarray:
+        """``X`` as ``(n, inputs)`` float64 rows (a 1-D ``X`` of ``inputs`` values is one
+        row; with one input, a 1-D ``X`` is a column), checked: its width, finite."""
+        d = self.shape[0]
+        try:
+            a = np.asarray(X, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("X must be an array of numbers, one row per sample") from None
+        if a.ndim == 1:
+            a = a.reshape(-1, 1) if d == 1 else a.reshape(1, -1)
+        if a.ndim != 2 or a.shape[1] != d:
+            raise ValueError(f"X has shape {a.shape}; this network takes {d} input(s): "
+                             f"rows of {d} value(s), shape (n, {d})")
+        if not np.all(np.isfinite(a)):
+            row = int(np.argmax(~np.all(np.isfinite(a), axis=1)))
+            raise ValueError(f"X holds a NaN or infinite value (row {row})")
+        return a
+
+    def _labels(self, y, n: int) -> np.ndarray:
+        """``y`` as ``n`` labels, each 0 or 1 (the article's two classes)."""
+        try:
+            y = np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("y must be an array of labels 0 and 1") from None
+        if y.size != n or (y.ndim > 1 and max(y.shape) != y.size):
+            raise ValueError(f"y has {y.size} label(s) (shape {y.shape}) for {n} row(s) of X")
+        y = y.ravel()
+        bad = ~np.isin(y, (0.0, 1.0))
+        if bad.any():
+            shown = ", ".join(f"{v:g}" for v in np.unique(y[bad])[:4])
+            raise ValueError(f"y must hold labels 0 and 1 (the network's two classes), not "
+                             f"{shown}; map your classes to 0 and 1 first")
+        return y
+
     # --- predictions --------------------------------------------------------------------
     def layer_outputs(self, X) -> list[np.ndarray]:
         """Every layer's activations for the rows of ``X``: ``[(n, units), ...]``."""
-        a = np.asarray(X, dtype=np.float64).reshape(-1, self.shape[0])
+        a = self._rows(X)
         if self.network is not None:
             return self.network._forward(a, keep_z=False)[1][1:]
         outs = []
@@ -105,8 +142,12 @@ class NeuralNetwork:
         return outs
 
     def forward(self, x) -> np.ndarray:
-        """The output column, shape (out, 1), for one sample ``x``."""
-        return self.layer_outputs(x)[-1].T
+        """The output column, shape (out, 1), for one sample ``x`` (a row or a column)."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.size != self.shape[0]:
+            raise ValueError(f"x has {x.size} value(s); this network takes "
+                             f"{self.shape[0]} input(s)")
+        return self.layer_outputs(x.reshape(1, -1))[-1].T
 
     def predict(self, X) -> np.ndarray:
         """Output probabilities, shape (n,), for the rows of ``X``."""
@@ -114,16 +155,19 @@ class NeuralNetwork:
 
     def score(self, X, y, verbose: bool = True) -> float:
         """ROC AUC of ``predict(X)`` against ``y`` (printed when ``verbose``)."""
-        auc = metrics.auc(y, self.predict(X))
+        X = self._rows(X)
+        auc = metrics.auc(self._labels(y, len(X)), self.predict(X))
         if verbose:
             print(f"AUC: {auc:.4f}")
         return auc
 
     def loss(self, X, y, l1: float = 0.0, l2: float = 0.0) -> float:
         """Mean binary cross-entropy over the rows of ``X`` (the loss both modes descend)."""
+        X = self._rows(X)
+        y = self._labels(y, len(X))
         if self.network is not None:
             return self.network.loss(X, y, l1, l2)
-        a = np.asarray(X, dtype=np.float64).reshape(-1, self.shape[0])
+        a = X
         for L in self.layers[:-1]:
             a = sigmoid(a @ L.weights.T + L.biases.T)
         z = a @ self.layers[-1].weights.T + self.layers[-1].biases.T
@@ -136,8 +180,10 @@ class NeuralNetwork:
         Before each epoch the train AUC is appended to ``scores``; training stops once
         it reaches ``target`` (the article's rule: the *train* AUC decides).
         """
-        X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y, dtype=np.float64)
+        X = self._rows(X)
+        y = self._labels(y, len(X))
+        if target is not None:
+            target = checks.number(target, "target", 0, 1, lo_open=True)
         if self.network is not None:
             self.trainer = Trainer(self.network, X, y, optimizer=SGD(self.lr), batch_size=1,
                                    seed=self.seed, target_auc=target, target_on="train")
@@ -165,8 +211,8 @@ class NeuralNetwork:
         weights at ``lr`` (the updated-weights mistake depends on it). Shapes follow
         ``Layer``: ``(weights, biases)`` with biases as columns.
         """
-        X = np.asarray(X, dtype=np.float64).reshape(-1, self.shape[0])
-        y = np.asarray(y, dtype=np.float64).reshape(len(X), -1)
+        X = self._rows(X)
+        y = self._labels(y, len(X)).reshape(len(X), -1)
         if self.network is not None:
             return [(dW, db[:, None]) for dW, db in self.network.gradients(X, y)]
         per_sample = [article_step([[L.weights.copy(), L.biases.copy()] for L in self.layers],

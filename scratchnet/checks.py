@@ -84,3 +84,12 @@ def mapping(value, name: str) -> dict:
     if not isinstance(value, dict):
         raise ValueError(f"{name} must be a mapping of names to values, not {_shown(value)}")
     return value
+
+
+def over_limit(nbytes: int, limit: int) -> tuple[str, str]:
+    """``(size, limit)`` as text in MiB, or in bytes when MiB would show them equal
+    ("200 MiB is larger than the 200 MiB limit" said nothing)."""
+    size, cap = f"{nbytes / 2**20:,.0f} MiB", f"{limit / 2**20:,.0f} MiB"
+    if size == cap:
+        size, cap = f"{nbytes:,} bytes", f"{limit:,} bytes ({cap})"
+    return size, cap

@@ -18,6 +18,7 @@ import os
 
 import numpy as np
 
+from .checks import over_limit
 from .fileio import regular_file
 from .tasks import AUTO, CLASSIFICATION, GUESS_MAX_CLASSES, MAX_CLASSES, REGRESSION, TASKS
 
@@ -93,8 +94,8 @@ def read_csv(path, label: str | int | None = None, task: str = AUTO, progress=No
         raise ValueError(f"task must be one of {AUTO}, {', '.join(TASKS)}, not {task!r}")
     size = regular_file(path, "CSV file")  # a FIFO or a device would block or never end
     if size > MAX_CSV_BYTES:
-        raise ValueError(f"{path}: {size / 2**20:.0f} MiB is larger than the "
-                         f"{MAX_CSV_BYTES // 2**20} MiB limit")
+        shown, cap = over_limit(size, MAX_CSV_BYTES)
+        raise ValueError(f"{path}: {shown} is larger than the limit of {cap}")
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh, _no_cycle_collection():
             return _stream(path, fh, size, label, task, progress)
@@ -155,8 +156,12 @@ def _stream(path, fh, size, label, task, progress):
             raise ValueError(f"{path}: more than {MAX_ROWS:,} data rows; that is the limit")
         chunks.append(_convert(path, names, feats, batch))
         codes.append(_label_codes(batch, li, spellings, first_lines))
-        if progress is not None:  # the bytes read so far (a text file cannot tell())
-            progress(min(1.0, fh.buffer.tell() / max(size, 1)))
+        read = fh.buffer.tell()  # the bytes read so far (a text file cannot tell())
+        if read > size:  # the limits were checked on the size at open: hold it to that
+            raise ValueError(f"{path}: the file grew while it was read (from {size:,} "
+                             f"bytes at open); read it once it is written")
+        if progress is not None:
+            progress(read / max(size, 1))
     if n < MIN_ROWS:
         raise ValueError(f"{path}: only {n} data row(s); need at least {MIN_ROWS}")
     y, classes = _labels(path, names[li], list(spellings), first_lines,
@@ -275,8 +280,10 @@ def _labels(path, name, spellings, first_lines, codes, task):
     if len(values) > limit:
         line = list(values.values())[limit][0]
         why = (f"the limit is {MAX_CLASSES} classes" if task == CLASSIFICATION else
-               f"more than {GUESS_MAX_CLASSES} are not classes, and text like {text[0][1]!r} "
-               f"(line {text[0][0]}) is not a regression target")
+               f"more than {GUESS_MAX_CLASSES} are not guessed to be classes, and text like "
+               f"{text[0][1]!r} (line {text[0][0]}) is not a regression target"
+               + (f"; task=classification takes up to {MAX_CLASSES} classes"
+                  if len(values) <= MAX_CLASSES else ""))
         raise ValueError(f"{path}: column {name!r} has {len(values)} distinct values, the "
                          f"{_ordinal(limit + 1)} first on line {line}: {why}")
     _check_two_classes(path, name, values, set(spellings[:3]))
@@ -292,8 +299,11 @@ def _check_two_classes(path, name, values, spellings):
         raise ValueError(f"{path}: column {name!r} has a single class: {a!r} and {b!r} are the "
                          f"same class written twice; a class label needs two classes or more")
     if len(values) == 1:
+        numeric = not isinstance(next(iter(values)), str)
         raise ValueError(f"{path}: column {name!r} has a single class ({shown[0]!r}); "
-                         f"a class label needs two or more")
+                         f"a class label needs two or more"
+                         + ("; task=regression loads it as a (constant) regression target"
+                            if numeric else ""))
 
 
 def _ordinal(n: int) -> str:

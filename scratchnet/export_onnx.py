@@ -105,7 +105,18 @@ def _metadata(card: ModelCard) -> dict:
 
 
 def to_onnx(card: ModelCard):
-    """The ONNX ``ModelProto`` of ``card``, checked by ``onnx.checker``."""
+    """The ONNX model of ``card``, checked by ``onnx.checker``.
+
+    Parameters
+    ----------
+    card : scratchnet.model_export.ModelCard
+
+    Returns
+    -------
+    onnx.ModelProto
+        float64 throughout; the preprocessing first, then one Gemm and activation per
+        layer.
+    """
     onnx = _onnx()
     g = _Graph(onnx)
     x = _standardise(g, card, _features(g, card, "raw"))

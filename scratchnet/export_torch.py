@@ -98,7 +98,18 @@ def _constants(card: ModelCard) -> list:
 
 
 def torch_script(card: ModelCard) -> str:
-    """The text of ``model.py`` for ``card``."""
+    """The text of a readable ``model.py`` for ``card``.
+
+    Parameters
+    ----------
+    card : scratchnet.model_export.ModelCard
+
+    Returns
+    -------
+    str
+        Python source defining an ``nn.Sequential`` with the trained weights and a
+        ``predict(raw_inputs)`` that applies the app's preprocessing first.
+    """
     header = [f'"""{card.summary()}.', "",
               f"Exported by ScratchNet {__version__}; needs torch 2.x. Import it, or run it:",
               "", "    from model import predict",

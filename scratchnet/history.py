@@ -59,6 +59,11 @@ class History:
     def __len__(self) -> int:
         return self._n
 
+    @property
+    def nbytes(self) -> int:
+        """Memory its columns hold (their capacity, grown by doubling)."""
+        return sum(v.nbytes for v in self._cols.values())
+
     def pop(self) -> None:
         """Drop the last row."""
         self._n = max(0, self._n - 1)

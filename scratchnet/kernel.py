@@ -199,6 +199,8 @@ def _run(trainer, max_batches, deadline) -> bool:
                       getattr(opt, "beta1", 0.0), getattr(opt, "beta2", 0.0),
                       getattr(opt, "eps", 0.0)])
     left = np.inf if max_batches is None else max_batches
+    rest = trainer.n_train - trainer.cursor  # the epoch's samples still to train
+    trainer.check_room(int(min(left, -(-rest // trainer.batch_size))), rest)
     chunk, samples, batches, refused = 8 if deadline is not None else left, 0, 0, False
     while True:
         c0 = time.perf_counter()

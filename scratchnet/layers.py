@@ -86,15 +86,21 @@ def parse_sizes(text: str, hidden: bool = False) -> list[int]:
     """Layer sizes written as text, ``"2, 9, 6, 1"``: the one parser and set of limits
     for the window and the command line. ``hidden``: the text lists hidden layers only
     (``"9, 6"``; empty for none). Raises ``ValueError`` naming the bad entry."""
-    parts = [p.strip() for p in str(text).replace(";", ",").split(",") if p.strip()]
+    text = str(text)
+    parts = [p.strip() for p in text.split(",")] if text.strip() or not hidden else []
     sizes = []
     for i, p in enumerate(parts):
-        try:
-            sizes.append(int(p))
-        except ValueError:
+        # digits only: int() would also take "9_0" (90), "+3" or "٣"; an empty entry
+        # ("2,,1", ",2,1,") is a typo, not a layer to drop
+        digits = p[1:] if p.startswith("-") else p  # negative: validate_sizes says why
+        if not (digits.isascii() and digits.isdigit()):
             where = (f"hidden layer {i + 1}" if hidden else "input" if i == 0
                      else "output" if i == len(parts) - 1 else f"hidden layer {i}")
-            raise ValueError(f"{where}: {p!r} is not a whole number") from None
+            what = "an empty entry" if not p else repr(p)
+            example = "9, 6" if hidden else "2, 9, 6, 1"
+            raise ValueError(f"{where}: {what} is not a whole number (sizes are whole "
+                             f"numbers separated by commas, e.g. {example})")
+        sizes.append(int(p))
     validate_sizes([1, *sizes, 1] if hidden else sizes)
     return sizes
 

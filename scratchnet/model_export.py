@@ -86,9 +86,27 @@ def layer_names(n_layers: int) -> list:
 
 
 def describe(network, inputs: Inputs | None = None, columns=None, classes=None) -> ModelCard:
-    """The ``ModelCard`` of ``network`` fed by ``inputs`` (None: raw columns as they are).
+    """The ``ModelCard`` of ``network`` fed by ``inputs``.
 
-    Raises ``ValueError`` when the inputs do not fit the network's input layer.
+    Parameters
+    ----------
+    network : Network
+    inputs : scratchnet.inputs.Inputs, optional
+        The engineered features and standardisation the app applies (None: raw columns
+        go in as they are).
+    columns : sequence of str, optional
+        The raw columns' names (default ``x1, x2, …``).
+    classes : sequence of str, optional
+        The class names (default ``0 … K-1``; none for regression).
+
+    Returns
+    -------
+    ModelCard
+
+    Raises
+    ------
+    ValueError
+        When the inputs do not fit the network's input layer.
     """
     inputs = inputs if inputs is not None else Inputs()
     features = tuple(inputs.features)
@@ -133,9 +151,26 @@ def check_onnx() -> None:
 def export(path, network, inputs: Inputs | None = None, columns=None, classes=None) -> str:
     """Write ``network`` with its preprocessing to ``path`` (.onnx or .py), atomically.
 
-    Returns the format written (".onnx" or ".py"). Raises ``ValueError`` for a bad
-    suffix or inputs that do not fit, ``ImportError`` (with the install line) when
-    ONNX is asked for without the ``onnx`` package, ``OSError`` when it cannot write.
+    Parameters
+    ----------
+    path : str or path-like
+        Its suffix chooses the format.
+    network, inputs, columns, classes
+        As for :func:`describe`.
+
+    Returns
+    -------
+    str
+        The format written: ".onnx" or ".py".
+
+    Raises
+    ------
+    ValueError
+        A bad suffix, or inputs that do not fit.
+    ImportError
+        ONNX asked for without the ``onnx`` package (the message has the install line).
+    OSError
+        When it cannot write.
     """
     suffix = check_path(path)
     card = describe(network, inputs, columns, classes)

@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from . import archive, data, fileio, session_meta, session_timeline
+from . import archive, checks, data, fileio, session_meta, session_timeline
 from .config import Config, make_trainer
 from .network import Dense, Network
 from .trainer import History, Trainer
@@ -39,8 +39,15 @@ def _set_rng(rng, state) -> None:
 def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None = None) -> None:
     """Write ``trainer`` (network, optimizer, history, cursor, RNGs), ``config`` and, for
     CSV data, ``raw = (X, y, names)`` or ``(X, y, names, classes)`` (class names, as
-    ``data.read_csv`` returns them) to ``path`` atomically."""
+    ``data.read_csv`` returns them) to ``path`` atomically.
+
+    Raises
+    ------
+    SessionError
+        Before writing, if the reader would refuse the file (its size limits).
+    """
     net, opt = trainer.network, trainer.optimizer
+    _check_room(sum(p.nbytes for p in net.parameters()) * (1 + len(opt.state)), 0, path)
     arrays = {"order": trainer.order}
     for i, L in enumerate(net.layers):
         arrays[f"W{i}"], arrays[f"b{i}"] = L.weights, L.biases
@@ -70,9 +77,49 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
         "raw_classes": _classes(raw),
     }
     arrays["meta.json"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+    _check_room(sum(a.nbytes for a in arrays.values()), len(arrays), path)  # before deflate
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
+    try:  # the reader's own limits, exactly: what is written can be read
+        archive.check(buf.getbuffer())
+    except archive.ArchiveError as e:
+        raise SessionError(f"cannot save {os.fspath(path)}: {e}; {ROOM_HINT}") from None
     fileio.write_bytes(path, buf.getvalue())
+
+
+ROOM_HINT = "a smaller network, less data or a shorter history fits"
+
+
+def _check_room(nbytes: int, members: int, path=None) -> None:
+    """Refuse a session of ``nbytes`` of arrays in ``members`` entries that the reader
+    would refuse (``archive.MAX_UNCOMPRESSED``, ``archive.MAX_MEMBERS``)."""
+    where = f"cannot save {os.fspath(path)}: " if path is not None else ""
+    if nbytes > archive.MAX_UNCOMPRESSED:
+        size, cap = checks.over_limit(nbytes, archive.MAX_UNCOMPRESSED)
+        raise SessionError(f"{where}the session would take {size}; a session holds at "
+                           f"most {cap}: {ROOM_HINT}")
+    if members > archive.MAX_MEMBERS:
+        raise SessionError(f"{where}the session would hold {members:,} arrays; the limit "
+                           f"is {archive.MAX_MEMBERS:,}")
+
+
+def check_room(sizes, optimizer: str, n_train: int, raw_values: int = 0,
+               history_rows: int = 1, timeline: bool = False, path=None) -> None:
+    """Refuse, before any training, a session the reader could not read back: a network
+    of ``sizes`` with ``optimizer``'s state, ``n_train`` rows' order, ``raw_values``
+    numbers of CSV data, ``history_rows`` epochs of history and (``timeline``) a full
+    timeline.
+
+    Raises
+    ------
+    SessionError
+    """
+    params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    slots = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
+    history = history_rows * 14 * 20  # 14 columns of ~20 characters of JSON at most
+    nbytes = (8 * params * (1 + slots) + 8 * n_train + 8 * raw_values + history
+              + (session_timeline.MAX_SAVED_BYTES if timeline else 0))
+    _check_room(nbytes, 2 * (len(sizes) - 1) * (1 + slots) + 4 + 128, path)
 
 
 def _classes(raw):
@@ -116,8 +163,9 @@ def _load(path: str):
         size = fileio.regular_file(path, "ScratchNet session")  # a FIFO would block in open()
     except ValueError as e:  # already names the path
         raise SessionError(str(e)) from None
-    if size > archive.MAX_UNCOMPRESSED:
-        raise SessionError(f"{path}: {size / 2**20:,.0f} MiB is larger than any session")
+    if size > archive.max_file():
+        shown, cap = checks.over_limit(size, archive.max_file())
+        raise SessionError(f"{path}: {shown} is larger than any session (the limit is {cap})")
     try:
         with open(path, "rb") as fh:
             payload = fh.read()
@@ -170,4 +218,5 @@ def _rebuild(c: session_meta.Checked, timeline=None):
     trainer.rng_at_epoch = c.trainer["rng_at_epoch"]  # None: unknown (an older session)
     trainer.history = History(c.history, keys=trainer.task.history_keys)
     trainer.timeline = timeline
+    trainer.tag = c.config  # frames trained from here carry their settings (the CLI's too)
     return trainer, c.config, dataset, c.settings

@@ -17,10 +17,10 @@ from . import activations, checks, data, losses, optimizers, tasks
 from .config import Config
 from .history import HISTORY_KEYS, REGRESSION_KEYS
 from .network import INITS, MAX_UNITS, validate_sizes
-from .trainer import MAX_EPOCHS, TARGETS
+from .trainer import MAX_COUNT, MAX_EPOCHS, TARGETS
 
 TOP_KEYS = ("format", "version", "config", "network", "optimizer", "trainer", "history")
-BIG = 2**62  # step and sample counters: far beyond any run, within int64
+BIG = MAX_COUNT  # step and sample counters: training stops at this cap (Trainer.check_room)
 STATE_KEYS = {"sgd": set(), "momentum": {"v"}, "adam": {"m", "v"}}
 
 
@@ -256,7 +256,10 @@ def check(meta, arrays) -> Checked:
     extra = sorted(k for k in set(arrays) - expected if not k.startswith("tl_"))  # timeline's
     if extra:
         raise ValueError(f"unexpected array(s) {', '.join(extra[:5])}")
-    return Checked(config, raw, sizes, network, optimizer, opt_t, opt_state,
-                   _trainer(meta, n_train), _history(meta["history"]),
+    trainer, history = _trainer(meta, n_train), _history(meta["history"])
+    if len(history["epoch"]) != trainer["epoch"] + 1:  # a row per epoch, as training keeps
+        raise ValueError(f"history has {len(history['epoch']):,} rows for epoch "
+                         f"{trainer['epoch']:,}; one row per epoch from 0 expected")
+    return Checked(config, raw, sizes, network, optimizer, opt_t, opt_state, trainer, history,
                    checks.mapping(meta.get("settings", {}), "settings"), weights,
                    order.astype(np.int64))

@@ -18,12 +18,12 @@ from .config import Config
 from .network import INITS, MAX_LAYERS, Network, validate_sizes
 from .session_meta import check_config, rng_state
 from .timeline import MAX_BUDGET, MIN_BUDGET, Frame, Timeline
-from .trainer import MAX_EPOCHS, TARGETS
+from .trainer import MAX_COUNT, MAX_EPOCHS, TARGETS
 
 MAX_SAVED_FRAMES = 200          # a session keeps at most this many epochs ...
 MAX_SAVED_BYTES = 64 * 2**20    # ... taking at most this much before compression
 STATE_KEYS = {"sgd": (), "momentum": ("v",), "adam": ("m", "v")}
-BIG = 2**62
+BIG = MAX_COUNT
 
 
 def _pick(tl: Timeline) -> list[Frame]:
@@ -165,12 +165,15 @@ def _frame(d, i, layouts, arrays, limits) -> Frame:
     net = _network(layouts[g], params[row], rng_state(d["net_rng"], f"{where}.net_rng"))
     shapes = [p.shape for p in net.parameters()]
     opt = _optimizer(d["optimizer"], layouts[g], shapes, state[row], where)
-    return Frame(checks.whole(d["epoch"], f"{where}.epoch", 0, epoch_max), net, opt,
-                 _settings(d["settings"], where),
+    epoch = checks.whole(d["epoch"], f"{where}.epoch", 0, epoch_max)
+    history = checks.whole(d["history"], f"{where}.history", 1, n_history)
+    if history != epoch + 1:  # resuming from it keeps one history row per epoch
+        raise ValueError(f"{where}.history must be {epoch + 1} (epoch {epoch}'s rows), "
+                         f"not {history}")
+    return Frame(epoch, net, opt, _settings(d["settings"], where),
                  checks.whole(d["samples_seen"], f"{where}.samples_seen", 0, BIG),
                  checks.number(d["seconds"], f"{where}.seconds", 0),
-                 rng_state(d["rng"], f"{where}.rng"),
-                 checks.whole(d["history"], f"{where}.history", 1, n_history),
+                 rng_state(d["rng"], f"{where}.rng"), history,
                  None if d["tag"] is None else check_config(d["tag"]))
 
 

@@ -239,5 +239,13 @@ def evaluate(network, X, y, penalty: float = 0.0) -> dict:
     if network.output == "softmax":
         auc, acc = metrics.multiclass_auc_and_accuracy(y, out)
         return {"auc": auc, "loss": loss, "acc": acc}
-    mse, r2 = metrics.mse_and_r2(y, out[:, 0] * network.target_std + network.target_mean)
-    return {"loss": loss, "mse": mse, "r2": r2}
+    mean, std = network.target_mean, network.target_std
+    with np.errstate(over="ignore", invalid="ignore"):
+        mse, r2 = metrics.mse_and_r2(y, out[:, 0] * std + mean)
+        if not (np.isfinite(mse) and np.isfinite(r2)) and len(y) >= 2:
+            # targets past ~1e154 overflow when squared; R² does not depend on their
+            # scale, so it is measured on the standardised ones (MSE rescaled: inf only
+            # when it is beyond float64)
+            mse_std, r2 = metrics.mse_and_r2((np.ravel(y) - mean) / std, out[:, 0])
+            mse = mse_std * std * std
+    return {"loss": loss, "mse": float(mse), "r2": float(r2)}

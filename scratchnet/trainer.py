@@ -27,12 +27,20 @@ def _quiet():
 # gets nowhere near it: with a cross-entropy loss the weights grow like log(steps).
 MAX_WEIGHT = 1e6
 MAX_EPOCHS = 10**7
+# the step and sample counters' cap: far beyond any run (10^7 epochs of 2M one-sample
+# steps is 2^44), within int64; a session holds at most this, and training stops at it
+MAX_COUNT = 2**62
 TARGETS = ("train", "test")
 
 
 class DivergenceError(RuntimeError):
     """A step would make a weight nan, infinite or larger than ``MAX_WEIGHT`` in size;
     the step is refused and the last good weights are kept."""
+
+
+class LimitError(DivergenceError):
+    """A step would take the epoch, the step count or the samples seen past the cap a
+    session holds (``MAX_EPOCHS``, ``MAX_COUNT``); it is refused, nothing changes."""
 
 
 def _norm(params) -> float:
@@ -200,6 +208,7 @@ class Trainer:
         or backward pass reaches the weight updates."""
         net = self.network
         X, Y = self.X_train[idx], self._Y_train[idx]
+        self.check_room(1, len(X))
         with _quiet():  # numpy's overflow warnings say less than the DivergenceError below
             grads = net._backprop(X, Y, self.l1, self.l2, with_loss=False)[4]
             flat = [g for pair in grads for g in pair]
@@ -212,6 +221,20 @@ class Trainer:
         self.optimizer.commit(state)
         self.samples_seen += len(X)
         return updates
+
+    def check_room(self, steps: int, samples: int) -> None:
+        """Refuse (``LimitError``) ``steps`` optimizer steps over ``samples`` samples that
+        would take a counter past what a session holds: what is trained can be saved
+        and read back."""
+        over = [what for what, value, cap in (
+            ("epoch", self.epoch + 1, MAX_EPOCHS),
+            ("optimizer's step count", self.optimizer.t + steps, MAX_COUNT),
+            ("count of samples seen", self.samples_seen + samples, MAX_COUNT))
+            if value > cap]
+        if over:
+            raise LimitError(f"training stopped at epoch {self.epoch}: the {over[0]} would "
+                             f"pass {MAX_EPOCHS if over[0] == 'epoch' else MAX_COUNT:,}, the "
+                             f"most a session holds")
 
     def _diverged(self, index_hint: str, what: str):
         lr = self.optimizer.lr_at(self.epoch)
@@ -281,21 +304,19 @@ class Trainer:
         """Train until ``max_epochs`` epochs in all, the target AUC, or ``should_stop()``.
 
         ``should_stop`` is checked between batches. Returns why it stopped: "target",
-        "epochs" or "stopped". Whole epochs run through the compiled kernel once it is
-        ready (compiling starts here, on a thread; numpy trains meanwhile).
+        "epochs" or "stopped". Training runs through the compiled kernel once it is
+        ready (compiling starts here, on a thread; numpy trains meanwhile), with or
+        without ``should_stop``: the same path, so the same numbers.
         """
-        if should_stop is None:
-            self._want_kernel()
+        self._want_kernel()
         while True:
             reason = self.stop_reason(max_epochs)
             if reason is not None:
                 return reason
             if should_stop is not None and should_stop():
                 return "stopped"
-            if should_stop is None:  # whole epochs: the compiled path when it is ready
-                self.step_batches()
-            else:
-                self.step_batch()
+            # whole epochs, or one batch between looks at should_stop
+            self.step_batches(max_batches=None if should_stop is None else 1)
 
     # --- metrics ------------------------------------------------------------------------
     def evaluate(self, X, y) -> dict:

@@ -30,6 +30,31 @@ NO_DISPLAY = ("no display to open a window on; pass path='plot.png' (or .svg) to
               "the picture to a file instead")
 
 
+HEADLESS_PLATFORMS = ("offscreen", "minimal")  # Qt draws there, but nobody sees a window
+
+
+def _headless_platform() -> str | None:
+    """The Qt platform's name if windows on it can never be seen (nor closed), e.g.
+    ``QT_QPA_PLATFORM=offscreen``, as the README tells headless users to set."""
+    from PySide6.QtGui import QGuiApplication
+
+    name = (QGuiApplication.platformName() if QGuiApplication.instance() is not None
+            else os.environ.get("QT_QPA_PLATFORM", "").split(":")[0])
+    return name if name in HEADLESS_PLATFORMS else None
+
+
+def _check_window() -> None:
+    """Refuse a window the call would wait on for ever (``RuntimeError``)."""
+    from .app import has_display
+
+    if not has_display():
+        raise RuntimeError(NO_DISPLAY)
+    platform = _headless_platform()
+    if platform is not None:
+        raise RuntimeError(f"Qt runs on the {platform!r} platform, where a window is never "
+                           f"shown nor closed; {NO_DISPLAY.split('; ', 1)[1]}")
+
+
 def _in_jupyter() -> bool:
     """True inside a running IPython kernel (never imports IPython itself)."""
     ipython = sys.modules.get("IPython")
@@ -110,14 +135,14 @@ def render(view_cls, snap, path=None, size=None, title: str = "ScratchNet"):
 
     Returns ``path`` (as a string) when given, else ``None``.
     """
+    if size is not None:
+        size = _size(size)
     fmt = os.path.splitext(os.fspath(path))[1].lower().lstrip(".") if path is not None else None
     if fmt not in (None, "png", "svg"):
         raise ValueError(f"cannot write {path}: choose a .png or .svg file")
     inline = path is None and _in_jupyter()
-    from .app import has_display
-
-    if path is None and not inline and not has_display():
-        raise RuntimeError(NO_DISPLAY)
+    if path is None and not inline:
+        _check_window()
     app = _app()
     from PySide6.QtCore import QEventLoop, Qt
 
@@ -142,6 +167,20 @@ def render(view_cls, snap, path=None, size=None, title: str = "ScratchNet"):
     finally:
         view.close()
         view.deleteLater()
+
+
+def _size(size) -> tuple[int, int]:
+    """``(width, height)`` in pixels, each a whole number from 16 to 20,000 (as the
+    window's own PNG export takes)."""
+    try:
+        w, h = size
+    except (TypeError, ValueError):
+        raise ValueError(f"size must be (width, height) in pixels, not {size!r}") from None
+    for v in (w, h):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not 16 <= v <= 20000:
+            raise ValueError(f"size must be (width, height), whole numbers of pixels from "
+                             f"16 to 20,000, not {size!r}")
+    return int(w), int(h)
 
 
 def _window(view, snap):
@@ -247,10 +286,7 @@ def open_app(nn, X, y, train_fraction: float = 0.75, split_seed: int = 0):
 def show(nn, X, y, **kw):
     """Open the live app on ``nn`` and ``X, y`` (see ``open_app``); returns when the
     window is closed."""
-    from .app import has_display
-
-    if not has_display():
-        raise RuntimeError("no display to open the app on")
+    _check_window()
     window = open_app(nn, X, y, **kw)
     window.show()
     _wait_closed(window)

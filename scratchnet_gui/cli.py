@@ -6,14 +6,16 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
 
 from scratchnet import DivergenceError, data, fileio, kernel, metrics, model_export, session
 from scratchnet.config import make_trainer
+from scratchnet.trainer import MAX_EPOCHS, LimitError
 
-from .cli_options import build_config, check_combinations, parser
+from .cli_options import DEFAULT_GIF_EVERY, build_config, check_combinations, parser
 
 VIEW_SIZE = (900, 650)
 
@@ -74,9 +76,12 @@ def dataset_raw(dataset):
 
 def _check_outputs(args) -> None:
     """Refuse an output that could not be written before training, not after it."""
+    out = os.path.abspath(args.out) if args.out else None
     if args.out:
         fileio.check_writable(args.out, folder=True)
     for path in (args.save, args.gif, args.export_model):
+        if path and os.path.dirname(os.path.abspath(path)) == out:
+            continue  # a file in the --out folder: that folder was checked, and is made
         if path:
             fileio.check_writable(path)
     if args.export_model:
@@ -92,6 +97,11 @@ def _setup(args):
         epochs = args.epochs if args.epochs is not None else cfg.max_epochs
         if args.target_auc is not None:
             trainer.target_auc = args.target_auc
+        if trainer.epoch + epochs > MAX_EPOCHS:
+            raise ValueError(f"--epochs {epochs:,} would take the session from epoch "
+                             f"{trainer.epoch:,} past {MAX_EPOCHS:,}, the most a session holds")
+        _check_session_room(args, trainer.network.sizes, trainer.optimizer.name, dataset,
+                            trainer.epoch + epochs, trainer.timeline is not None)
         return trainer, cfg, dataset, epochs
     cfg = build_config(args)
     dataset = data.build(cfg.data)
@@ -100,7 +110,20 @@ def _setup(args):
                          f"input feature ({', '.join(dataset.input_names)}), not {args.layers[0]}")
     if args.layers and args.layers[-1] != dataset.n_outputs:
         raise ValueError(_output_rule(dataset.task, args.layers[-1]))
+    _check_session_room(args, cfg.sizes(dataset.n_features, dataset.n_outputs),
+                        cfg.optimizer, dataset, cfg.max_epochs, False)
     return make_trainer(cfg, dataset), cfg, dataset, cfg.max_epochs
+
+
+def _check_session_room(args, sizes, optimizer, dataset, last_epoch, timeline) -> None:
+    """With ``--save``, refuse before training a session the reader could not load."""
+    if not args.save:
+        return
+    raw_values = 0
+    if dataset.spec.source == "csv":  # the points as read: their columns and the label
+        raw_values = sum(X.size + len(X) for X in (dataset.raw_train, dataset.raw_test))
+    session.check_room(sizes, optimizer, len(dataset.y_train), raw_values, last_epoch + 1,
+                       timeline, args.save)
 
 
 def _output_rule(task, got: int) -> str:
@@ -113,7 +136,16 @@ def _output_rule(task, got: int) -> str:
 
 
 def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
+    """Write every output; ``--save`` first, so it is written whatever an output does."""
     written = []
+    if args.out:  # --save or --gif may be written into it
+        try:
+            os.makedirs(args.out, exist_ok=True)
+        except OSError as e:
+            raise fileio.error(args.out, e) from None
+    if args.save:
+        session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
+        written.append(args.save)
     if args.out or args.gif:
         from . import export
 
@@ -122,19 +154,41 @@ def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
         snap = _snapshot(trainer, dataset, trainer.epoch)
         _draw(app, views, snap)
         if args.out:
-            written = export.export_all(views, snap, args.out)
+            written += export.export_all(views, snap, args.out)
         if recorder is not None:
-            recorder.offer(snap)
+            recorder.offer(snap, force=True)  # the last epoch, a multiple of N or not
             recorder.save(args.gif)
             written.append(args.gif)
-    if args.save:
-        session.save(args.save, trainer, cfg, raw=dataset_raw(dataset))
-        written.append(args.save)
     if args.export_model:
         model_export.export(args.export_model, trainer.network, dataset.inputs,
                             dataset.names[:-1], dataset.task.classes or None)
         written.append(args.export_model)
     return written
+
+
+def _gif_frames(start: int, goal: int, every: int) -> int:
+    """Frames a GIF of epochs ``start`` to ``goal`` gets: the first, each multiple of
+    ``every`` after it, and the last."""
+    return 1 + goal // every - start // every + (1 if goal % every else 0)
+
+
+def _recorder(args, start: int, goal: int):
+    """``(recorder, app, views)`` for ``--gif``; a GIF over its frame cap is refused
+    before training (it would stop recording part way)."""
+    if not args.gif:
+        return None, None, None
+    from .export import MAX_GIF_FRAMES, GifRecorder
+
+    every = args.gif_every or DEFAULT_GIF_EVERY
+    frames = _gif_frames(start, goal, every)
+    if frames > MAX_GIF_FRAMES:
+        least = next(n for n in range(every, goal + 2)
+                     if _gif_frames(start, goal, n) <= MAX_GIF_FRAMES)
+        raise ValueError(f"--gif holds at most {MAX_GIF_FRAMES} frames; epochs {start} to "
+                         f"{goal} at --gif-every {every} would make {frames:,}: use "
+                         f"--gif-every {least} or more")
+    app, views = _views()
+    return GifRecorder([views["network_view"], views["prediction_view"]], every), app, views
 
 
 def train(args) -> dict:
@@ -146,24 +200,23 @@ def train(args) -> dict:
     start_epoch, t0 = trainer.epoch, time.perf_counter()
     goal = start_epoch + epochs
     show = sys.stderr.isatty() and not args.json
-    recorder = app = views = None
-    if args.gif:
-        from .export import GifRecorder
-
-        app, views = _views()
-        recorder = GifRecorder([views["network_view"], views["prediction_view"]], args.gif_every)
+    recorder, app, views = _recorder(args, start_epoch, goal)
+    if recorder is not None:  # the state trained from: a run shorter than N has frames
+        snap = _snapshot(trainer, dataset, trainer.epoch)
+        _draw(app, views, snap)
+        recorder.offer(snap, force=True)
     error = None
     try:
         while trainer.stop_reason(goal) is None:
             trainer.step_epoch()
             _progress(trainer, goal, show)
-            if recorder is not None and trainer.epoch % recorder.every == 0:
+            if recorder is not None and recorder.wants(trainer.epoch):
                 snap = _snapshot(trainer, dataset, trainer.epoch)
                 _draw(app, views, snap)
                 recorder.offer(snap)
         reason = trainer.stop_reason(goal)
-    except DivergenceError as e:
-        reason, error = "diverged", str(e)
+    except DivergenceError as e:  # LimitError: a counter at the cap a session holds
+        reason, error = "limit" if isinstance(e, LimitError) else "diverged", str(e)
     if show:
         print(file=sys.stderr)
     seconds = time.perf_counter() - t0
@@ -207,6 +260,20 @@ def _exact_last(trainer) -> dict:
     return last
 
 
+def strict_json(value):
+    """``value`` with every float that JSON cannot hold (NaN, ±inf) as ``None``, and
+    numpy scalars as Python numbers."""
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalars
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def main(argv=None) -> int:
     """Run the command; 0 when done, 1 when training diverged, 2 for bad input or files."""
     args = parser().parse_args(argv)
@@ -222,8 +289,8 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("scratchnet: interrupted", file=sys.stderr)
         return 130
-    if args.json:
-        print(json.dumps(summary, default=float))
+    if args.json:  # strict JSON: NaN and infinities are null (jq, JSON.parse)
+        print(json.dumps(strict_json(summary), allow_nan=False))
     else:
         m = summary["target_metric"]
         name = "R²" if m == "r2" else "AUC"

@@ -31,6 +31,8 @@ LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "classes", "ta
 SCHEDULE_PARAMS = {"gamma": ("step", "exponential"), "step_size": ("step",),
                    "period": ("cosine",), "min_lr": ("cosine",)}
 OPTIMIZER_PARAMS = {"momentum": "momentum", "beta1": "adam", "beta2": "adam"}
+DEFAULT_GIF_EVERY = 5
+PATHS = ("csv", "out", "gif", "save", "load")  # options naming a file or folder
 
 
 class Parser(argparse.ArgumentParser):
@@ -120,8 +122,8 @@ def parser() -> argparse.ArgumentParser:
     add("--seed", type=whole(0, 2**32 - 1, "the seed"))
     add("--out", metavar="DIR", help="write every plot as PNG, SVG and CSV here")
     add("--gif", metavar="FILE", help="record the graph and boundary as a GIF")
-    add("--gif-every", type=whole(1, 10**6), default=5, metavar="N",
-        help="one GIF frame per N epochs")
+    add("--gif-every", type=whole(1, 10**6), metavar="N",
+        help=f"one GIF frame per N epochs ({DEFAULT_GIF_EVERY} by default)")
     add("--save", metavar="SESSION", help="save the session when done")
     add("--export-model", metavar="PATH", help="write the trained model with its "
         "preprocessing: PATH.onnx (ONNX, needs the onnx package) or PATH.py (PyTorch)")
@@ -136,6 +138,12 @@ def _flag(name: str) -> str:
 
 def check_combinations(args) -> None:
     """Refuse options that would be ignored (``ValueError``, one line)."""
+    for name in PATHS:
+        value = getattr(args, name)
+        if value is not None and not value.strip():
+            raise ValueError(f"{_flag(name)} needs a file or folder name, not an empty one")
+    if args.gif_every is not None and not args.gif:
+        raise ValueError("--gif-every applies to --gif, which is not given")
     if args.load:
         given = [_flag(n) for n in LOAD_CONFLICTS if getattr(args, n) is not None]
         if given:
@@ -158,6 +166,18 @@ def _check_extras(args, cfg: Config) -> None:
                              f"not {kind}")
 
 
+def _activations(args, hidden) -> list:
+    """The hidden layers' activations ``--activation`` names (one for all, or one each);
+    a network without hidden layers has none to name."""
+    if not hidden:
+        net = (f"--layers {','.join(map(str, args.layers))}" if args.layers
+               else f"--preset {args.preset}")
+        raise ValueError(f"--activation applies to hidden layers; the network of {net} "
+                         f"has none")
+    names = [a.strip() for a in args.activation.split(",")]
+    return names * len(hidden) if len(names) == 1 else names
+
+
 def build_config(args) -> Config:
     """The experiment the options describe: the preset (or the classic demo), changed."""
     cfg = presets.get(args.preset, args.seed or 0) if args.preset else Config()
@@ -167,14 +187,15 @@ def build_config(args) -> Config:
         if not args.preset or args.dataset:  # a preset seeds its own data (blobs: a fixed draw)
             spec = dataclasses.replace(spec, seed=args.seed)
     if args.dataset:
-        spec = dataclasses.replace(spec, source=args.dataset,
-                                   cluster_std=spec.noise if args.dataset == "blobs" else None)
+        spec = dataclasses.replace(spec, source=args.dataset, cluster_std=None)
     if args.csv:
         spec = dataclasses.replace(spec, source="csv", csv_path=args.csv)
     if args.samples is not None:
         spec = dataclasses.replace(spec, n_samples=args.samples)
     if args.noise is not None:
         spec = dataclasses.replace(spec, noise=args.noise)
+    if spec.source == "blobs" and (args.dataset or args.noise is not None):
+        spec = dataclasses.replace(spec, cluster_std=spec.noise)  # blobs' noise is its spread
     if args.classes is not None:
         spec = dataclasses.replace(spec, classes=args.classes)
     if args.task is not None:
@@ -187,8 +208,7 @@ def build_config(args) -> Config:
         cfg.hidden = args.layers[1:-1]
         cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
     if args.activation:
-        names = [a.strip() for a in args.activation.split(",")]
-        cfg.activations = names * len(cfg.hidden) if len(names) == 1 else names
+        cfg.activations = _activations(args, cfg.hidden)
     for field in ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",
                   "l1", "l2", "target_auc"):
         value = getattr(args, field)

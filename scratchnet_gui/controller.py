@@ -47,6 +47,7 @@ class Controller(QObject):
         self._ids = itertools.count(1)
         self.last_command = 0
         self._acks = {}  # command id -> on_ack, until a snapshot acknowledges it
+        self._standing = {}  # command type -> the latest standing command (Traits.standing)
         self._latest: Snapshot | None = None
         self._last_notice = 0
         self.fatal = None  # why the training process could not go on, if it said
@@ -71,6 +72,8 @@ class Controller(QObject):
             raise TypeError(f"send takes a protocol command, not {cmd!r}")
         cid = next(self._ids)
         self.last_command = cid
+        if cmd.traits.standing:
+            self._standing[type(cmd)] = cmd
         if on_ack is not None:
             self._acks[cid] = on_ack
         self.worker.send(cid, cmd)
@@ -160,6 +163,8 @@ class Controller(QObject):
         self._acks.clear()  # the commands in flight died with the old process
         if snap is not None:
             self.send(P.SetWeights(tuple(snap.weights)))
+        for cmd in list(self._standing.values()):  # the window's pace and memory again
+            self.send(cmd)
 
     def shutdown(self, timeout: float = 2.0) -> bool:
         """Stop the training process and wait for it; True if it has ended."""

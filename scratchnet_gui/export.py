@@ -192,17 +192,31 @@ def export_all(views: dict, snap, folder, size=None, inspector=None) -> list:
     return written
 
 
+MAX_GIF_FRAMES = 400  # a GIF's most frames (about 60 MB of images held meanwhile)
+
+
 class GifRecorder:
     """Frames of the network graph and the boundary, one per ``every`` epochs."""
 
-    def __init__(self, widgets, every: int = 5, size=(480, 300), max_frames: int = 400):
+    def __init__(self, widgets, every: int = 5, size=(480, 300),
+                 max_frames: int = MAX_GIF_FRAMES):
         self.widgets, self.every, self.size, self.max_frames = widgets, max(1, every), size, max_frames
         self.frames = []
         self._last_epoch = None
 
-    def offer(self, snap) -> None:
-        """Record a frame if ``snap`` is a new multiple of ``every`` epochs."""
-        if snap.epoch == self._last_epoch or snap.epoch % self.every or len(self.frames) >= self.max_frames:
+    @property
+    def full(self) -> bool:
+        """Whether the GIF holds ``max_frames`` frames, its most: later ones are not kept."""
+        return len(self.frames) >= self.max_frames
+
+    def wants(self, epoch: int, force: bool = False) -> bool:
+        """Whether ``offer`` would record a frame of ``epoch`` (draw it only then)."""
+        return not (epoch == self._last_epoch or self.full or (epoch % self.every and not force))
+
+    def offer(self, snap, force: bool = False) -> None:
+        """Record a frame if ``snap`` is a new multiple of ``every`` epochs (any new
+        epoch with ``force``: the first and the last of a run)."""
+        if not self.wants(snap.epoch, force):
             return
         self._last_epoch = snap.epoch
         from PIL import Image

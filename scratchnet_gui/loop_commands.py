@@ -212,5 +212,10 @@ class DataFiles:
     def on_OpenSession(self, cmd):
         """Replace everything with a saved session; a bad file changes nothing."""
         trainer, config, dataset, view = session.load(cmd.path)
+        own = trainer.timeline.budget if trainer.timeline is not None else None
         self.live.replace(trainer, dataset, config, {"threshold": 0.5, **(view or {})})
+        if own is not None and own != trainer.timeline.budget:  # said, not silently kept
+            self.notify(f"The session's timeline memory ({own / 2**20:,.0f} MB) is not "
+                        f"used: this window keeps {trainer.timeline.budget / 2**20:,.0f} MB "
+                        f"of past epochs (Edit ▸ Timeline memory…).")
         self.notify(f"Opened the session {cmd.path} at epoch {trainer.epoch}.")

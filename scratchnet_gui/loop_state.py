@@ -7,6 +7,7 @@ import dataclasses
 
 from scratchnet import data
 from scratchnet.config import Config, make_trainer
+from scratchnet.timeline import DEFAULT_BUDGET
 
 from . import protocol as P
 from . import snapshot as snap
@@ -50,8 +51,10 @@ class Live:
         trainer.tag = config or self.config
         if trainer.timeline is None:
             trainer.keep_timeline()
-        if self.timeline_budget is not None:  # the user's setting, over a session's own
-            trainer.timeline.budget = self.timeline_budget
+        # the window's setting (Edit ▸ Timeline memory…), over a session's own
+        budget = self.timeline_budget or DEFAULT_BUDGET
+        if trainer.timeline.budget != budget:
+            trainer.timeline.budget = budget
 
     def set_config(self, cfg, view=None) -> None:
         """Train with ``cfg`` from now on, and tell the window (``view``: its settings)."""

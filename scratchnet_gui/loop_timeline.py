@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scratchnet import optimizers
 from scratchnet.timeline import Frame
 
 from . import protocol as P
@@ -44,6 +45,22 @@ class TimelineInfo:
             return None
         return cls(timeline.frames[0].epoch, len(timeline.frames), timeline.stride,
                    timeline.thinned, timeline.nbytes, timeline.budget)
+
+
+def frame_config(frame, live):
+    """The settings ``frame`` was trained with: its tag, or for a frame without one (an
+    older session's, or one the command line added) ``live`` with the frame's own
+    architecture, optimizer and training settings, which ``Trainer.branch`` restores."""
+    if frame.tag is not None:
+        return frame.tag
+    net, opt = frame.network, frame.optimizer
+    h = opt.hyperparameters()
+    extras = {k: getattr(opt, k) for k in optimizers.EXTRAS.get(opt.name, ())}
+    batch_size, l1, l2, target_auc, target_on = frame.settings
+    return dataclasses.replace(
+        live, hidden=list(net.sizes[1:-1]), activations=[L.activation for L in net.layers[:-1]],
+        init=net.init, optimizer=opt.name, lr=h["lr"], schedule=h["schedule"], **extras,
+        batch_size=batch_size, l1=l1, l2=l2, target_auc=target_auc, target_on=target_on)
 
 
 def refresh_frame(t) -> None:
@@ -141,7 +158,7 @@ class Scrubber:
         frame, self.frame = self.frame, None
         live = self.live
         frame = live.trainer.branch(frame.epoch)
-        cfg = live.trainer.tag or live.config
+        cfg = frame_config(frame, live.config)
         live.trainer.tag = dataclasses.replace(cfg, data=live.config.data)
         live.set_config(live.trainer.tag, {})
         self.notify(f"Resumed from epoch {frame.epoch}; the later epochs are gone "

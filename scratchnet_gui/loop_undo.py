@@ -35,6 +35,14 @@ def _frames_key(tl):
     return len(tl.frames), id(tl.frames[0]), id(tl.frames[-1])
 
 
+def _trainer_bytes(t) -> int:
+    """What an undo entry's trainer holds of its own: weights, optimizer state, the
+    sample order and the history's columns (a long run's history dwarfs the weights)."""
+    arrays = [*t.network.parameters(), *(a for v in t.optimizer.state.values() for a in v),
+              t.order]
+    return sum(a.nbytes for a in arrays) + t.history.nbytes
+
+
 def _dataset_bytes(ds) -> int:
     arrays = [a for v in vars(ds).values() for a in (v if isinstance(v, tuple) else (v,))]
     return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
@@ -46,12 +54,12 @@ class History:
     Parameters
     ----------
     live : loop_state.Live
-    notify : callable
-        The loop's: tell the user ``notify(text)``.
+    pause, notify : callable
+        The loop's: pause training; tell the user ``notify(text)``.
     """
 
-    def __init__(self, live, notify):
-        self.live, self.notify = live, notify
+    def __init__(self, live, pause, notify):
+        self.live, self.pause, self.notify = live, pause, notify
         self.undo_stack: list[tuple[str, State]] = []
         self.redo_stack: list[tuple[str, State]] = []
 
@@ -69,14 +77,15 @@ class History:
 
     def held_bytes(self) -> int:
         """Memory the undo entries hold that the live state does not: other datasets and
-        timeline frames (each counted once), and each entry's weights and order."""
+        timeline frames (each counted once), and each entry's own trainer state
+        (weights, optimizer state, order, history)."""
         tl = self.live.trainer.timeline
         seen = {id(self.live.dataset)} | {id(f) for f in (tl.frames if tl else ())}
         walked = {_frames_key(tl)}
         total = 0
         for _, s in self.undo_stack + self.redo_stack:
             t = s.trainer
-            total += t.order.nbytes + sum(p.nbytes for p in t.network.parameters())
+            total += _trainer_bytes(t)
             if _frames_key(t.timeline) not in walked:  # edits in a row share one list
                 walked.add(_frames_key(t.timeline))
                 for f in t.timeline.frames:
@@ -97,10 +106,12 @@ class History:
         self._swap(self.redo_stack, self.undo_stack, "redo")
 
     def _swap(self, source, target, what):
-        if not source:
-            raise ValueError(f"there is nothing to {what}")
+        if not source:  # the menu offered it, but an edit sent since has cleared it
+            self.notify(f"There is nothing to {what}.")
+            return
         label, state = source.pop()
         target.append((label, self.capture()))
+        self.pause()
         self.live.install(state)
         self.notify(f"{what.capitalize()} {label}.")
 

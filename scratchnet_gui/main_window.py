@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(cfg.data)
         self.model_panel = ModelPanel(cfg.hidden, cfg.activations)
         self.training_panel = TrainingPanel(TrainingSettings.of(cfg))
+        self._trainer_settings = TrainingSettings.of(cfg)  # the trainer's, as last told
         box = QWidget()
         lay = QVBoxLayout(box)
         for p in (self.data_panel, self.model_panel, self.training_panel):
@@ -280,8 +281,9 @@ class MainWindow(QMainWindow):
             self._drawn_source = snap
         if snap.step is not None:
             snap = dataclasses.replace(snap, step=self.walk.shown(snap.step))
-        # the inspector's column shows while a sample is stepped (presentation: never)
-        wanted = snap.step is not None and not self.look.presentation_action.isChecked()
+        # the inspector's column shows while a sample is stepped (presenting too: the
+        # class then sees every number of the step)
+        wanted = snap.step is not None
         if self.inspector_dock.isHidden() == wanted:
             self.inspector_dock.setVisible(wanted)
         if self.menus.stepping_layout_action.isChecked():
@@ -301,7 +303,7 @@ class MainWindow(QMainWindow):
             self.auc_view.set_marker(snap.scrub)
             self.loss_view.set_marker(snap.scrub)
         if self.files.recorder is not None:
-            self.files.recorder.offer(snap)
+            self.files.offer_gif(snap)
         self.timeline.follow(snap)
         play = self.menus.play_action
         if play.isChecked() != snap.running and snap.ack >= self.controller.last_command:
@@ -313,13 +315,24 @@ class MainWindow(QMainWindow):
     def _config_changed(self, cfg: Config, view):
         """An opened session (``view`` not None): every panel shows its settings, the
         threshold included, and the views follow them."""
-        if view is None:  # only new data (e.g. a CSV file read) changes what panels show
-            if cfg.data != self.data_panel.spec():
-                blocker = QSignalBlocker(self.data_panel)
-                try:
-                    self.data_panel.set_spec(cfg.data)
-                finally:
-                    blocker.unblock()
+        settings, before = TrainingSettings.of(cfg), self._trainer_settings
+        self._trainer_settings = settings
+        if view is None:  # the panels' own edits, new data (a CSV file read), and edits
+            # sent before an open or undo landed: each panel shows what the trainer runs
+            # (the training panel only when the trainer's settings changed: a value
+            # being typed there stays)
+            for panel, stale, show in (
+                    (self.data_panel, cfg.data != self.data_panel.spec(),
+                     lambda: self.data_panel.set_spec(cfg.data)),
+                    (self.training_panel, settings != before
+                     and settings != self.training_panel.settings(),
+                     lambda: self.training_panel.set_settings(settings))):
+                if stale:
+                    blocker = QSignalBlocker(panel)
+                    try:
+                        show()
+                    finally:
+                        blocker.unblock()
             return
         blockers = [QSignalBlocker(p) for p in (self.data_panel, self.model_panel,
                                                 self.training_panel)]

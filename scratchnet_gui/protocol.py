@@ -67,6 +67,9 @@ class Traits:
     label : str
         The Edit menu's name for an undoable command (``Command.edit_label`` may say
         more from the state it edits).
+    standing : bool
+        A preference of the window's that the training process keeps (its pace, its
+        timeline memory): the latest one is sent again to a restarted process.
     """
 
     undoable: bool = False
@@ -76,6 +79,7 @@ class Traits:
     changes_model: bool = True
     pauses: bool = False
     label: str = ""
+    standing: bool = False
 
     def __post_init__(self):
         if self.undoable != bool(self.label):
@@ -86,6 +90,7 @@ class Traits:
 
 # the commands that change nothing the trainer holds: the stepper and a scrubbed view stay
 LOOKS_ONLY = Traits(keeps_steps=True, keeps_scrub=True, changes_model=False)
+STANDING = Traits(keeps_steps=True, keeps_scrub=True, changes_model=False, standing=True)
 
 
 class Command:
@@ -345,7 +350,7 @@ class SelectSample(Command):
 class SetSpeed(Command):
     """At most ``epochs_per_s`` epochs a second; ``None`` for as fast as possible."""
 
-    traits = LOOKS_ONLY
+    traits = STANDING
 
     epochs_per_s: float | None
 
@@ -397,21 +402,21 @@ class BranchHere(Command):
 class Undo(Command):
     """Take back the last edit, to the bit."""
 
-    traits = Traits(pauses=True)
+    traits = Traits()  # pauses when it swaps (History)
 
 
 @dataclass(frozen=True)
 class Redo(Command):
     """Make the last undone edit again."""
 
-    traits = Traits(pauses=True)
+    traits = Traits()  # pauses when it swaps (History)
 
 
 @dataclass(frozen=True)
 class SetTimelineBudget(Command):
     """The most memory the timeline's frames may take, in MB."""
 
-    traits = LOOKS_ONLY  # a scrubbed view moved to another frame says so itself
+    traits = STANDING  # a scrubbed view moved to another frame says so itself
 
     megabytes: int
 

@@ -158,6 +158,8 @@ class Snapshot(Event):
     undo: str = ""                # the edit Undo would take back ("" for none)
     redo: str = ""
     live: object = None           # while scrubbing: the live state's Snapshot (no points)
+    speed_cap: float | None = None  # epochs a second the process trains at (None: no cap)
+    kernel: str = ""              # the compiled kernel's state ("ready", "compiling", …)
     target: tuple = (0.0, 1.0)    # regression: the network's target (mean, std)
 
     @property

@@ -66,10 +66,11 @@ class TrainingLoop:
         self._handling = 0
         self._next_epoch_at = 0.0
         self._kernel_noted = False
+        self._kernel_shown = None  # the kernel's state the last snapshot told
         self.pacer = Pacer()
         self.stepper = Stepper(lambda: self.live.trainer)
         self.scrubber = Scrubber(self.live, self.pause, self.notify)
-        self.history = History(self.live, self.notify)
+        self.history = History(self.live, self.pause, self.notify)
         self.edits = ModelEdits(self.live)
         self.files = DataFiles(self.live, self.pause, self.notify)
         self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
@@ -103,6 +104,8 @@ class TrainingLoop:
                         self.publish()
                         return
                 self.publish()
+            elif kernel.status().state is not self._kernel_shown:
+                self.publish()  # the kernel became ready (or failed): say so
             if self.running:
                 self._train_slice()
 
@@ -132,8 +135,9 @@ class TrainingLoop:
     def _idle_timeout(self):
         if self.files.loader is not None:
             return 0.05  # look at the loader often enough to take its data soon
-        if not self.running:
-            return None
+        if not self.running:  # idle; while the kernel compiles, wake to say when it is in
+            compiling = kernel.status().state is kernel.KernelState.COMPILING
+            return 0.1 if compiling else None
         if self.speed_cap:
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
@@ -266,6 +270,7 @@ class TrainingLoop:
         live, pacer, scrubber = self.live, self.pacer, self.scrubber
         rate = pacer.start(self.running, live.trainer.samples_seen)
         t = scrubber.shown_trainer()
+        self._kernel_shown = kernel.status().state
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
             roc, maps = pacer.diagnostics(t, live.planes, live.version, self.running,
                                           self.pending)
@@ -276,7 +281,8 @@ class TrainingLoop:
                           step=self.stepper.view(), loading=self.files.loader is not None,
                           live=scrubber.live_snapshot(pacer.seq, self._ack),
                           scrub=scrubber.epoch, live_epoch=live.trainer.epoch, undo=undo,
-                          redo=redo, timeline=TimelineInfo.of(live.trainer.timeline))
+                          redo=redo, timeline=TimelineInfo.of(live.trainer.timeline),
+                          speed_cap=self.speed_cap, kernel=self._kernel_shown.value)
         scrubber.sent(s)
         self.publish_to(s)
         pacer.sent()

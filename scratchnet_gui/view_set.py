@@ -51,6 +51,8 @@ class ViewSet(QObject):
 
     def add(self, view: QWidget, rate: Rate, draw: Callable | None = None) -> QWidget:
         """Register ``view``; ``draw(snap, slow)`` defaults to ``view.draw``."""
+        if not view.objectName() or view.objectName() in self._entries:
+            raise ValueError(f"each view needs a name of its own, not {view.objectName()!r}")
         self._entries[view.objectName()] = _Entry(view, draw or view.draw, rate)
         self.drawn[view.objectName()] = 0
         view.installEventFilter(self)

@@ -44,7 +44,6 @@ class WindowMenus:
 
     def __init__(self, win):
         self.win = win
-        self._paced = WATCH
         self._build_actions()
 
     def _action(self, *args, **kw) -> QAction:
@@ -60,6 +59,7 @@ class WindowMenus:
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
+        self._paced = WATCH  # the pace Full speed returns to
         self.full_speed_action = self._action(
             "full_speed", "Full speed", self.full_speed, "F",
             "Train as fast as the machine goes; off, at the pace chosen under Training ▸ "

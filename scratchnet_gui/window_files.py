@@ -158,6 +158,16 @@ class WindowFiles:
         if path:
             self.save_gif(rec, path)
 
+    def offer_gif(self, snap):
+        """Record a GIF frame; once the GIF holds its most, say so, once."""
+        rec = self.recorder
+        full = rec.full
+        rec.offer(snap)
+        if rec.full and not full:
+            self.win.show_message("info", f"The GIF holds {rec.max_frames} frames, its most, "
+                                      f"up to epoch {snap.epoch}: later epochs are not "
+                                      f"recorded. Uncheck Record GIF to save it.")
+
     def save_gif(self, recorder, path):
         try:
             n = recorder.save(path)

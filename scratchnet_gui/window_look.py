@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QStyleFactory
 from .views import theme
 
 PRESENTATION_SCALE = 1.5
-HIDDEN_IN_PRESENTATION = ("controls_dock", "inspector_dock")
+HIDDEN_IN_PRESENTATION = ("controls_dock",)  # the inspector shows while a sample is stepped
 
 
 def dark_palette() -> QPalette:

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from scratchnet import data, tasks
 
+from .shown import Shown
+
 
 def _tip(w, text):
     w.setToolTip(text)
@@ -42,8 +44,9 @@ class DataPanel(QGroupBox):
                                                      "the rest are the test set.")
         self.train_fraction.setRange(0.1, 0.95)
         self.train_fraction.setSingleStep(0.05)
-        self.seed = _tip(QSpinBox(), "Random seed of the data and the split.")
-        self.seed.setRange(0, 2**31 - 1)
+        self.seed = _tip(QDoubleSpinBox(), "Random seed of the data and the split.")
+        self.seed.setDecimals(0)  # whole numbers, exact up to 2**53: the seed's 2**32 - 1
+        self.seed.setRange(0, 2**32 - 1)
         self.standardize = _tip(QCheckBox("standardise inputs"), "Scale every input to mean 0 "
                                 "and standard deviation 1 on the training set.")
         for label, w in (("dataset", self.dataset), ("classes", self.classes),
@@ -66,6 +69,7 @@ class DataPanel(QGroupBox):
         self.regenerate.clicked.connect(lambda: self.specChanged.emit(self.spec()))
         form.addRow(self.regenerate)
         self.setLayout(form)
+        self.shown = Shown()  # what set_spec put, given back while untouched
         self.set_spec(spec)
 
     def _build_task_widgets(self) -> None:
@@ -91,10 +95,9 @@ class DataPanel(QGroupBox):
         self.classes.setValue(spec.classes)
         self.task.setCurrentText(spec.task)
         self._source_changed(spec.source)
-        self.samples.setValue(spec.n_samples)
-        self.noise.setValue(spec.noise)
-        self.train_fraction.setValue(spec.train_fraction)
-        self.seed.setValue(spec.seed)
+        for name in ("samples", "noise", "train_fraction", "seed"):
+            value = getattr(spec, {"samples": "n_samples"}.get(name, name))
+            self.shown.put(name, getattr(self, name), value)
         self.standardize.setChecked(spec.standardize)
         for name, cb in self.features.items():
             cb.setChecked(name in spec.features)
@@ -106,12 +109,23 @@ class DataPanel(QGroupBox):
 
     def spec(self) -> data.DataSpec:
         source = self.dataset.currentText()
+        v = {name: self.shown.value(name, getattr(self, name))
+             for name in ("samples", "noise", "train_fraction", "seed")}
         return dataclasses.replace(
-            self._base, source=source, n_samples=self.samples.value(),
+            self._base, source=source, n_samples=int(v["samples"]),
             classes=self.classes.value() if source in data.MULTICLASS_GENERATORS else 2,
             task=self.task.currentText() if source == "csv" else tasks.AUTO,
-            noise=self.noise.value(), train_fraction=round(self.train_fraction.value(), 4),
-            seed=self.seed.value(), standardize=self.standardize.isChecked(),
+            noise=v["noise"], train_fraction=v["train_fraction"], seed=int(v["seed"]),
+            standardize=self.standardize.isChecked(),
             features=[n for n, cb in self.features.items() if cb.isChecked()],
             csv_path=self.csv_path,
-            cluster_std=None if self.dataset.currentText() != "blobs" else self.noise.value())
+            cluster_std=self._cluster_std(source, v["noise"]))
+
+    def _cluster_std(self, source: str, noise: float):
+        """Blobs' spread is the noise shown, or the data's own while it is untouched."""
+        if source != "blobs":
+            return None
+        base = self._base
+        untouched = self.shown.value("noise", self.noise) == base.noise
+        keep = base.source == "blobs" and base.cluster_std is not None and untouched
+        return base.cluster_std if keep else noise

@@ -10,6 +10,8 @@ from scratchnet import optimizers
 from scratchnet.network import INITS
 from scratchnet.settings import TrainingSettings
 
+from .shown import Shown
+
 SPEEDS = {"max": None, "60 epochs/s": 60, "30 epochs/s": 30, "10 epochs/s": 10,
           "3 epochs/s": 3, "1 epoch/s": 1}
 # The pace a window starts at: about one epoch a drawn frame, as TensorFlow Playground
@@ -57,6 +59,7 @@ class TrainingPanel(QGroupBox):
             self.form.addRow(label, w)
         self.setLayout(self.form)
         self._loading = False
+        self.shown = Shown()  # what set_settings put, given back while untouched
         self.set_settings(settings)
         for name, w in self.w.items():
             if name in ("speed", "threshold"):
@@ -129,26 +132,28 @@ class TrainingPanel(QGroupBox):
             w["schedule"].setCurrentText(s.schedule["kind"])
             for name in ("lr", "momentum", "beta1", "beta2", "eps", "batch_size", "l1", "l2",
                          "max_epochs"):
-                w[name].setValue(getattr(s, name))
+                self.shown.put(name, w[name], getattr(s, name))
             for name in ("gamma", "step_size", "period", "min_lr"):
-                w[name].setValue(s.schedule[name])
-            w["target_auc"].setValue(s.target_auc or 0.0)
+                self.shown.put(name, w[name], s.schedule[name])
+            self.shown.put("target_auc", w["target_auc"], s.target_auc or 0.0)
         finally:
             self._loading = False
         self._show_rows()
 
     def settings(self) -> TrainingSettings:
-        """Every setting the panel shows."""
+        """Every setting the panel shows; one the user has not changed since
+        ``set_settings`` is the value given there, unrounded."""
         w = self.w
-        schedule = {"kind": w["schedule"].currentText(), "gamma": w["gamma"].value(),
-                    "step_size": w["step_size"].value(), "period": w["period"].value(),
-                    "min_lr": w["min_lr"].value()}
+
+        def v(name):
+            return self.shown.value(name, w[name])
+        schedule = {"kind": w["schedule"].currentText(), "gamma": v("gamma"),
+                    "step_size": v("step_size"), "period": v("period"), "min_lr": v("min_lr")}
         return TrainingSettings(
             init=w["init"].currentText(), optimizer=w["optimizer"].currentText(),
-            lr=w["lr"].value(), momentum=w["momentum"].value(), beta1=w["beta1"].value(),
-            beta2=w["beta2"].value(), eps=w["eps"].value(), schedule=schedule,
-            batch_size=w["batch_size"].value(), l1=w["l1"].value(), l2=w["l2"].value(),
-            max_epochs=w["max_epochs"].value(), target_auc=w["target_auc"].value() or None,
+            lr=v("lr"), momentum=v("momentum"), beta1=v("beta1"), beta2=v("beta2"),
+            eps=v("eps"), schedule=schedule, batch_size=v("batch_size"), l1=v("l1"),
+            l2=v("l2"), max_epochs=v("max_epochs"), target_auc=v("target_auc") or None,
             target_on=w["target_on"].currentText())
 
     @property

@@ -42,7 +42,7 @@ def test_gif_records_one_frame_per_n_epochs(tmp_path):
     assert done.returncode == 0, done.stderr
     assert str(gif) in json.loads(done.stdout)["files"]
     with Image.open(gif) as im:
-        assert im.size == (960, 300) and im.n_frames == 2  # epochs 2 and 4
+        assert im.size == (960, 300) and im.n_frames == 3  # epochs 0, 2 and 4
         frames = []
         for k in range(im.n_frames):
             im.seek(k)

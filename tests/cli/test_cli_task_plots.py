@@ -31,7 +31,7 @@ def test_three_classes_write_every_plot_and_the_confusion_matrix(tmp_path):
     with Image.open(out / "prediction.png") as im:  # the three class colours, blended
         assert len(np.unique(np.asarray(im.convert("RGB")).reshape(-1, 3), axis=0)) > 50
     with Image.open(gif) as im:
-        assert im.n_frames == 4
+        assert im.n_frames == 5  # epochs 0, 5, 10, 15, 20
 
 
 def test_regression_writes_its_scores_and_predicted_against_actual(tmp_path):

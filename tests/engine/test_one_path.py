@@ -96,3 +96,17 @@ def test_run_starts_the_compile_itself(monkeypatch):
     assert started == [1]
     t.step_epoch()
     assert started == [1, 1]  # each asks; start_compiling itself starts one thread only
+
+
+def test_run_with_should_stop_takes_the_same_path(ready, reference, monkeypatch):
+    """Looking at ``should_stop`` between batches changes nothing: the kernel still
+    trains, and the weights are those of a run without it."""
+    monkeypatch.delenv(kernel.ENV, raising=False)
+    cfg = presets.get("classic")
+    t = make_trainer(cfg, data.build(cfg.data))
+    assert t.run(EPOCHS, should_stop=lambda: False) == "epochs"
+    free = make_trainer(cfg, data.build(cfg.data))
+    free.run(EPOCHS)
+    np.testing.assert_array_equal(np.concatenate([p.ravel() for p in t.network.parameters()]),
+                                  np.concatenate([p.ravel() for p in free.network.parameters()]))
+    assert assert_same_weights(_params(t.network), reference) > 0.0  # the kernel's bits

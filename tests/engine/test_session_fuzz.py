@@ -13,7 +13,10 @@ from scratchnet import DivergenceError, data, session
 from scratchnet.config import Config, make_trainer
 
 HOSTILE = [None, True, False, "abc", "", -1, 0, 1, 3, -10**30, 10**30, 2**64, 0.5, -0.5,
-           1e308, -1e308, float("nan"), float("inf"), [], {}, [1, 2], {"a": 1}, "bogus"]
+           1e308, -1e308, float("nan"), float("inf"), [], {}, [1, 2], {"a": 1}, "bogus",
+           # at and beyond the caps: a spin box's 2**31, the seed's 2**32 - 1, the
+           # counters' 2**62, the epochs' 10**7, the samples' 2,000,000
+           2**31 + 7, 2**32 - 1, 2**32, 2**62, 2**62 + 1, 10**7, 10**7 + 1, 2_000_001]
 
 
 @functools.lru_cache(maxsize=None)
@@ -152,3 +155,58 @@ def test_every_field_set_to_each_hostile_value(tmp_path):
             _apply_meta(mutated, leaf, value)
             loads += _check_outcome(tmp_path, mutated, arrays)
     assert 0 < loads < len(_leaves(meta)) * len(SWEEP)  # both outcomes were exercised
+
+
+def _caps():
+    from scratchnet.timeline import MAX_BUDGET
+    from scratchnet.trainer import MAX_COUNT, MAX_EPOCHS
+
+    caps = [MAX_EPOCHS, MAX_COUNT, data.MAX_SAMPLES, MAX_BUDGET]
+    return sorted({c + d for c in caps for d in (0, 1)})
+
+
+def _round_trip(tmp_path, meta, arrays) -> bool:
+    """Open a session; if it opens, train two epochs, save it and open it again, and do
+    the same resuming from its frame 1: what ScratchNet writes it must read (a crafted
+    counter at its cap was accepted, trained past it, and the save was refused)."""
+    path = tmp_path / "cap.scratchnet"
+    buf = io.BytesIO()
+    np.savez(buf, **{**arrays, "meta.json": np.frombuffer(json.dumps(meta).encode(),
+                                                          dtype=np.uint8)})
+    path.write_bytes(buf.getvalue())
+    try:
+        trainer, cfg, dataset, _ = session.load(path)
+    except session.SessionError as e:
+        assert "inconsistent session (" not in str(e), str(e)
+        return False
+    for resume in (None, 1):  # as opened, then from frame 1 (the one mutated)
+        if resume is not None:
+            trainer, cfg, dataset, _ = session.load(path)
+            if trainer.timeline is None or resume not in trainer.timeline.epochs:
+                continue
+            trainer.branch(resume)
+        trainer.track_metrics = False  # scikit-learn's metrics were most of the time
+        try:
+            for _ in range(2):
+                trainer.step_epoch()
+        except DivergenceError:  # LimitError too: a counter at its cap stops training
+            pass
+        session.save(path, trainer, cfg)
+        session.load(path)  # raises if the reader refuses what the writer wrote
+    return True
+
+
+def test_sessions_at_and_beyond_every_cap_load_train_and_save_or_are_refused(tmp_path):
+    meta, arrays = _meta(tmp_path)
+    # every whole number but the RNGs', in one frame and one group of the timeline (the
+    # others are checked alike; a frame's tag as the config is)
+    leaves = [p for p in _leaves(meta) if type(functools.reduce(
+        lambda n, k: n[k], p, meta)) is int and "tag" not in p and "rng" not in str(p) and (
+        p[1:2] not in (("frames",), ("groups",)) or p[2] == 1)]
+    loads = 0
+    for leaf in leaves:
+        for value in _caps():
+            mutated = copy.deepcopy(meta)
+            _apply_meta(mutated, leaf, value)
+            loads += _round_trip(tmp_path, mutated, arrays)
+    assert 0 < loads

@@ -91,7 +91,9 @@ def _set(*path):
 
 
 CRAFTED = [
-    (_set("frames", 1, "epoch", 0), "increasing epochs"),
+    (lambda m, a: [_set("frames", 1, k, v)(m, a) for k, v in (("epoch", 0), ("history", 1))],
+     "increasing epochs"),
+    (_set("frames", 1, "epoch", 0), "timeline.frames[1].history must be 1 "),
     (_set("frames", 1, "group", 7), "timeline.frames[1].group"),
     (_set("frames", 1, "row", 99), "timeline.frames[1].row"),
     (_set("frames", 1, "history", 10**6), "timeline.frames[1].history"),

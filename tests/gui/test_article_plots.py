@@ -114,7 +114,10 @@ def test_an_unknown_suffix_is_refused(trained, tmp_path):
         trained[0].plot_scores(path=tmp_path / "scores.jpg")
 
 
-def test_without_a_path_the_window_returns_once_closed(trained):
+def test_without_a_path_the_window_returns_once_closed(trained, monkeypatch):
+    from scratchnet_gui import article_plots
+
+    monkeypatch.setattr(article_plots, "_headless_platform", lambda: None)  # a desktop's
     closed = []
 
     def close_it():  # what the user does, once the window is up

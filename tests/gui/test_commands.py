@@ -114,8 +114,9 @@ def test_the_pauses_trait_pauses_after_the_command_and_only_it():
     _do(loop, P.Step("sample"))  # the stepper pauses through its commands' trait
     assert not loop.running and loop.stepper.view() is not None
     _do(loop, P.Play())
-    assert loop._handle((98, P.Undo()))  # a refused command does not pause
-    assert loop.running and loop.history.labels() == ("", "")
+    assert loop._handle((98, P.BranchHere()))  # refused (nothing scrubbed): no pause
+    assert loop.running and P.BranchHere().traits.pauses
+    assert "scrub the timeline back" in loop._notices[-1].text
 
 
 def test_kinds_phases_and_levels_are_enums_not_words():

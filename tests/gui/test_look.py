@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 
 from scratchnet_gui.views import colors, theme
 
-from .conftest import wait_idle
+from .conftest import WAIT_MS, click_action, wait_idle
 
 
 def _trigger(win, name):
@@ -54,7 +54,7 @@ def test_presentation_hides_the_controls_and_grows_text_and_lines(qtbot, looks):
     docks = [win.findChild(QDockWidget, n) for n in ("controls_dock", "inspector_dock")]
     assert docks[0].isVisible() and not docks[1].isVisible()  # nothing is stepped yet
     _trigger(win, "presentation_mode")
-    qtbot.waitUntil(lambda: not any(d.isVisible() for d in docks), timeout=5000)
+    qtbot.waitUntil(lambda: not any(d.isVisible() for d in docks), timeout=WAIT_MS)
     assert win.isFullScreen()
     assert QApplication.font().pointSizeF() == pytest.approx(1.5 * font)
     assert win.auc_view.train.opts["pen"].widthF() == pytest.approx(3.0)  # 2 × 1.5
@@ -65,9 +65,13 @@ def test_presentation_hides_the_controls_and_grows_text_and_lines(qtbot, looks):
     # every edge's width is a level × 1.5 (none of which is a level at 1×)
     assert widths and widths <= {round(1.5 * w, 3) for w in (0.25, 0.75, 1.5, 2.5, 3.5, 5,
                                                               6.5, 8)}
+    click_action(qtbot, win, "step_phase")  # stepping while presenting: every number shows
+    wait_idle(qtbot, win)
+    qtbot.waitUntil(lambda: docks[1].isVisible(), timeout=WAIT_MS)
+    assert not docks[0].isVisible()
     _trigger(win, "presentation_mode")
-    qtbot.waitUntil(lambda: docks[0].isVisible(), timeout=5000)
-    assert not win.isFullScreen() and not docks[1].isVisible()
+    qtbot.waitUntil(lambda: docks[0].isVisible(), timeout=WAIT_MS)
+    assert not win.isFullScreen() and docks[1].isVisible()
     assert QApplication.font().pointSizeF() == pytest.approx(font)
     assert win.auc_view.train.opts["pen"].widthF() == pytest.approx(2.0)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from scratchnet.config import Config
+from scratchnet_gui import protocol as P
 from scratchnet_gui.worker import START, WorkerProcess
 
 from .conftest import WAIT_MS, click_action, wait_idle
@@ -59,6 +60,21 @@ def test_a_killed_trainer_is_reported_and_restarts_from_its_weights(qtbot, windo
         np.testing.assert_array_equal(b, b0)
     click_action(qtbot, window, "step_epoch")
     assert wait_idle(qtbot, window).epoch == 1
+
+
+def test_a_restarted_trainer_keeps_the_windows_pace_and_memory(qtbot, window):
+    """The speed box and the timeline's memory are the window's: a new training process
+    gets them again (it starts uncapped, with 256 MB)."""
+    window.training_panel.speed.setCurrentText("10 epochs/s")
+    window.send(P.SetTimelineBudget(128))
+    s = wait_idle(qtbot, window)
+    assert s.speed_cap == 10 and s.timeline.budget == 128 * 2**20
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS):
+        os.kill(window.controller.worker.process.pid, signal.SIGKILL)
+    box = window.findChild(QMessageBox, "restart_dialog")
+    qtbot.mouseClick(box.findChild(QPushButton, "restart_trainer"), Qt.MouseButton.LeftButton)
+    s = wait_idle(qtbot, window)
+    assert s.speed_cap == 10 and s.timeline.budget == 128 * 2**20
 
 
 def _started(qtbot):

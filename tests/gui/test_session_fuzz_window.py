@@ -7,6 +7,7 @@ import numpy as np
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from scratchnet.settings import TrainingSettings
 from tests.engine.test_session_fuzz import _meta, edits, mutate
 
 from .conftest import click_action, wait_idle
@@ -23,6 +24,8 @@ def _write(path, meta, arrays):
 @given(st.lists(edits, min_size=0, max_size=2))
 @example(changes=[])  # the valid session itself
 @example(changes=[("meta", 0, "bogus")])  # its format name: refused
+@example(changes=[("meta", 7, 2**31 + 7)])  # config.data.seed past a spin box's int32
+@example(changes=[("meta", 26, 0.0123456)])  # config.lr, finer than the panel's decimals
 def test_a_mutated_session_opens_or_leaves_the_window_as_it_was(qtbot, window, tmp_path,
                                                                changes):
     meta, arrays = _meta(tmp_path)
@@ -35,6 +38,11 @@ def test_a_mutated_session_opens_or_leaves_the_window_as_it_was(qtbot, window, t
     window.files.open_session(str(path))
     s = wait_idle(qtbot, window)
     assert changes or not errors  # the valid session itself opens
+    window.controller.poll()  # its ConfigChanged events too
+    if not errors:  # opened: every panel shows it, and sends it back as it is
+        assert window.training_panel.settings() == TrainingSettings.of(
+            window.controller.config)
+        assert window.data_panel.spec() == window.controller.config.data
     if errors:
         assert str(path) in errors[-1]
         assert s.epoch == before.epoch and s.sizes == before.sizes

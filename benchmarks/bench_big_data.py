@@ -69,7 +69,7 @@ def warm_up(win) -> int:
     then pause; the training process's id."""
     wait(lambda: win.controller.is_idle())
     child = win.controller.worker.process.pid
-    win.full_speed_action.setChecked(True)  # a window starts at a pace to watch
+    win.menus.full_speed_action.setChecked(True)  # a window starts at a pace to watch
     win.controller.play()
     settle(child)
     win.controller.pause()
@@ -89,7 +89,7 @@ def main():
     child = warm_up(win)
     base = peak_mb(child)
     t0 = time.perf_counter()
-    win.open_data(path)
+    win.files.open_data(path)
     longest = [0.0]
     last = [time.perf_counter()]
 
@@ -107,7 +107,7 @@ def main():
           f"event loop never stalled more than {longest[0] * 1000:.0f} ms meanwhile")
     frames = []
     win.controller.snapshotReady.connect(lambda s: frames.append(time.perf_counter()))
-    win.full_speed_action.setChecked(True)  # a window starts at a pace to watch
+    win.menus.full_speed_action.setChecked(True)  # a window starts at a pace to watch
     win.controller.play()
     run_for(2.0)
     s0, n0, t1 = win.current_snapshot(), len(frames), time.perf_counter()
@@ -121,7 +121,7 @@ def main():
     wait(lambda: win.controller.is_idle() and not win.current_snapshot().running)
     print(f"Pause landed in {(time.perf_counter() - t2) * 1000:.0f} ms")
     t3 = time.perf_counter()
-    written = win.export_all(os.path.join(folder, "views"))
+    written = win.files.export_all(os.path.join(folder, "views"))
     print(f"Export all: {len(written)} files in {time.perf_counter() - t3:.1f} s")
     print_memory(child, base, path)
     win.close()

@@ -60,7 +60,7 @@ def windowed(app, config, seconds):
         run_for(app, 0.02)
     first = time.perf_counter() - t_first
     run_for(app, 0.3)  # settle: first layout, first frame
-    win.full_speed_action.setChecked(True)  # a window starts at a pace to watch
+    win.menus.full_speed_action.setChecked(True)  # a window starts at a pace to watch
     win.controller.play()
     run_for(app, 1.5)  # the training process loads the compiled kernel (cached) meanwhile
     s0, n_frames0, t0 = win.current_snapshot(), len(frames), time.perf_counter()
@@ -91,7 +91,7 @@ def stepping(app, config, n_phases=40):
     for _ in range(n_phases):
         sent = win.controller.last_command
         t0 = time.perf_counter()
-        win.step_phase_action.trigger()
+        win.menus.step_phase_action.trigger()
         while not win.controller.is_idle():  # reads the pipe, draws when it arrives
             app.processEvents()
         app.processEvents()  # paint
@@ -111,7 +111,7 @@ def scrubbing(app, config, epochs=300, moves=40):
     while win.current_snapshot() is None or win.current_snapshot().pending:
         run_for(app, 0.02)
     for _ in range(epochs):
-        win.step_epoch_action.trigger()
+        win.menus.step_epoch_action.trigger()
     while not win.controller.is_idle():
         run_for(app, 0.02)
     slider = win.timeline_bar.slider

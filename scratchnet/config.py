@@ -53,8 +53,7 @@ class Config:
 
     def make_optimizer(self) -> optimizers.Optimizer:
         """The optimizer these settings describe, with its own hyperparameters."""
-        extra = {k: getattr(self, k) for k in optimizers.EXTRAS.get(self.optimizer, ())}
-        return optimizers.make(self.optimizer, self.lr, dict(self.schedule), **extra)
+        return optimizers.of_settings(self)
 
     def validate(self) -> "Config":
         """Check every field's type and range; return ``self`` or raise ``ValueError``.

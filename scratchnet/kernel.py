@@ -220,7 +220,7 @@ def _run(trainer, max_batches, deadline) -> bool:
         # fill the time that is left at the rate just measured
         chunk = max(1, int(0.9 * (deadline - now) * n / max(now - c0, 1e-9)))
     pack.store(params, opt, batches)
-    trainer._norm = None  # the numpy guard's running weight bound: re-measure it
+    trainer.guard.reset()  # the numpy guard's running weight bound: re-measure it
     trainer.samples_seen += samples
     trainer.seconds += time.perf_counter() - t0
     # at an epoch's end _advance replaces the order and measures the epoch: the old

@@ -209,6 +209,13 @@ def make(name: str = "sgd", lr: float = 0.1, schedule: Schedule | dict | None = 
 EXTRAS = {"sgd": (), "momentum": ("momentum",), "adam": ("beta1", "beta2", "eps")}
 
 
+def of_settings(s) -> Optimizer:
+    """The optimizer that settings ``s`` (a ``Config`` or ``TrainingSettings``) name,
+    with its own hyperparameters."""
+    extra = {k: getattr(s, k) for k in EXTRAS.get(s.optimizer, ())}
+    return make(s.optimizer, s.lr, dict(s.schedule), **extra)
+
+
 def from_hyperparameters(h) -> Optimizer:
     """Rebuild an optimizer from ``Optimizer.hyperparameters()``; ``ValueError`` if bad."""
     h = checks.mapping(h, "optimizer")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from . import optimizers
 from .optimizers import Schedule
 
 FIELDS = ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "schedule",
@@ -55,6 +56,10 @@ class TrainingSettings:
         values = {k: getattr(self, k) for k in FIELDS}
         values["schedule"] = dict(self.schedule)
         return dataclasses.replace(config, **values).validate()
+
+    def make_optimizer(self) -> optimizers.Optimizer:
+        """The optimizer these settings describe, with its own hyperparameters."""
+        return optimizers.of_settings(self)
 
     def optimizer_state_kept(self, other: "TrainingSettings") -> bool:
         """Whether going from ``other`` to these settings keeps the optimizer's state

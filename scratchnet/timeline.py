@@ -24,11 +24,15 @@ MAX_BUDGET = 64 * 2**30
 
 
 @dataclass(frozen=True, eq=False)
-class Frame:
-    """The trainer's state when epoch ``epoch`` had ended (history row ``epoch``).
+class TrainerState:
+    """A trainer's whole state, as one value: the timeline's frames (at an epoch's start)
+    and the stepper's checkpoints (anywhere in an epoch) are both this.
 
     ``network`` and ``optimizer`` are private copies: nothing trains them, and
-    ``Trainer.branch`` copies them again before use.
+    ``restore`` copies them again before use. A frame is the state when epoch ``epoch``
+    had ended (history row ``epoch``): its order is drawn again from ``rng``, so it holds
+    no per-sample array; a state taken within an epoch (``of(..., within_epoch=True)``)
+    holds the order, the cursor and the RNG as they are.
     """
 
     epoch: int
@@ -40,15 +44,47 @@ class Frame:
     rng: dict                # the shuffling RNG before this epoch's shuffle
     history: int             # rows of history up to and including this epoch
     tag: object = None       # the owner's settings at the time (the app's Config)
+    cursor: int = 0
+    order: object = None     # the epoch's order (None: drawn again from ``rng``)
+    rng_now: dict | None = None  # the shuffling RNG as it is (None: after the shuffle)
 
     @classmethod
-    def of(cls, trainer) -> "Frame":
-        """The state of ``trainer`` (at the start of an epoch: cursor 0)."""
-        return cls(trainer.epoch, trainer.network.copy(), trainer.optimizer.copy(),
-                   (trainer.batch_size, trainer.l1, trainer.l2, trainer.target_auc,
-                    trainer.target_on),
-                   trainer.samples_seen, trainer.seconds, trainer.rng_at_epoch,
-                   len(trainer.history), trainer.tag)
+    def of(cls, trainer, within_epoch: bool = False) -> "TrainerState":
+        """The state of ``trainer``: at the start of an epoch (cursor 0), or with
+        ``within_epoch`` wherever it is."""
+        t = trainer
+        extra = {} if not within_epoch else {
+            "cursor": t.cursor, "order": t.order.copy(), "rng_now": t.rng.bit_generator.state}
+        return cls(t.epoch, t.network.copy(), t.optimizer.copy(),
+                   (t.batch_size, t.l1, t.l2, t.target_auc, t.target_on),
+                   t.samples_seen, t.seconds, t.rng_at_epoch, len(t.history), t.tag, **extra)
+
+    def restore(self, trainer) -> None:
+        """Put this state back into ``trainer`` (the one writer of a trainer's state):
+        weights, architecture, optimizer and its state, batch size, penalties, counters,
+        order and RNG, to the bit. Later history rows go, and later timeline frames."""
+        t = trainer
+        t.network = self.network.copy()
+        t.optimizer = self.optimizer.copy()
+        t.batch_size, t.l1, t.l2, t.target_auc, t.target_on = self.settings
+        t.epoch, t.cursor = self.epoch, self.cursor
+        t.samples_seen, t.seconds, t.tag = self.samples_seen, self.seconds, self.tag
+        t.rng.bit_generator.state = t.rng_at_epoch = self.rng
+        if self.order is None:
+            t.order = t.rng.permutation(t.n_train)
+        else:
+            t.order = self.order.copy()
+            t.rng.bit_generator.state = self.rng_now
+        while len(t.history) > self.history:
+            t.history.pop()
+        if t.timeline is not None:
+            t.timeline.truncate(self.epoch)
+        t.guard.reset()  # the divergence guard's bound belongs to other weights
+
+    @property
+    def params(self) -> list:
+        """The network's parameters, ``[W1, b1, W2, b2, ...]`` (read only)."""
+        return self.network.parameters()
 
     @property
     def nbytes(self) -> int:
@@ -56,7 +92,11 @@ class Frame:
         frame and ~160 bytes an array, which dominate for small networks)."""
         arrays = list(self.network.parameters()) + [
             a for v in self.optimizer.state.values() for a in v]
-        return sum(a.nbytes + 160 for a in arrays) + 1600
+        extra = 0 if self.order is None else self.order.nbytes
+        return sum(a.nbytes + 160 for a in arrays) + 1600 + extra
+
+
+Frame = TrainerState  # a timeline's frame: a trainer's state at an epoch's start
 
 
 class Timeline:

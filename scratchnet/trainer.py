@@ -11,7 +11,7 @@ from . import kernel
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network
 from .tasks import METRIC_ROWS, Task, evaluate, metric_sample
-from .trainer_edits import TrainerEdits
+from .timeline import DEFAULT_BUDGET, Timeline, TrainerState
 from .trainer_samples import SampleStep, SampleSteps  # noqa: F401 (scratchnet.SampleStep)
 from .optimizers import SGD, Optimizer
 
@@ -47,7 +47,44 @@ def _norm(params) -> float:
     return math.sqrt(sum(float(np.vdot(p, p)) for p in params))
 
 
-class Trainer(SampleSteps, TrainerEdits):
+class DivergenceGuard:
+    """Refuses a weight update that diverges, cheaply.
+
+    ``vdot(u, u)`` (one BLAS call per array) is nan or inf exactly when an update is, or
+    is so large that training has blown up. Its root also bounds how far the weights
+    moved: an upper bound on the weights' 2-norm, kept up to date step by step, bounds
+    every ``|w|``, and only when it passes ``MAX_WEIGHT`` are the weights looked at.
+    """
+
+    def __init__(self):
+        self._norm = None   # the bound, or None: measure the weights again
+        self._next = None
+
+    def reset(self) -> None:
+        """The weights changed other than by a checked update: measure them again."""
+        self._norm = None
+
+    def check(self, params, updates, refuse) -> None:
+        """Call ``refuse(what)`` (which raises) if ``params + updates`` diverges."""
+        step = math.sqrt(sum(float(np.vdot(u, u)) for u in updates))
+        if self._norm is None:
+            self._norm = _norm(params)
+        bound = self._norm + step
+        exact = math.isfinite(bound) and bound > MAX_WEIGHT
+        if exact:
+            bound = max(float(np.max(np.abs(p + u))) for p, u in zip(params, updates))
+        if not math.isfinite(bound):
+            refuse("the weight update became nan or infinite")
+        if bound > MAX_WEIGHT:
+            refuse(f"a weight would reach {bound:.3g}, past the ±{MAX_WEIGHT:g} bound")
+        self._next = None if exact else self._norm + step  # after a close call, re-measure
+
+    def applied(self) -> None:
+        """The checked update was added to the weights."""
+        self._norm = self._next
+
+
+class Trainer:
     """Trains a ``Network`` on a train set and records train and test metrics per epoch.
 
     Parameters
@@ -100,7 +137,8 @@ class Trainer(SampleSteps, TrainerEdits):
         if target_on not in TARGETS:
             raise ValueError(f"target_on must be one of {', '.join(TARGETS)}, not {target_on!r}")
         self.target_on = target_on
-        self._norm = None  # an upper bound on the weights' 2-norm (see _apply)
+        self.guard = DivergenceGuard()
+        self.samples = SampleSteps(self)  # one sample at a time: preview, then step
         self.track_metrics = track_metrics
         self.rng = np.random.default_rng(seed)
         self.epoch = 0
@@ -124,6 +162,19 @@ class Trainer(SampleSteps, TrainerEdits):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"batch size must be a whole number ≥ 1, not {value!r}")
         self._batch_size = int(value)
+
+    def apply(self, settings, keep_state: bool = False) -> None:
+        """Train with ``settings`` (validated ``TrainingSettings``) from now on: the one
+        writer of the optimizer, batch size, penalties and target. ``keep_state`` keeps
+        the optimizer's state and takes only the new learning rate and schedule."""
+        opt = settings.make_optimizer()
+        self.batch_size = settings.batch_size  # the one setting that checks itself: first
+        if keep_state:
+            self.optimizer.lr, self.optimizer.schedule = opt.lr, opt.schedule
+        else:
+            self.optimizer = opt
+        self.l1, self.l2 = float(settings.l1), float(settings.l2)
+        self.target_auc, self.target_on = settings.target_auc, settings.target_on
 
     @property
     def n_train(self) -> int:
@@ -152,15 +203,9 @@ class Trainer(SampleSteps, TrainerEdits):
 
     # --- steps --------------------------------------------------------------------------
     def _apply(self, idx, index_hint: str):
-        """One optimizer step on the train rows ``idx``; refuses a step that diverges.
-
-        The batch loss is not computed: a nan or inf anywhere in the forward or backward
-        pass reaches the weight updates. ``vdot(u, u)`` (one BLAS call per array) is nan
-        or inf exactly when an update is, or is so large that training has blown up.
-        Its root also bounds how far the weights moved: ``_norm``, an upper bound on
-        the weights' 2-norm kept up to date step by step, bounds every ``|w|``, and only
-        when it passes ``MAX_WEIGHT`` are the weights themselves looked at.
-        """
+        """One optimizer step on the train rows ``idx``; ``guard`` refuses a step that
+        diverges. The batch loss is not computed: a nan or inf anywhere in the forward
+        or backward pass reaches the weight updates."""
         net = self.network
         X, Y = self.X_train[idx], self._Y_train[idx]
         self.check_room(1, len(X))
@@ -168,22 +213,11 @@ class Trainer(SampleSteps, TrainerEdits):
             grads = net._backprop(X, Y, self.l1, self.l2, with_loss=False)[4]
             flat = [g for pair in grads for g in pair]
             updates, state = self.optimizer.propose(flat, self.epoch)
-            step = math.sqrt(sum(float(np.vdot(u, u)) for u in updates))
             params = net.parameters()
-            if self._norm is None:
-                self._norm = _norm(params)
-            bound = self._norm + step
-            exact = math.isfinite(bound) and bound > MAX_WEIGHT
-            if exact:
-                bound = max(float(np.max(np.abs(p + u))) for p, u in zip(params, updates))
-        if not math.isfinite(bound):
-            self._diverged(index_hint, "the weight update became nan or infinite")
-        if bound > MAX_WEIGHT:
-            self._diverged(index_hint, f"a weight would reach {bound:.3g}, past the "
-                                       f"±{MAX_WEIGHT:g} bound")
+            self.guard.check(params, updates, lambda what: self._diverged(index_hint, what))
         for p, u in zip(params, updates):
             p += u
-        self._norm = None if exact else self._norm + step  # after a close call, re-measure
+        self.guard.applied()
         self.optimizer.commit(state)
         self.samples_seen += len(X)
         return updates
@@ -209,11 +243,20 @@ class Trainer(SampleSteps, TrainerEdits):
             f"learning rate ({lr:g}) is probably too high for this network; lower it and "
             f"train again. The last finite weights (all within ±{MAX_WEIGHT:g}) were kept.")
 
+    def train_rows(self, idx, index_hint: str, advance: bool = True) -> bool:
+        """One optimizer step on train rows ``idx``, timed; with ``advance`` the cursor
+        moves past them. True when that completed an epoch."""
+        t0 = time.perf_counter()
+        self._apply(idx, index_hint)
+        self.seconds += time.perf_counter() - t0
+        n = len(range(self.n_train)[idx]) if isinstance(idx, slice) else len(idx)
+        return self._advance(n) if advance else False
+
     def _advance(self, n: int) -> bool:
         """Move the cursor ``n`` samples on; finish the epoch when it wraps."""
         self.cursor += n
         if self.cursor >= self.n_train:
-            self._norm = None  # re-measured once an epoch: weights may be edited in between
+            self.guard.reset()  # re-measured once an epoch: weights may be edited in between
             self.epoch += 1
             self.cursor = 0
             self.rng_at_epoch = self.rng.bit_generator.state
@@ -222,40 +265,26 @@ class Trainer(SampleSteps, TrainerEdits):
             return True
         return False
 
+    def step_sample(self, index: int | None = None) -> SampleStep:
+        """One SGD step on one sample (``SampleSteps.step``: see there)."""
+        return self.samples.step(index)
+
     def step_batch(self) -> bool:
         """Train on the next minibatch of the shuffled order.
 
         Returns ``True`` when this batch completed an epoch (its metrics are recorded).
         The last batch of an epoch may be smaller; an epoch never spills into the next.
         """
-        t0 = time.perf_counter()
         idx = self.order[self.cursor:self.cursor + self.batch_size]
-        self._apply(idx, f"batch at sample {self.cursor}")
-        self.seconds += time.perf_counter() - t0
-        return self._advance(len(idx))
+        return self.train_rows(idx, f"batch at sample {self.cursor}")
 
     def step_batches(self, max_batches: int | None = None,
                      deadline: float | None = None) -> bool:
-        """Train minibatches until the epoch ends, ``max_batches`` or ``deadline``.
-
-        Runs through the compiled kernel when ``kernel.status()`` is READY and the
-        network fits (``kernel.fits``), else through ``step_batch`` in a loop: the same
-        samples in the same order and the same updates either way (to ~1e-12), and the
-        same divergence guard. At least one batch always runs.
-
-        Parameters
-        ----------
-        max_batches : int, optional
-            At most this many batches (no limit by default).
-        deadline : float, optional
-            A ``time.perf_counter()`` time after which no further batch starts (the
-            compiled path sizes its runs of batches to end near it).
-
-        Returns
-        -------
-        bool
-            ``True`` when the last batch completed an epoch (its metrics are recorded).
-        """
+        """Train minibatches until the epoch ends, ``max_batches`` or ``deadline`` (a
+        ``time.perf_counter()`` time after which no batch starts); True when the last
+        batch completed an epoch. At least one batch runs, through the compiled kernel
+        when it is READY and the network fits (``kernel.fits``), else ``step_batch`` in a
+        loop: the same samples, updates (to ~1e-12) and divergence guard either way."""
         return kernel.step_batches(self, max_batches, deadline)
 
     def step_epoch(self) -> None:
@@ -318,3 +347,62 @@ class Trainer(SampleSteps, TrainerEdits):
         self.history.append(**row)
         if self.timeline is not None and self.cursor == 0:
             self.timeline.record(self)
+
+    # --- the timeline -------------------------------------------------------------------
+    def keep_timeline(self, budget: int = DEFAULT_BUDGET) -> None:
+        """Keep a ``Timeline`` of this trainer's epochs from now on (from this epoch, if
+        it is at an epoch's start)."""
+        self.timeline = Timeline(budget)
+        if self.cursor == 0:
+            self.timeline.record(self)
+
+    def branch(self, epoch: int) -> Frame:
+        """Make the timeline's frame at (or nearest before) ``epoch`` the live state
+        (``TrainerState.restore``: training on is bit-identical to a run stopped there),
+        and pin it so thinning keeps it. Returns the frame."""
+        f = None if self.timeline is None else self.timeline.at(epoch)
+        if f is None:
+            raise ValueError(f"epoch {epoch} is not on the timeline")
+        f.restore(self)
+        self.timeline.pin(f.epoch)
+        return f
+
+    # --- edits --------------------------------------------------------------------------
+    def resize(self, sizes, activations=None) -> None:
+        """Change the architecture (see ``Network.resize``), resizing optimizer state too.
+
+        On ``ValueError`` nothing changes.
+        """
+        old = [p.shape for p in self.network.parameters()]
+        if list(sizes)[0] != self.X_train.shape[1]:
+            raise ValueError(f"the input layer must have {self.X_train.shape[1]} units, one "
+                             f"per input feature, not {list(sizes)[0]}")
+        if list(sizes)[-1] != self.network.sizes[-1]:  # the targets fix the output width
+            raise ValueError(f"the output layer must keep its {self.network.sizes[-1]} "
+                             f"unit(s), not {list(sizes)[-1]}")
+        carried = self.network.resize(sizes, activations)
+        self.guard.reset()
+        keep = [old[2 * i + k] if c and 2 * i + k < len(old) else None
+                for i, c in enumerate(carried) for k in (0, 1)]
+        self.optimizer.resize(keep, [p.shape for p in self.network.parameters()])
+
+    def set_data(self, X_train, y_train, X_test=None, y_test=None) -> None:
+        """Train on new data from here on: the history restarts at epoch 0 and the
+        network's input layer follows the new width, keeping every other weight."""
+        X_train = np.asarray(X_train, dtype=np.float64)
+        if X_train.shape[1] != self.network.sizes[0]:
+            carried = self.network.resize([X_train.shape[1], *self.network.sizes[1:]])
+            self.optimizer.resize([None] * 2 * len(carried),
+                                  [p.shape for p in self.network.parameters()])
+        self.X_train, self.y_train = X_train, np.asarray(y_train, dtype=np.float64)
+        self.X_test = None if X_test is None else np.asarray(X_test, dtype=np.float64)
+        self.y_test = None if y_test is None else np.asarray(y_test, dtype=np.float64)
+        self._Y_train = self.network._targets(self.y_train, len(self.y_train))
+        self.epoch, self.cursor, self.samples_seen, self.seconds = 0, 0, 0, 0.0
+        self.guard.reset()
+        self.rng_at_epoch = self.rng.bit_generator.state
+        self.order = self.rng.permutation(self.n_train)
+        self.history = History(keys=self.task.history_keys)
+        if self.timeline is not None:  # a past on other data cannot be resumed on these
+            self.timeline = Timeline(self.timeline.budget)
+        self.record_epoch()

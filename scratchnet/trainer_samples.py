@@ -1,7 +1,5 @@
-"""``Trainer``'s single-sample steps (what the stepper walks), split out of ``trainer.py``.
-
-``SampleSteps`` is a mixin: every method works on a ``Trainer``'s attributes.
-"""
+"""One sample at a time (what the stepper walks): a part each ``Trainer`` holds as
+``trainer.samples``."""
 
 from __future__ import annotations
 
@@ -23,27 +21,37 @@ class SampleStep:
 
 
 class SampleSteps:
-    """One sample at a time for ``Trainer`` (see there): preview, then step."""
+    """One sample at a time for a ``Trainer``: ``preview``, then ``step``.
 
-    def next_sample(self) -> int:
+    Parameters
+    ----------
+    trainer : Trainer
+        The trainer it steps (through its optimizer step, ``Trainer.train_rows``).
+    """
+
+    def __init__(self, trainer):
+        self.trainer = trainer
+
+    def next_index(self) -> int:
         """Index (into the train set) of the next sample in the shuffled order."""
-        return int(self.order[self.cursor])
+        t = self.trainer
+        return int(t.order[t.cursor])
 
-    def preview_sample(self, index: int | None = None) -> SampleStep:
+    def preview(self, index: int | None = None) -> SampleStep:
         """The trace and the updates a single-sample step would make, changing nothing."""
-        i = self.next_sample() if index is None else int(index)
-        if not 0 <= i < self.n_train:
-            raise ValueError(f"sample {i} is not in the training set (0..{self.n_train - 1})")
-        tr = self.network.trace(self.X_train[i], self.y_train[i])
-        if self.l1 or self.l2:  # the trace shows the data gradient; the step adds the penalty
-            grads = self.network.gradients(self.X_train[i:i + 1], self.y_train[i:i + 1],
-                                           self.l1, self.l2)
+        t = self.trainer
+        i = self.next_index() if index is None else int(index)
+        if not 0 <= i < t.n_train:
+            raise ValueError(f"sample {i} is not in the training set (0..{t.n_train - 1})")
+        tr = t.network.trace(t.X_train[i], t.y_train[i])
+        if t.l1 or t.l2:  # the trace shows the data gradient; the step adds the penalty
+            grads = t.network.gradients(t.X_train[i:i + 1], t.y_train[i:i + 1], t.l1, t.l2)
         else:
             grads = [(L.dW, L.db) for L in tr.layers]
-        updates, _ = self.optimizer.propose([g for p in grads for g in p], self.epoch)
-        return SampleStep(i, tr, updates, self.optimizer.lr_at(self.epoch))
+        updates, _ = t.optimizer.propose([g for p in grads for g in p], t.epoch)
+        return SampleStep(i, tr, updates, t.optimizer.lr_at(t.epoch))
 
-    def step_sample(self, index: int | None = None) -> SampleStep:
+    def step(self, index: int | None = None) -> SampleStep:
         """One SGD step (batch size 1) on one sample.
 
         With ``index=None`` it takes the next sample of the shuffled order and moves the
@@ -51,10 +59,7 @@ class SampleSteps:
         trained on out of order and does not move the cursor; it still counts in
         ``samples_seen``.
         """
-        step = self.preview_sample(index)
-        t0 = time.perf_counter()
+        step = self.preview(index)
         i = step.index
-        self._apply(slice(i, i + 1), f"sample {i}")
-        self.seconds += time.perf_counter() - t0
-        done = self._advance(1) if index is None else False
+        done = self.trainer.train_rows(slice(i, i + 1), f"sample {i}", advance=index is None)
         return SampleStep(i, step.trace, step.updates, step.lr, done)

@@ -1,7 +1,8 @@
 """The training process's command handlers, one per command type, registered with
 ``@handles(SomeCommand)`` beside the code it runs (Qt-free).
 
-A handler is called as ``handler(loop, cmd)``. It may answer ``DEFERRED`` (its change
+A handler is a method of one of the training loop's parts, called as
+``part.handler(cmd)``; ``bind`` finds each one's part. It may answer ``DEFERRED`` (its change
 comes later, so there is no edit to record yet) or ``STOP`` (end the loop).
 """
 
@@ -30,12 +31,17 @@ def handles(cmd_type):
     return register
 
 
-def handler_for(cmd):
-    """The handler of ``cmd``'s exact type; ``ValueError`` for anything else."""
-    fn = _HANDLERS.get(type(cmd)) if isinstance(cmd, P.Command) else None
-    if fn is None:
-        raise ValueError(f"the trainer does not know the command {cmd!r}")
-    return fn
+def bind(parts) -> dict:
+    """``{command class: bound handler}``: each registered handler as a method of the one
+    part in ``parts`` whose class defines it (``TypeError`` if none or several do)."""
+    table = {}
+    for cmd_type, fn in _HANDLERS.items():
+        owners = [p for p in parts if getattr(type(p), fn.__name__, None) is fn]
+        if len(owners) != 1:
+            raise TypeError(f"{cmd_type.__name__}'s handler {fn.__qualname__} is a method "
+                            f"of {len(owners)} of the parts, not of one")
+        table[cmd_type] = getattr(owners[0], fn.__name__)
+    return table
 
 
 def registered() -> dict:

@@ -27,10 +27,10 @@ from .views.inspector import InspectorView
 from .views.network_view import NetworkView
 from .views.prediction_view import PredictionView
 from .views.task_curves import MetricView, TaskLossView, TaskRocView
-from .window_actions import ActionsMixin
-from .window_examples import ExamplesMixin
-from .window_files import FilesMixin
-from .window_timeline import TimelineMixin
+from .window_actions import WindowMenus
+from .window_examples import Examples
+from .window_files import WindowFiles
+from .window_timeline import TimelineControls
 from .views.timeline_bar import TimelineBar
 from .view_set import Rate, ViewSet
 
@@ -47,8 +47,22 @@ def app_icon() -> QIcon:
     return icon
 
 
-class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWindow):
+def same_model(a, b) -> bool:
+    """True when ``b`` shows the same weights, data and history as ``a`` (the trainer
+    bumps ``model_version`` whenever any of them changes)."""
+    if a is None or a.model_version != b.model_version or a.points is not b.points:
+        return False
+    # the ROC and the maps may still catch up with a model after a pause
+    same_roc = (a.roc is None) == (b.roc is None) and (a.roc is None or all(
+        np.array_equal(x, y) for x, y in zip(a.roc, b.roc)))
+    return same_roc and np.array_equal(a.grid, b.grid)
+
+class MainWindow(QMainWindow):
     """ScratchNet's window. ``MainWindow()`` opens on the classic demo, ready to Play.
+
+    It holds its parts: the view set (``view_set``), the actions and menus (``menus``),
+    files (``files``), the Examples menu (``examples``), the timeline bar's controls and
+    the Edit menu (``timeline``), and the look (``look``).
 
     Signals
     -------
@@ -74,9 +88,6 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self._drawn = None
         self._same = False
         self._drawn_source = None
-        self.load_dialog = None       # progress of a CSV file being read
-        self.recorder = None
-        self.gif_every = 5
         self.status = QLabel()
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status, 1)
@@ -85,11 +96,12 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)
         self.controller.configChanged.connect(self._config_changed)
-        self.controller.progress.connect(self._progress)
         self._build_panels(cfg)
-        self._build_actions()
-        self._build_examples_menu()
-        self._build_timeline()
+        self.files = WindowFiles(self)
+        self.controller.progress.connect(self.files.progress)
+        self.menus = WindowMenus(self)
+        self.examples = Examples(self)
+        self.timeline = TimelineControls(self)
         self.send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
         window_help.build_help_menu(self)
         self.look = window_look.WindowLook(self)
@@ -107,6 +119,13 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.view_set.add(self.prediction_view, Rate.CHANGE)
         for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
             self.view_set.add(v, Rate.SLOW, lambda snap, slow, v=v: v.draw(snap))
+        self._build_center()
+        self.network_view.edgeClicked.connect(lambda *a: self.menus.edit_weight(*a))
+        self.prediction_view.sampleClicked.connect(lambda i: self.menus.sample_clicked(i))
+        self._build_inspector()
+
+    def _build_center(self):
+        """The graph beside the boundary, over the curves and the timeline bar."""
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.network_view)
         top.addWidget(self.prediction_view)
@@ -139,12 +158,12 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.setCentralWidget(middle)
         self._splitters = (center, top)
         self._normal_sizes = None  # splitter sizes to return to after stepping
-        self.network_view.edgeClicked.connect(self._edit_weight)
-        self.prediction_view.sampleClicked.connect(self._sample_clicked)
+
+    def _build_inspector(self):
         self.inspector = InspectorView()
         self.view_set.add(self.inspector, Rate.FRAME)
         self.inspector.gradcheckRequested.connect(lambda: self.send(P.GradCheck))
-        self.inspector.phaseClicked.connect(lambda k: self._walk(lambda: self.walk.jump(k)))
+        self.inspector.phaseClicked.connect(lambda k: self.step_walk(lambda: self.walk.jump(k)))
         dock = QDockWidget("Step inspector", self)
         dock.setObjectName("inspector_dock")
         dock.setWidget(self.inspector)
@@ -179,12 +198,13 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         self.model_panel.architectureChanged.connect(
             lambda sizes, acts: self.send(lambda: P.Resize(tuple(sizes), tuple(acts))))
         self.model_panel.invalid.connect(lambda text: self.show_message("error", text))
-        self.model_panel.resetRequested.connect(self.reset)
+        self.model_panel.resetRequested.connect(lambda: self.send(P.Reset))
         self.training_panel.settingsChanged.connect(lambda s: self.send(lambda: P.Configure(s)))
         self.training_panel.speedChanged.connect(lambda v: self.send(lambda: P.SetSpeed(v)))
-        self.training_panel.speed.currentTextChanged.connect(self._speed_chosen)
-        self.training_panel.thresholdChanged.connect(self._set_threshold)
-        self.controller.snapshotReady.connect(self._follow_task)
+        self.training_panel.speed.currentTextChanged.connect(
+            lambda text: self.menus.speed_chosen(text))
+        self.training_panel.thresholdChanged.connect(lambda v: self.menus.set_threshold(v))
+        self.controller.snapshotReady.connect(lambda snap: self.menus.follow_task(snap))
 
     def send(self, command, on_ack=None) -> int | None:
         """The window's one way to the trainer.
@@ -266,13 +286,13 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         wanted = snap.step is not None
         if self.inspector_dock.isHidden() == wanted:
             self.inspector_dock.setVisible(wanted)
-        if self.stepping_layout_action.isChecked():
-            self._set_stepping_layout(snap.step is not None)
+        if self.menus.stepping_layout_action.isChecked():
+            self.set_stepping_layout(snap.step is not None)
         now = time.perf_counter()
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:
             self._slow_at = now
-        same = self._same = self._same_model(self._drawn, snap)  # e.g. stepping through phases
+        same = self._same = same_model(self._drawn, snap)  # e.g. stepping through phases
         self._drawn = snap
         selected = snap.step.index if snap.step is not None else self.prediction_view.selected
         if selected != self.prediction_view.selected:
@@ -282,13 +302,14 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         if not self._same:
             self.auc_view.set_marker(snap.scrub)
             self.loss_view.set_marker(snap.scrub)
-        if self.recorder is not None:
-            self._offer_gif(snap)
-        self._follow_timeline(snap)
-        if self.play_action.isChecked() != snap.running and snap.ack >= self.controller.last_command:
-            self.play_action.blockSignals(True)
-            self.play_action.setChecked(snap.running)
-            self.play_action.blockSignals(False)
+        if self.files.recorder is not None:
+            self.files.offer_gif(snap)
+        self.timeline.follow(snap)
+        play = self.menus.play_action
+        if play.isChecked() != snap.running and snap.ack >= self.controller.last_command:
+            play.blockSignals(True)
+            play.setChecked(snap.running)
+            play.blockSignals(False)
         self.status.setText(status_line(snap))
 
     def _config_changed(self, cfg: Config, view):
@@ -326,16 +347,32 @@ class MainWindow(ActionsMixin, FilesMixin, ExamplesMixin, TimelineMixin, QMainWi
         if isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0:
             self.training_panel.threshold.setValue(threshold)  # emits: the views follow
 
-    @staticmethod
-    def _same_model(a, b) -> bool:
-        """True when ``b`` shows the same weights, data and history as ``a`` (the trainer
-        bumps ``model_version`` whenever any of them changes)."""
-        if a is None or a.model_version != b.model_version or a.points is not b.points:
-            return False
-        # the ROC and the maps may still catch up with a model after a pause
-        same_roc = (a.roc is None) == (b.roc is None) and (a.roc is None or all(
-            np.array_equal(x, y) for x, y in zip(a.roc, b.roc)))
-        return same_roc and np.array_equal(a.grid, b.grid)
+    def set_stepping_layout(self, on: bool):
+        """Shrink the curves and widen the graph while stepping; restore after."""
+        center, top = self._splitters
+        if on and self._normal_sizes is None:
+            self._normal_sizes = (center.sizes(), top.sizes())
+            total = sum(center.sizes())  # curves shrink, not fold: exports still draw them
+            center.setSizes([int(total * 0.82), total - int(total * 0.82)])
+            total = sum(top.sizes())
+            top.setSizes([int(total * 0.68), total - int(total * 0.68)])
+        elif not on and self._normal_sizes is not None:
+            center.setSizes(self._normal_sizes[0])
+            top.setSizes(self._normal_sizes[1])
+            self._normal_sizes = None
+
+    def step_walk(self, move):
+        """Move the stepper's phase cursor; a move within the sample redraws at once."""
+        move()
+        if self.controller.latest is not None:
+            self.draw(self.controller.latest)
+
+    def redraw(self) -> None:
+        """Draw the newest snapshot again, every part of it (after a change of look)."""
+        snap = self.controller.latest
+        if snap is not None:
+            self._drawn, self._slow_at = None, 0.0
+            self.draw(snap)
 
     def current_snapshot(self):
         """The newest snapshot: ``epoch``, ``history``, ``weights`` and more."""

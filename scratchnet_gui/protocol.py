@@ -62,6 +62,8 @@ class Traits:
         A scrubbed timeline view stays where it is (else the live state shows again).
     changes_model : bool
         It may change the weights, the data or the history (``model_version`` moves).
+    pauses : bool
+        Training pauses once it has been handled (not if it failed).
     label : str
         The Edit menu's name for an undoable command (``Command.edit_label`` may say
         more from the state it edits).
@@ -75,6 +77,7 @@ class Traits:
     keeps_steps: bool = False
     keeps_scrub: bool = False
     changes_model: bool = True
+    pauses: bool = False
     label: str = ""
     standing: bool = False
 
@@ -119,29 +122,29 @@ class Play(Command):
 
 @dataclass(frozen=True)
 class Pause(Command):
-    traits = Traits(keeps_scrub=True, changes_model=False)
+    traits = Traits(keeps_scrub=True, changes_model=False, pauses=True)
 
 
 @dataclass(frozen=True)
 class StepEpoch(Command):
-    traits = Traits()
+    traits = Traits(pauses=True)
 
 
 @dataclass(frozen=True)
 class StepBatch(Command):
-    traits = Traits()
+    traits = Traits(pauses=True)
 
 
 @dataclass(frozen=True)
 class Reset(Command):
     """Fresh weights and history from the seed; the data stay."""
 
-    traits = Traits(undoable=True, label="reset")
+    traits = Traits(undoable=True, pauses=True, label="reset")
 
 
 @dataclass(frozen=True)
 class GradCheck(Command):
-    traits = Traits(keeps_steps=True, changes_model=False)
+    traits = Traits(keeps_steps=True, changes_model=False, pauses=True)
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ class LoadExperiment(Command):
     """Replace data, model and training settings with ``config`` (fresh weights): the
     Examples menu's presets."""
 
-    traits = Traits(undoable=True, label="load example")
+    traits = Traits(undoable=True, pauses=True, label="load example")
 
     config: object
 
@@ -287,7 +290,7 @@ class CancelLoad(Command):
 
 @dataclass(frozen=True)
 class OpenSession(Command):
-    traits = Traits(undoable=True, label="open session")
+    traits = Traits(undoable=True, pauses=True, label="open session")
 
     path: str
 
@@ -328,14 +331,14 @@ class Step(Command):
         """Moving to the next or the previous sample shows it without changing the
         model; the other kinds train or take back a sample's update."""
         moves = self.kind in (StepKind.NEXT, StepKind.PREVIOUS)
-        return Traits(keeps_steps=True, changes_model=not moves)
+        return Traits(keeps_steps=True, changes_model=not moves, pauses=True)
 
 
 @dataclass(frozen=True)
 class SelectSample(Command):
     """Step training sample ``index`` next."""
 
-    traits = Traits(keeps_steps=True, changes_model=False)
+    traits = Traits(keeps_steps=True, changes_model=False, pauses=True)
 
     index: int
 
@@ -389,7 +392,7 @@ class Scrub(Command):
 class BranchHere(Command):
     """Resume from the epoch shown: it becomes the live state; later epochs go."""
 
-    traits = Traits(undoable=True, keeps_scrub=True, label="resume from epoch")
+    traits = Traits(undoable=True, keeps_scrub=True, pauses=True, label="resume from epoch")
 
     def edit_label(self, config, shown_epoch=None):
         return f"resume from epoch {'?' if shown_epoch is None else shown_epoch}"
@@ -399,14 +402,14 @@ class BranchHere(Command):
 class Undo(Command):
     """Take back the last edit, to the bit."""
 
-    traits = Traits()
+    traits = Traits()  # pauses when it swaps (History)
 
 
 @dataclass(frozen=True)
 class Redo(Command):
     """Make the last undone edit again."""
 
-    traits = Traits()
+    traits = Traits()  # pauses when it swaps (History)
 
 
 @dataclass(frozen=True)

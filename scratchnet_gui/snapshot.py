@@ -203,7 +203,7 @@ def take(trainer, points: Points, planes, seq: int, ack: int, running: bool, roc
         train_pred=frozen(_pred(net, X_drawn)), test_pred=test_pred,
         grid=maps[0], thumbs=maps[1], probs=maps[2] if len(maps) > 2 else None,
         roc=roc, points=points, target=(net.target_mean, net.target_std),
-        lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.next_sample(), **extra)
+        lr=trainer.optimizer.lr_at(trainer.epoch), next_sample=trainer.samples.next_index(), **extra)
 
 
 def _pred(net, X) -> np.ndarray:

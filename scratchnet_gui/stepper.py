@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scratchnet.gradcheck import gradcheck as _gradcheck
+from scratchnet.timeline import TrainerState
 
+from . import protocol as P
+from .handlers import handles
 from .step_view import StepView, phases
 
 
@@ -22,7 +25,7 @@ MAX_BACK_BYTES = 64 * 2**20   # ... within this much memory for their checkpoint
 class _Entry:
     """One stepped sample: the trainer's state before it, and what it computed."""
 
-    checkpoint: dict
+    checkpoint: TrainerState
     preview: object
     index: int | None          # a chosen sample, or None for the shuffled order
     serial: int
@@ -31,9 +34,7 @@ class _Entry:
 
     @property
     def nbytes(self) -> int:
-        cp = self.checkpoint
-        return sum(a.nbytes for a in cp["params"]) + sum(
-            a.nbytes for v in cp["opt_state"].values() for a in v) + cp["order"].nbytes
+        return self.checkpoint.nbytes
 
 
 class Stepper:
@@ -41,11 +42,17 @@ class Stepper:
 
     Commands: ``next`` (a sample at its first phase), ``apply`` and ``unapply`` (its
     update), ``previous`` (back to the sample before, update applied), ``step_sample``
-    (next and apply at once) and ``select`` (a chosen sample at its first phase).
+    (next and apply at once) and ``select`` (a chosen sample at its first phase). Each
+    of their commands pauses training (``Traits.pauses``).
+
+    Parameters
+    ----------
+    trainer : callable
+        Returns the live trainer (a new one clears the stack: see ``Traits.keeps_steps``).
     """
 
-    def __init__(self, loop):
-        self.loop = loop
+    def __init__(self, trainer):
+        self.trainer = trainer
         self.stack: list[_Entry] = []
         self.serial = 0
 
@@ -57,17 +64,31 @@ class Stepper:
         return bool(self.stack)
 
     def _start(self, index=None):
-        t = self.loop.trainer
-        self.loop.running = False
+        t = self.trainer()
         if self.stack and not self.stack[-1].applied:
             self.stack.pop()  # nothing of it was applied: the trainer is as it found it
         self.serial += 1
-        self.stack.append(_Entry(t.checkpoint(), t.preview_sample(index), index, self.serial))
+        self.stack.append(_Entry(TrainerState.of(t, within_epoch=True), t.samples.preview(index),
+                                 index, self.serial))
         while len(self.stack) > MAX_BACK + 1 or (
                 len(self.stack) > 1 and sum(e.nbytes for e in self.stack) > MAX_BACK_BYTES):
             self.stack.pop(0)
 
     # --- commands -----------------------------------------------------------------------
+    @handles(P.Step)
+    def on_Step(self, cmd):
+        K = P.StepKind
+        {K.SAMPLE: self.step_sample, K.NEXT: self.next, K.APPLY: self.apply,
+         K.UNAPPLY: self.unapply, K.PREVIOUS: self.previous}[cmd.kind]()
+
+    @handles(P.SelectSample)
+    def on_SelectSample(self, cmd):
+        self.select(cmd.index)
+
+    @handles(P.GradCheck)
+    def on_GradCheck(self, cmd):
+        self.gradcheck()
+
     def next(self):
         self._start(None)
 
@@ -76,23 +97,20 @@ class Stepper:
         self._start(int(index))
 
     def apply(self):
-        self.loop.running = False
         top = self.stack[-1] if self.stack else None
         if top is not None and not top.applied:
-            self.loop.trainer.step_sample(top.index)
+            self.trainer().step_sample(top.index)
             top.applied = True
 
     def unapply(self):
         """Undo the update: weights, optimizer, cursor, counters and history, to the bit."""
-        self.loop.running = False
         top = self.stack[-1] if self.stack else None
         if top is not None and top.applied:
-            self.loop.trainer.restore(top.checkpoint)
+            top.checkpoint.restore(self.trainer())
             top.applied = False
 
     def previous(self):
         """Back to the sample stepped before this one (its update still applied)."""
-        self.loop.running = False
         if len(self.stack) > 1 and not self.stack[-1].applied:
             self.stack.pop()
             self.serial += 1
@@ -109,10 +127,8 @@ class Stepper:
         if not self.stack:
             self._start(None)
         top = self.stack[-1]
-        t = self.loop.trainer
-        net = t.network.copy()
-        for p, saved in zip(net.parameters(), top.checkpoint["params"]):
-            p[...] = saved
+        t = self.trainer()
+        net = top.checkpoint.network.copy()
         i = top.preview.index
         top.check = _gradcheck(net, t.X_train[i:i + 1], t.y_train[i:i + 1])
 
@@ -120,8 +136,8 @@ class Stepper:
         if not self.stack:
             return None
         top = self.stack[-1]
-        p, opt = top.preview, self.loop.trainer.optimizer
-        ups, params = p.updates, top.checkpoint["params"]
+        p, opt = top.preview, self.trainer().optimizer
+        ups, params = p.updates, top.checkpoint.params
         ph = phases(len(params) // 2)
         return StepView(
             index=p.index, pos=len(ph) - 1 if top.applied else 0, phases=ph,

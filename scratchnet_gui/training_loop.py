@@ -1,5 +1,10 @@
 """The training process's loop: takes commands between slices of training and publishes
-snapshots on a time budget. Qt-free; the command handlers live in ``loop_commands``."""
+snapshots on a time budget (Qt-free).
+
+The loop holds parts with one job each, and the command handlers live on them:
+``Live`` (the state), ``Pacer`` (when to publish), ``Stepper`` (one sample at a time),
+``Scrubber`` (the timeline), ``History`` (undo), ``ModelEdits`` and ``DataFiles``.
+"""
 
 from __future__ import annotations
 
@@ -11,24 +16,22 @@ import traceback
 import numpy as np
 
 from scratchnet import DivergenceError, data, kernel
-from scratchnet.config import Config, make_trainer
+from scratchnet.config import Config
 
 from . import protocol as P
 from . import snapshot as snap
-from .handlers import DEFERRED, STOP, handler_for
-from .loop_commands import LoopCommands
-from .loop_timeline import TimelineCommands, TimelineInfo
+from .handlers import DEFERRED, STOP, bind, handles
+from .loop_commands import DataFiles, ModelEdits
+from .loop_pacer import Pacer
+from .loop_state import Live
+from .loop_timeline import Scrubber, TimelineInfo, refresh_frame
+from .loop_undo import History
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock
-MIN_INTERVAL = 1 / 60  # snapshots at most this often (slices of 8 ms make it ~50/s) ...
-SNAP_SHARE = 0.2       # ... and taking at most this share of the trainer's time
-ROC_INTERVAL = 0.1     # the ROC curve is recomputed at most this often while training ...
-ROC_SHARE = 0.1        # ... and taking at most this share of the trainer's time
-MAPS_SHARE = 0.1       # boundary grid + neuron heatmaps: at most this share of the time
 
 
-class TrainingLoop(TimelineCommands, LoopCommands):
+class TrainingLoop:
     """The command loop that runs in the training process (or inline, in tests).
 
     Parameters
@@ -49,55 +52,47 @@ class TrainingLoop(TimelineCommands, LoopCommands):
 
     def __init__(self, config: Config, dataset: data.Dataset, commands, publish,
                  measure_later: bool = False, emit=None):
-        self.config = config
-        self.dataset = dataset  # CSV data's raw rows for a session: dataset.raw()
+        self.emit = emit or publish
+        self.live = Live(config, dataset, self.emit, track_metrics=not measure_later)
         self.pending = measure_later
-        self.trainer = make_trainer(config, dataset, track_metrics=not measure_later)
-        self._points_version = 0
-        self.points, self.planes = self._points(dataset)
         self.commands = commands
         self.publish_to = publish
-        self.emit = emit or publish
         self.running = False
         self.speed_cap = None   # epochs per second, or None for as fast as possible
-        self.version = 0        # bumped whenever the weights, data or history change
-        self._seq = 0
         self._ack = 0
         # recent notices: every snapshot carries them, so one the GUI never reads (it
         # keeps only the newest snapshot) loses no message
         self._notices = collections.deque(maxlen=32)
         self._handling = 0
-        self._snap_cost = 0.0
-        self._last_snap = 0.0
-        self._rate = (time.perf_counter(), 0)
-        self._samples_per_s = 0.0
         self._next_epoch_at = 0.0
-        self._roc, self._roc_at, self._roc_model, self._roc_cost = None, 0.0, None, 0.0
-        self._maps, self._maps_at, self._maps_cost, self._maps_model = None, 0.0, 0.0, None
-        self.stepper = Stepper(self)
         self._kernel_noted = False
         self._kernel_shown = None  # the kernel's state the last snapshot told
-        self.loader = None      # a CsvLoader while a CSV file is read
-        self._init_timeline()
+        self.pacer = Pacer()
+        self.stepper = Stepper(lambda: self.live.trainer)
+        self.scrubber = Scrubber(self.live, self.pause, self.notify)
+        self.history = History(self.live, self.pause, self.notify)
+        self.edits = ModelEdits(self.live)
+        self.files = DataFiles(self.live, self.pause, self.notify)
+        self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
+                              self.files])  # {command class: the part's bound handler}
 
-    def _points(self, dataset, axes=(0, 1)):
-        self._points_version += 1
-        pts, grid, thumb = snap.Points.from_dataset(dataset, axes, self._points_version)
-        return pts, (grid, thumb)
+    def pause(self) -> None:
+        self.running = False
 
     # --- loop ---------------------------------------------------------------------------
     def run(self) -> None:
-        self.emit(P.ConfigChanged(self.config))
+        self.emit(P.ConfigChanged(self.live.config))
         self.publish()
         if self.pending:
-            self.trainer.track_metrics = True
-            self.trainer.record_epoch(replace=True)
+            self.live.trainer.track_metrics = True
+            self.live.trainer.record_epoch(replace=True)
             self.pending = False
-            self.version += 1
+            self.live.version += 1
             self.publish()
             kernel.start_compiling()  # on a thread; training runs on numpy meanwhile
         while True:
-            if self.loader is not None and not self.loader.thread.is_alive():
+            loader = self.files.loader
+            if loader is not None and not loader.thread.is_alive():
                 try:
                     self.finish_load()
                 except Exception as e:  # noqa: BLE001 (e.g. data the network cannot take)
@@ -114,16 +109,31 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             if self.running:
                 self._train_slice()
 
+    def finish_load(self) -> None:
+        """Once the CSV loader's thread has ended: train on its data (an undoable edit),
+        or say why not."""
+        loaded = self.files.loaded()
+        if loaded is None:
+            return
+        self.stepper.clear()
+        self.scrubber.leave()
+        before = self.history.capture()
+        self.files.use_data(*loaded)
+        self.history.record("open data", before)
+        self.live.version += 1
+        ds, name = loaded[1], os.path.basename(loaded[0].csv_path)
+        self.notify(f"Loaded {len(ds.y_train) + len(ds.y_test):,} rows from {name}.")
+
     def _kernel_note(self) -> None:
         """Say once that training runs without the compiled kernel, and why."""
         state = kernel.status()
         asked = os.environ.get(kernel.ENV) == "numpy"  # the user chose it: nothing to say
         if state.state is kernel.KernelState.UNAVAILABLE and not asked and not self._kernel_noted:
             self._kernel_noted = True
-            self._notify(f"Training runs on numpy only ({state.reason}).")
+            self.notify(f"Training runs on numpy only ({state.reason}).")
 
     def _idle_timeout(self):
-        if self.loader is not None:
+        if self.files.loader is not None:
             return 0.05  # look at the loader often enough to take its data soon
         if not self.running:  # idle; while the kernel compiles, wake to say when it is in
             compiling = kernel.status().state is kernel.KernelState.COMPILING
@@ -132,10 +142,23 @@ class TrainingLoop(TimelineCommands, LoopCommands):
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
 
-    def _notify(self, text: str, level: P.NoticeLevel = P.NoticeLevel.INFO) -> None:
+    def notify(self, text: str, level: P.NoticeLevel = P.NoticeLevel.INFO) -> None:
         """Queue a message for the user."""
         last = self._notices[-1].id if self._notices else 0
         self._notices.append(P.Notice(last + 1, self._handling, level, text))
+
+    # --- commands -----------------------------------------------------------------------
+    def dispatch(self, cmd):
+        """Run ``cmd``'s handler (``ValueError`` for anything but a known command); it
+        answers ``DEFERRED`` when the change comes later (a file read on a thread), so
+        there is no edit to undo yet, or ``STOP``."""
+        return self._handler(cmd)(cmd)
+
+    def _handler(self, cmd):
+        run = self.handlers.get(type(cmd)) if isinstance(cmd, P.Command) else None
+        if run is None:
+            raise ValueError(f"the trainer does not know the command {cmd!r}")
+        return run
 
     def _handle(self, item) -> bool:
         """Run one ``(id, command)``; False once told to stop. No exception escapes:
@@ -143,24 +166,26 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         cmd_id, cmd = item
         self._handling = cmd_id
         try:
-            run = handler_for(cmd)  # anything but a known command: a ValueError, reported
+            run = self._handler(cmd)  # anything but a known command: a ValueError, reported
             does = cmd.traits
             if not does.keeps_steps:
                 self.stepper.clear()
             if not does.keeps_scrub:
-                self.scrub = None
-            before = self.capture() if does.undoable else None
-            label = "" if before is None else cmd.edit_label(
-                self.config, None if self.scrub is None else self.scrub.epoch)
-            answer = run(self, cmd)
+                self.scrubber.leave()
+            before = self.history.capture() if does.undoable else None
+            label = "" if before is None else cmd.edit_label(self.live.config,
+                                                              self.scrubber.epoch)
+            answer = run(cmd)
             if answer == STOP:
                 return False
+            if does.pauses:
+                self.running = False
             if answer != DEFERRED and before is not None:
-                self.record_edit(label, before)
+                self.history.record(label, before)
                 if does.in_place:
-                    self.refresh_frame()
+                    refresh_frame(self.live.trainer)
             if does.changes_model:
-                self.version += 1
+                self.live.version += 1
         except Exception as e:  # noqa: BLE001 (reported; the process goes on)
             self._report(e)
         finally:
@@ -172,29 +197,55 @@ class TrainingLoop(TimelineCommands, LoopCommands):
         """Tell the user what went wrong; the trainer process never dies of it."""
         if isinstance(e, DivergenceError):
             self.running = False
-            self._notify(str(e), P.NoticeLevel.ERROR)
+            self.notify(str(e), P.NoticeLevel.ERROR)
         elif isinstance(e, (ValueError, OSError)):  # bad settings or files: say what
-            self._notify(str(e), P.NoticeLevel.ERROR)
+            self.notify(str(e), P.NoticeLevel.ERROR)
         else:  # a bug: report it, keep the app and the weights alive
             self.running = False
-            self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         P.NoticeLevel.ERROR)
+            self.notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
+                        P.NoticeLevel.ERROR)
 
+    @handles(P.Stop)
+    def on_Stop(self, cmd):
+        return STOP
+
+    @handles(P.Play)
+    def on_Play(self, cmd):
+        self.running = True
+        self.pacer.restart(self.live.trainer.samples_seen)
+
+    @handles(P.Pause)
+    def on_Pause(self, cmd):
+        pass  # Traits.pauses
+
+    @handles(P.StepEpoch)
+    def on_StepEpoch(self, cmd):
+        self.live.trainer.step_epoch()
+
+    @handles(P.StepBatch)
+    def on_StepBatch(self, cmd):
+        self.live.trainer.step_batch()
+
+    @handles(P.SetSpeed)
+    def on_SetSpeed(self, cmd):
+        self.speed_cap = cmd.epochs_per_s
+
+    # --- training -----------------------------------------------------------------------
     def _train_slice(self) -> None:
         self._kernel_note()
-        t, poll = self.trainer, self.commands.poll
+        t, poll, max_epochs = self.live.trainer, self.commands.poll, self.live.config.max_epochs
         end = time.perf_counter() + SLICE
         try:
             while True:
-                reason = t.stop_reason(self.config.max_epochs)
+                reason = t.stop_reason(max_epochs)
                 if reason is not None:
                     self.running = False
                     score = "R²" if t.task.metric == "r2" else "AUC"
-                    self._notify(f"Reached the target {score}." if reason == "target"
-                                 else f"Reached the epoch limit ({self.config.max_epochs}).")
+                    self.notify(f"Reached the target {score}." if reason == "target"
+                                else f"Reached the epoch limit ({max_epochs}).")
                     self.publish()
                     return
-                self.version += 1
+                self.live.version += 1
                 if t.step_batches(deadline=end) and self.speed_cap:
                     self._next_epoch_at = time.perf_counter() + 1.0 / self.speed_cap
                     break
@@ -202,66 +253,36 @@ class TrainingLoop(TimelineCommands, LoopCommands):
                     break
         except DivergenceError as e:
             self.running = False
-            self._notify(str(e), P.NoticeLevel.ERROR)
+            self.notify(str(e), P.NoticeLevel.ERROR)
             self.publish()
             return
         except Exception as e:  # a bug in a slice: pause, say so, keep the process
             self.running = False
-            self._notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
-                         P.NoticeLevel.ERROR)
+            self.notify(f"unexpected {type(e).__name__}: {e}\n\n{traceback.format_exc()}",
+                        P.NoticeLevel.ERROR)
             self.publish()
             return
-        now = time.perf_counter()
-        if now - self._last_snap >= max(MIN_INTERVAL, self._snap_cost / SNAP_SHARE):
+        if self.pacer.due():
             self.publish()
 
     # --- snapshots ----------------------------------------------------------------------
     def publish(self) -> None:
-        t0 = time.perf_counter()
-        t0_rate, n0 = self._rate
-        if not self.running:
-            self._rate = (t0, self.trainer.samples_seen)
-        elif t0 - t0_rate >= 0.5:
-            self._samples_per_s = (self.trainer.samples_seen - n0) / (t0 - t0_rate)
-            self._rate = (t0, self.trainer.samples_seen)
-        self._seq += 1
-        # the ROC curve and the heatmaps follow the weights: reuse them while the model is
-        # the same (stepping through phases), and refresh them on their own time shares
-        # while training (a large test set's ROC can take 100 ms)
-        fresh_roc = not self.pending and self.version != self._roc_model and (
-            not self.running or t0 - self._roc_at >= max(ROC_INTERVAL,
-                                                          self._roc_cost / ROC_SHARE))
-        fresh_maps = self.version != self._maps_model and (
-            not self.running or t0 - self._maps_at >= self._maps_cost / MAPS_SHARE)
-        budgeted = 0.0
-        t = self.shown_trainer()
+        live, pacer, scrubber = self.live, self.pacer, self.scrubber
+        rate = pacer.start(self.running, live.trainer.samples_seen)
+        t = scrubber.shown_trainer()
         self._kernel_shown = kernel.status().state
         with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            if fresh_roc:
-                r0 = time.perf_counter()
-                self._roc, self._roc_at, self._roc_model = snap.roc_of(t), t0, self.version
-                self._roc_cost = time.perf_counter() - r0
-                budgeted += self._roc_cost
-            if fresh_maps:
-                m0 = time.perf_counter()
-                maps = snap.maps_of(t.network, self.planes)
-                self._maps, self._maps_at, self._maps_model = maps, t0, self.version
-                self._maps_cost = time.perf_counter() - m0
-                budgeted += self._maps_cost
-            live = self._live_for_scrub()
-            undo, redo = self.labels()
-            s = snap.take(t, self.points, self.planes, self._seq, self._ack,
-                          self.running, pending=self.pending, model_version=self.version,
-                          roc=None if self.pending else self._roc, maps=self._maps,
-                          samples_per_s=self._samples_per_s if self.running else 0.0,
-                          notices=tuple(self._notices), step=self.stepper.view(),
-                          loading=self.loader is not None, live=live,
-                          scrub=None if self.scrub is None else self.scrub.epoch,
-                          live_epoch=self.trainer.epoch, undo=undo, redo=redo,
-                          timeline=TimelineInfo.of(self.trainer.timeline),
+            roc, maps = pacer.diagnostics(t, live.planes, live.version, self.running,
+                                          self.pending)
+            undo, redo = self.history.labels()
+            s = snap.take(t, live.points, live.planes, pacer.seq, self._ack, self.running,
+                          pending=self.pending, model_version=live.version, roc=roc,
+                          maps=maps, samples_per_s=rate, notices=tuple(self._notices),
+                          step=self.stepper.view(), loading=self.files.loader is not None,
+                          live=scrubber.live_snapshot(pacer.seq, self._ack),
+                          scrub=scrubber.epoch, live_epoch=live.trainer.epoch, undo=undo,
+                          redo=redo, timeline=TimelineInfo.of(live.trainer.timeline),
                           speed_cap=self.speed_cap, kernel=self._kernel_shown.value)
-        if self.scrub is None:
-            self._live_snap = s
+        scrubber.sent(s)
         self.publish_to(s)
-        self._last_snap = time.perf_counter()
-        self._snap_cost = self._last_snap - t0 - budgeted
+        pacer.sent()

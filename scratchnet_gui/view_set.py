@@ -7,12 +7,15 @@ often it needs a frame (``Rate``); the window decides only which frames are slow
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
+
+from .views.view_settings import ViewSettings
 
 
 class Rate(enum.Enum):
@@ -44,6 +47,7 @@ class ViewSet(QObject):
         self._entries: dict[str, _Entry] = {}
         self._latest = None
         self.drawn = {}  # view name -> how many times it drew (for tests and benchmarks)
+        self.settings = ViewSettings()
 
     def add(self, view: QWidget, rate: Rate, draw: Callable | None = None) -> QWidget:
         """Register ``view``; ``draw(snap, slow)`` defaults to ``view.draw``."""
@@ -70,6 +74,19 @@ class ViewSet(QObject):
                 e.rate is Rate.CHANGE or slow)))
             if due:
                 self._draw(e, snap, slow)
+
+    def set(self, **changes) -> None:
+        """Change the view settings (``ViewSettings``' fields; a bad value is a
+        ``ValueError`` and nothing changes): each view that reads them takes the new
+        value (``use_settings``, True when what it shows changed) and redraws."""
+        new = dataclasses.replace(self.settings, **changes)
+        if new == self.settings:
+            return
+        self.settings = new
+        for e in self._entries.values():
+            use = getattr(e.view, "use_settings", None)
+            if use is not None and use(new):
+                self.redraw(e.view)
 
     def redraw(self, view: QWidget) -> None:
         """Draw ``view`` again now (a setting it shows changed), if it is seen."""

@@ -1,4 +1,5 @@
-"""The window's actions, toolbar and menus, and what the simple ones do."""
+"""The window's actions, toolbar and menus (File, Train, View), and what the simple
+ones do."""
 
 from __future__ import annotations
 
@@ -12,48 +13,65 @@ from .panels.training_panel import WATCH
 from .views.network_view import OVERLAYS
 
 
-class ActionsMixin:
-    """``MainWindow``'s actions: Play, the steps, Reset, the stepper's walk, the menus."""
+def make_action(win, name, text, slot=None, key=None, tip="", checkable=False) -> QAction:
+    """An action of window ``win`` named ``name`` (its objectName), calling ``slot``."""
+    a = QAction(text, win)
+    a.setObjectName(name)
+    a.setCheckable(checkable)
+    if key:
+        a.setShortcut(QKeySequence(key))
+    a.setToolTip(tip or text)
+    a.setStatusTip(tip or text)
+    if checkable and slot is not None:
+        a.toggled.connect(slot)
+    elif slot is not None:
+        # triggered(bool) would hand ``checked`` (False) to a slot's first parameter,
+        # an optional one included: a plain action's slot is called with nothing
+        a.triggered.connect(lambda _checked=False: slot())
+    win.addAction(a)
+    return a
 
-    def _action(self, name, text, slot=None, key=None, tip="", checkable=False):
-        a = QAction(text, self)
-        a.setObjectName(name)
-        a.setCheckable(checkable)
-        if key:
-            a.setShortcut(QKeySequence(key))
-        a.setToolTip(tip or text)
-        a.setStatusTip(tip or text)
-        if checkable and slot is not None:
-            a.toggled.connect(slot)
-        elif slot is not None:
-            # triggered(bool) would hand ``checked`` (False) to a slot's first parameter,
-            # an optional one included: a plain action's slot is called with nothing
-            a.triggered.connect(lambda _checked=False: slot())
-        self.addAction(a)
-        return a
+
+class WindowMenus:
+    """``MainWindow``'s actions: Play, the steps, Reset, the stepper's walk, the menus;
+    the window's other parts add their own (``make_action``).
+
+    Parameters
+    ----------
+    win : MainWindow
+        Built with its views and panels; ``win.files`` too (the File menu's actions).
+    """
+
+    def __init__(self, win):
+        self.win = win
+        self._build_actions()
+
+    def _action(self, *args, **kw) -> QAction:
+        return make_action(self.win, *args, **kw)
 
     def _build_actions(self):
-        self.play_action = self._action("play", "Play", self._play_toggled, Qt.Key.Key_Space,
+        w = self.win
+        self.play_action = self._action("play", "Play", self.play_toggled, Qt.Key.Key_Space,
                                         "Play / pause training (Space)", checkable=True)
-        self.step_epoch_action = self._action("step_epoch", "Step epoch", lambda: self.send(P.StepEpoch),
+        self.step_epoch_action = self._action("step_epoch", "Step epoch", lambda: w.send(P.StepEpoch),
                                               "E", "Train exactly one epoch (E)")
-        self.step_batch_action = self._action("step_batch", "Step batch", lambda: self.send(P.StepBatch),
+        self.step_batch_action = self._action("step_batch", "Step batch", lambda: w.send(P.StepBatch),
                                               "B", "Train on one minibatch (B)")
         self.reset_action = self._action("reset", "Reset", self.reset, "R",
                                          "Fresh weights and history (R)")
         self._paced = WATCH  # the pace Full speed returns to
         self.full_speed_action = self._action(
-            "full_speed", "Full speed", self._full_speed, "F",
+            "full_speed", "Full speed", self.full_speed, "F",
             "Train as fast as the machine goes; off, at the pace chosen under Training ▸ "
             "speed (F)", checkable=True)
         self.step_sample_action = self._action(
-            "step_sample", "Step sample", lambda: self.send(P.Step(P.StepKind.SAMPLE)), "N",
+            "step_sample", "Step sample", lambda: w.send(P.Step(P.StepKind.SAMPLE)), "N",
             "One SGD step on the next sample, with every number in the inspector (N)")
         self.step_phase_action = self._action(
-            "step_phase", "Phase →", lambda: self._walk(self.walk.forward),
+            "step_phase", "Phase →", lambda: w.step_walk(w.walk.forward),
             Qt.Key.Key_Right, "Walk the sample one phase on: forward, loss, backward, update (→)")
         self.step_phase_back_action = self._action(
-            "step_phase_back", "← Phase", lambda: self._walk(self.walk.back),
+            "step_phase_back", "← Phase", lambda: w.step_walk(w.walk.back),
             Qt.Key.Key_Left, "One phase back: through the update (undone to the bit) and on "
                              "into the samples stepped before (←)")
         self.overlay = QComboBox()
@@ -61,24 +79,25 @@ class ActionsMixin:
         self.overlay.addItems(list(OVERLAYS))
         self.overlay.setToolTip("Draw the edges by weight, or (while stepping) by this "
                                 "sample's gradient or by the optimizer's update")
-        self.overlay.currentTextChanged.connect(self.network_view.set_overlay)
-        self.open_data_action = self._action("open_data", "Open data…", self.open_data,
+        self.overlay.currentTextChanged.connect(lambda mode: w.view_set.set(overlay=mode))
+        self.open_data_action = self._action("open_data", "Open data…", w.files.open_data,
                                              "Ctrl+D", "Load your own CSV (Ctrl+D)")
         self.heatmaps_action = self._action("neuron_heatmaps", "Neuron heatmaps",
-                                            self.network_view.set_thumbs_visible,
+                                            w.network_view.set_thumbs_visible,
                                             tip="Show each neuron's activation over the input plane",
                                             checkable=True)
         self.heatmaps_action.setChecked(True)
-        self.test_points_action = self._action("show_test", "Show test points", self._show_test,
+        self.test_points_action = self._action("show_test", "Show test points", self.show_test,
                                                tip="Draw the test points (triangles)", checkable=True)
         self.test_points_action.setChecked(True)
         self._build_toolbar()
         self._build_menus()
 
     def _build_toolbar(self):
+        w = self.win
         self.toolbar = QToolBar("Training")
         self.toolbar.setObjectName("training_toolbar")
-        self.addToolBar(self.toolbar)
+        w.addToolBar(self.toolbar)
         for a in (self.play_action, self.full_speed_action, self.step_epoch_action,
                   self.step_batch_action, self.reset_action, self.step_phase_back_action,
                   self.step_sample_action, self.step_phase_action):
@@ -87,51 +106,52 @@ class ActionsMixin:
         self.toolbar.addWidget(self.overlay)
 
     def _build_menus(self):
+        w = self.win
         self.open_session_action = self._action("open_session", "Open session…",
-                                                self.open_session, QKeySequence.StandardKey.Open,
+                                                w.files.open_session, QKeySequence.StandardKey.Open,
                                                 "Open a saved .scratchnet session (Ctrl+O)")
         self.save_session_action = self._action("save_session", "Save session…",
-                                                self.save_session, QKeySequence.StandardKey.Save,
+                                                w.files.save_session, QKeySequence.StandardKey.Save,
                                                 "Save data, weights, optimizer and history (Ctrl+S)")
-        self.export_all_action = self._action("export_all", "Export all views…", self.export_all,
+        self.export_all_action = self._action("export_all", "Export all views…", w.files.export_all,
                                               "Ctrl+E", "Write every view as PNG, SVG and CSV "
                                               "into a folder (Ctrl+E)")
-        self.record_action = self._action("record_gif", "Record GIF", self._record,
+        self.record_action = self._action("record_gif", "Record GIF", w.files.record,
                                           tip="Record the graph and boundary while training; "
                                               "uncheck to save the GIF", checkable=True)
-        self.file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = w.menuBar().addMenu("&File")
         self.file_menu.addAction(self.open_data_action)
         self.file_menu.addAction(self.open_session_action)
         self.file_menu.addAction(self.save_session_action)
-        self.recent_menu = self.file_menu.addMenu("Recent sessions")
+        w.files.add_recent_menu(self.file_menu)
         self.file_menu.addSeparator()
         export_menu = self.file_menu.addMenu("Export view")
-        for v in self.views + [self.inspector]:
-            a = QAction(f"Export {v.objectName().removesuffix('_view')}…", self)
+        for v in w.views + [w.inspector]:
+            a = QAction(f"Export {v.objectName().removesuffix('_view')}…", self.win)
             a.setObjectName(f"export_{v.objectName()}")
-            a.triggered.connect(lambda _=False, name=v.objectName(): self.export_dialog(name))
+            a.triggered.connect(lambda _=False, name=v.objectName(): w.files.export_dialog(name))
             export_menu.addAction(a)
             self._add_context_action(v, a)
         self.file_menu.addAction(self.export_all_action)
         self.export_model_action = self._action(
-            "export_model", "Export model…", lambda: window_model.export_model_dialog(self),
+            "export_model", "Export model…", lambda: window_model.export_model_dialog(self.win),
             tip="The trained network with its preprocessing, as ONNX (Netron, onnxruntime) "
                 "or a PyTorch model.py")
         self.file_menu.addAction(self.export_model_action)
         self.file_menu.addAction(self.record_action)
-        self._refresh_recent()
         self._build_train_and_view_menus()
 
     def _build_train_and_view_menus(self):
-        self.train_menu = self.menuBar().addMenu("&Train")
+        w = self.win
+        self.train_menu = w.menuBar().addMenu("&Train")
         for a in (self.play_action, self.full_speed_action, self.step_epoch_action,
                   self.step_batch_action, self.reset_action, self.step_sample_action,
                   self.step_phase_action, self.step_phase_back_action):
             self.train_menu.addAction(a)
-        self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = w.menuBar().addMenu("&View")
         self.stepping_layout_action = self._action(
-            "stepping_layout", "Stepping layout", lambda on: self._set_stepping_layout(
-                on and getattr(self.controller.latest, "step", None) is not None),
+            "stepping_layout", "Stepping layout", lambda on: w.set_stepping_layout(
+                on and getattr(w.controller.latest, "step", None) is not None),
             tip="While a sample is stepped, give the network graph most of the window",
             checkable=True)
         self.stepping_layout_action.setChecked(True)
@@ -143,7 +163,7 @@ class ActionsMixin:
                                             "prediction view plots")
         self.view_menu.addAction(self.axes_action)
         self.color_by_class_action = self._action(
-            "color_by_class", "Colour points by class", self._color_by_class,
+            "color_by_class", "Colour points by class", self.color_by_class,
             tip="Colour the points by their class (as the article's data plots), not by "
                 "right or wrong", checkable=True)
         self.view_menu.addAction(self.color_by_class_action)
@@ -161,103 +181,78 @@ class ActionsMixin:
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             view.addAction(action)
 
-    def _full_speed(self, on: bool):
+    def full_speed(self, on: bool):
         """Full speed, or back to the pace the speed box had before."""
-        box = self.training_panel.speed
+        box = self.win.training_panel.speed
         if on and box.currentText() != "max":
             self._paced = box.currentText()
             box.setCurrentText("max")  # emits: the training process follows
         elif not on and box.currentText() == "max":
             box.setCurrentText(self._paced)
 
-    def _speed_chosen(self, text: str):
+    def speed_chosen(self, text: str):
         """The speed box and the Full speed button agree."""
         if self.full_speed_action.isChecked() != (text == "max"):
             with QSignalBlocker(self.full_speed_action):
                 self.full_speed_action.setChecked(text == "max")
 
-    def _play_toggled(self, checked):
-        self.send(P.Play if checked else P.Pause)
+    def play_toggled(self, checked):
+        self.win.send(P.Play if checked else P.Pause)
 
     def reset(self):
-        self.send(P.Reset)
+        self.win.send(P.Reset)
 
     def choose_axes(self, axes=None):
         """Pick the two raw columns the prediction view plots (asks when ``axes`` is None)."""
-        snap = self.controller.latest
+        snap = self.win.controller.latest
         if snap is None:
             return
         names = list(snap.points.names)
         if axes is None:
             if len(names) < 3:
-                self.show_message("info", "The data have two columns; both are plotted.")
+                self.win.show_message("info", "The data have two columns; both are plotted.")
                 return
             picked = []
             for which, default in (("horizontal", snap.points.axes[0]), ("vertical", snap.points.axes[1])):
-                name, ok = QInputDialog.getItem(self, "Plot columns", f"{which} axis:", names,
+                name, ok = QInputDialog.getItem(self.win, "Plot columns", f"{which} axis:", names,
                                                 default, False)
                 if not ok:
                     return
                 picked.append(names.index(name))
             axes = picked
-        self.send(lambda: P.SetAxes(tuple(axes)))
+        self.win.send(lambda: P.SetAxes(tuple(axes)))
 
-    def _sample_clicked(self, index):
-        self.prediction_view.select(index)
-        self.send(lambda: P.SelectSample(int(index)))
+    def sample_clicked(self, index):
+        self.win.prediction_view.select(index)
+        self.win.send(lambda: P.SelectSample(int(index)))
 
-    def _set_threshold(self, value):
-        self.prediction_view.threshold = value
-        self.confusion_view.set_threshold(value)
-        self.view_set.redraw(self.prediction_view)
-        self.view_set.redraw(self.confusion_view)
+    def set_threshold(self, value):
+        self.win.view_set.set(threshold=float(value))
 
-    def _follow_task(self, snap):
+    def follow_task(self, snap):
         """Controls that mean something for one task only follow the data's: the
         threshold is for two classes (K ≥ 3 take the most probable class), and a
         regression has no confusion matrix."""
-        self.training_panel.threshold.setEnabled(snap.task.n_classes == 2)
-        tab = self.roc_tabs.indexOf(self.confusion_view)
-        if self.roc_tabs.isTabVisible(tab) != (snap.task.kind != "regression"):
-            self.roc_tabs.setTabVisible(tab, snap.task.kind != "regression")
+        self.win.training_panel.threshold.setEnabled(snap.task.n_classes == 2)
+        tab = self.win.roc_tabs.indexOf(self.win.confusion_view)
+        if self.win.roc_tabs.isTabVisible(tab) != (snap.task.kind != "regression"):
+            self.win.roc_tabs.setTabVisible(tab, snap.task.kind != "regression")
 
-    def _color_by_class(self, on):
-        self.prediction_view.set_color_by_class(on)
+    def color_by_class(self, on):
+        self.win.view_set.set(color_by_class=bool(on))
 
     def threshold_at_label_mean(self):
         """Set the threshold to the training labels' mean (the article's choice)."""
-        snap = self.controller.latest
+        snap = self.win.controller.latest
         if snap is not None:
-            self.training_panel.threshold.setValue(float(snap.points.y_train.mean()))
+            self.win.training_panel.threshold.setValue(float(snap.points.y_train.mean()))
 
-    def _show_test(self, on):
-        self.prediction_view.show_test = on
-        self.view_set.redraw(self.prediction_view)
+    def show_test(self, on):
+        self.win.view_set.set(show_test=bool(on))
 
-    def _edit_weight(self, layer, row, col, value):
+    def edit_weight(self, layer, row, col, value):
         what = "bias" if col < 0 else f"weight w[{row + 1},{col + 1}]"
-        new, ok = QInputDialog.getDouble(self, "Edit weight", f"Layer {layer + 1} {what}:",
+        new, ok = QInputDialog.getDouble(self.win, "Edit weight", f"Layer {layer + 1} {what}:",
                                          value, -1e6, 1e6, 6)
         if ok:
-            self.send(lambda: P.SetWeight(layer, row, col, new))
-
-    def _set_stepping_layout(self, on: bool):
-        """Shrink the curves and widen the graph while stepping; restore after."""
-        center, top = self._splitters
-        if on and self._normal_sizes is None:
-            self._normal_sizes = (center.sizes(), top.sizes())
-            total = sum(center.sizes())  # curves shrink, not fold: exports still draw them
-            center.setSizes([int(total * 0.82), total - int(total * 0.82)])
-            total = sum(top.sizes())
-            top.setSizes([int(total * 0.68), total - int(total * 0.68)])
-        elif not on and self._normal_sizes is not None:
-            center.setSizes(self._normal_sizes[0])
-            top.setSizes(self._normal_sizes[1])
-            self._normal_sizes = None
-
-    def _walk(self, move):
-        """Move the stepper's phase cursor; a move within the sample redraws at once."""
-        move()
-        if self.controller.latest is not None:
-            self.draw(self.controller.latest)
-
+            self.win.send(lambda: P.SetWeight(layer, row, col, new))

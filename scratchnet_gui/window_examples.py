@@ -9,26 +9,38 @@ from scratchnet import presets
 
 from . import protocol as P
 from . import resources
+from .window_actions import make_action
 
 # {action name: (preset, menu title, what to look for)}; the texts live in
 # resources/examples.json, beside the icon and the desktop entry
 EXAMPLES = {e.action: (e.preset, e.title, e.text) for e in resources.examples()}
 
 
-class ExamplesMixin:
-    """``MainWindow``'s Examples menu."""
+class Examples:
+    """``MainWindow``'s Examples menu.
 
-    def _build_examples_menu(self):
-        self.examples_menu = self.menuBar().addMenu("E&xamples")
+    Parameters
+    ----------
+    win : MainWindow
+        Built with its lesson note.
+    """
+
+    def __init__(self, win):
+        self.win = win
+        self._build_menu()
+
+    def _build_menu(self):
+        self.examples_menu = self.win.menuBar().addMenu("E&xamples")
         for name, (preset, title, _) in EXAMPLES.items():
-            a = self._action(name, title, lambda _=False, n=name: self.load_example(n),
-                             tip=f"Load the {preset!r} preset: data, model and training")
+            a = make_action(self.win, name, title,
+                            lambda _=False, n=name: self.load_example(n),
+                            tip=f"Load the {preset!r} preset: data, model and training")
             self.examples_menu.addAction(a)
 
     def load_example(self, name: str):
         """Load example ``name`` (an action's objectName) and say what to look for, in
         a note above the views that never blocks Play."""
         preset, title, words = EXAMPLES[name]
-        self.send(lambda: P.LoadExperiment(presets.get(preset)))
-        self.lesson_note.say(title, words)
-        self.messageShown.emit("info", words)
+        self.win.send(lambda: P.LoadExperiment(presets.get(preset)))
+        self.win.lesson_note.say(title, words)
+        self.win.messageShown.emit("info", words)

@@ -68,11 +68,11 @@ class WindowLook(QObject):
             a.setShortcut(QKeySequence(key))
         a.triggered.connect(lambda checked=False: slot(checked))
         self.window.addAction(a)
-        self.window.view_menu.addAction(a)
+        self.window.menus.view_menu.addAction(a)
         return a
 
     def _build_actions(self):
-        self.window.view_menu.addSeparator()
+        self.window.menus.view_menu.addSeparator()
         self.presentation_action = self._action(
             "presentation_mode", "Presentation", self.set_presentation, "F11",
             "For a projector: full screen, the controls hidden, text and lines larger (F11)")
@@ -144,15 +144,11 @@ class WindowLook(QObject):
         w = self.window
         theme.use(look)
         views = views if views is not None else w.views
-        w.network_view._layout_key = None  # nodes and heatmaps again, in the new colours
-        w.network_view._drawn_vals = w.network_view._legend_html = None
-        w.prediction_view._lut = object()  # the map again from the new scheme
-        w.prediction_view._groups, w.prediction_view._key_state = {}, None
-        snap = w.controller.latest
-        if snap is not None:
-            w._drawn, w._slow_at = None, 0.0  # a full frame, every part of it
-            w.draw(snap)
-            w.confusion_view.draw(snap)
+        for v in (w.network_view, w.prediction_view):
+            v.restyle()  # nodes, heatmaps and the map again, in the new colours
+        w.redraw()
+        if w.controller.latest is not None:
+            w.confusion_view.draw(w.controller.latest)
         base = self._light[2]
         for v in views:
             if hasattr(v, "getPlotItem"):

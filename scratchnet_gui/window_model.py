@@ -42,7 +42,7 @@ def export_model(window, path) -> bool:
 
 def export_model_dialog(window) -> None:
     """Ask where, then export; the filter chosen gives a name without a suffix its own."""
-    folder = window.settings().value("last_folder", "")
+    folder = window.files.settings().value("last_folder", "")
     path, chosen = QFileDialog.getSaveFileName(window, "Export model",
                                                os.path.join(folder, "model.onnx"),
                                                ";;".join(FILTERS))
@@ -51,4 +51,4 @@ def export_model_dialog(window) -> None:
     if not os.path.splitext(path)[1]:
         path += FILTERS.get(chosen, ".onnx")
     if export_model(window, path):
-        window._remember("last_folder", os.path.dirname(path))
+        window.files.remember("last_folder", os.path.dirname(path))

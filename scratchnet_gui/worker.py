@@ -31,7 +31,7 @@ from scratchnet.config import Config
 
 from . import protocol as P
 from . import snapshot as snap
-from . import training_loop
+from . import loop_pacer, training_loop
 from .training_loop import TrainingLoop  # noqa: F401 (the loop's home for tests and tools)
 
 
@@ -81,7 +81,8 @@ def child_main(config: Config, raw, commands, snapshots, tuning=None) -> None:
     for k, v in (tuning or {}).items():
         if k not in TUNABLE:
             raise ValueError(f"unknown tuning {k!r}; choose from {', '.join(TUNABLE)}")
-        setattr(snap if k in ("GRID", "THUMB") else training_loop, k, v)
+        setattr(snap if k in ("GRID", "THUMB") else training_loop if k == "SLICE"
+                else loop_pacer, k, v)
     # One BLAS thread: a second one would spin on the core the GUI draws with, and the
     # matrices of an interactive network are too small to gain from it.
     threadpoolctl.threadpool_limits(1)

@@ -58,9 +58,11 @@ class ConfusionView(QWidget):
         self._snap = None
         self._drawn = None
 
-    def set_threshold(self, value: float) -> None:
-        """The threshold for two classes; the window's view set redraws."""
-        self.threshold = value
+    def use_settings(self, settings) -> bool:
+        """Take the window's ``ViewSettings`` (the threshold); True if it changed."""
+        changed = settings.threshold != self.threshold
+        self.threshold = settings.threshold
+        return changed
 
     def draw(self, snap, slow: bool = True) -> None:
         self._snap = snap

@@ -4,6 +4,7 @@ gradients or updates, and the update animated from the weights before to after."
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QTimer
 
 from .. import step_view
 
@@ -11,35 +12,52 @@ OVERLAYS = ("weight", "gradient", "update")
 
 
 class EdgeOverlay:
-    """``NetworkView``'s half that decides each edge's value."""
+    """What each of the network graph's edges shows (a part ``NetworkView`` holds).
 
-    def edge_values(self, snap) -> np.ndarray:
-        """The value each drawn edge shows under the current overlay."""
-        source = self.overlay_values if self.overlay_values is not None else snap.weights
-        e = self.edges
-        out = np.empty(len(e))
+    Parameters
+    ----------
+    parent : QObject
+        Owns the animation's timer.
+    redraw : callable
+        Draws the graph again (an animation frame). The mode is the window's
+        ``ViewSettings.overlay`` (``NetworkView.use_settings``).
+    """
+
+    def __init__(self, parent, redraw):
+        self.mode = "weight"    # edges by weight, gradient or update (while stepping)
+        self.values = None      # per-layer (W, b)-shaped arrays drawn instead
+        self.node_text = None   # (full, short) per-layer texts shown beside nodes
+        self._redraw = redraw
+        self._anim = QTimer(parent)
+        self._anim.setInterval(30)
+        self._anim.timeout.connect(self._animate)
+        self._anim_t = 1.0
+        self._anim_key = None
+
+    @property
+    def rescaled(self) -> bool:
+        """Whether the edges show gradients or updates (small: their widths rescale)."""
+        return self.values is not None and self.mode != "weight"
+
+    def edge_values(self, snap, edges) -> np.ndarray:
+        """The value each of ``edges`` (the view's edge table) shows."""
+        source = self.values if self.values is not None else snap.weights
+        out = np.empty(len(edges))
         for l, (W, b) in enumerate(source):
-            m = e[:, 0] == l
-            rows, cols = e[m, 1], e[m, 2]
+            m = edges[:, 0] == l
+            rows, cols = edges[m, 1], edges[m, 2]
             out[m] = np.where(cols >= 0, W[rows, np.maximum(cols, 0)], b[rows])
         return out
 
-    def set_overlay(self, mode: str):
-        """Draw edges by "weight", "gradient" or "update" (the last two while stepping)."""
-        if mode not in OVERLAYS:
-            raise ValueError(f"overlay must be one of {OVERLAYS}")
-        self.overlay = mode
-        if self._snap is not None:
-            self.draw(self._snap)
-
-    def _step_overlay(self, snap):
+    def follow(self, snap):
+        """The values and node texts of ``snap``'s stepped sample (none: the weights)."""
         step = snap.step
         if step is None:
-            self.overlay_values, self.node_text = None, None
+            self.values, self.node_text = None, None
             return
         self.node_text = (step_view.node_text(step), step_view.node_text(step, short=True))
-        if self.overlay != "weight":
-            self.overlay_values = step_view.overlay(step, self.overlay)
+        if self.mode != "weight":
+            self.values = step_view.overlay(step, self.mode)
             return
         key = (step.index, step.applied)
         if step.phase[0] is step_view.Phase.UPDATE and step.applied and key != self._anim_key:
@@ -47,14 +65,13 @@ class EdgeOverlay:
             self._anim.start()
         if self._anim_t < 1.0:
             t = self._anim_t
-            self.overlay_values = tuple((Wb + t * (Wa - Wb), bb + t * (ba - bb)) for
-                                        (Wb, bb), (Wa, ba) in zip(step.weights_before, snap.weights))
+            self.values = tuple((Wb + t * (Wa - Wb), bb + t * (ba - bb)) for
+                                (Wb, bb), (Wa, ba) in zip(step.weights_before, snap.weights))
         else:
-            self.overlay_values = None if step.applied else step.weights_before
+            self.values = None if step.applied else step.weights_before
 
     def _animate(self):
         self._anim_t = min(1.0, self._anim_t + 0.125)
         if self._anim_t >= 1.0:
             self._anim.stop()
-        if self._snap is not None:
-            self.draw(self._snap)
+        self._redraw()

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsItem
 
 from .. import step_view
 from . import colors
-from .network_hits import NetworkInteraction
+from .network_edges import CACHED, EdgeCurves
+from .network_hits import NetworkHits
 from .network_overlay import OVERLAYS, EdgeOverlay  # noqa: F401 (OVERLAYS: the view's API)
 from .value_labels import ValueLabels
 
-CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
 MAX_THUMBS = 120        # more neurons than this: no heatmaps (they would be unreadable)
-WIDTH_LEVELS = np.array([0.25, 0.75, 1.5, 2.5, 3.5, 5.0, 6.5, 8.0])
-DIM_OPACITY = 0.15      # edges the current phase does not speak about
 
 
 def drawn_units(n: int) -> np.ndarray:
@@ -28,11 +25,14 @@ def drawn_units(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, MAX_NODES).round().astype(int))
 
 
-class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
+class NetworkView(pg.PlotWidget):
     """Draws ``snapshot.weights`` as a layered graph.
 
     Edges are bucketed by sign and by width into a few ``PlotCurveItem``s drawn with
     ``connect="pairs"``: one array-based item per bucket instead of one pen per edge.
+    It holds its parts: ``overlay`` (what each edge shows) and ``hits`` (what is under
+    the mouse, and where things are drawn). Its layout (``node_pos``, ``ids``, ``kind``,
+    ``edges``) and the snapshot drawn (``snap``) are theirs to read.
 
     Signals
     -------
@@ -52,20 +52,12 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self.setMenuEnabled(False)
         self.getPlotItem().hideButtons()
         self.show_thumbs = True
-        self.overlay = "weight"      # edges by weight, gradient or update (while stepping)
-        self.overlay_values = None   # per-layer (W, b)-shaped arrays drawn instead
-        self.node_text = None        # (full, short) per-layer texts shown beside nodes
+        self.overlay = EdgeOverlay(self, self._redraw)
         self.values = ValueLabels(self)
-        self._anim = QTimer(self)
-        self._anim.setInterval(30)
-        self._anim.timeout.connect(self._animate)
-        self._anim_t = 1.0
-        self._anim_key = None
         self._drawn_vals = None
         self._legend_html = None
         self._layout_key = None
-        self._curves = {}            # (edge layer, sign, width level) → one curve item
-        self._curve_cache = CACHED
+        self.curves = EdgeCurves(self)
         self.lit = None              # edge layers the stepper's phase lights up (None: all)
         self.nodes = pg.ScatterPlotItem(pxMode=True, size=16, pen=pg.mkPen(60, 60, 60, width=1.2))
         self.nodes.setZValue(10)
@@ -77,12 +69,12 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         # the legend is the plot's title: above the nodes, never among them
         self.legend = self.getPlotItem().titleLabel
         self._set_legend("width = min(8, |w| + 0.25)")
-        self.scene().sigMouseMoved.connect(self._hover)
         self.getPlotItem().vb.sigResized.connect(self._draw_values)  # room changed: refit
         self.getPlotItem().vb.sigResized.connect(self._size_nodes)
-        self.scene().sigMouseClicked.connect(self._click)
-        self._snap = None
+        self.snap = None
+        self.node_pos, self.ids, self.kind = np.zeros((0, 2)), [], np.zeros(0, int)
         self.edges = np.zeros((0, 5))  # layer, row, col, x/y index into pos...
+        self.hits = NetworkHits(self)
 
     # --- layout -------------------------------------------------------------------------
     def _build_layout(self, sizes):
@@ -100,9 +92,9 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
                 ids.append((l, -1))
                 pos.append((l + 0.0, (len(units) + 1) / 2))
                 kind.append(2)
-        self._pos = np.array(pos, dtype=float)
-        self._ids = ids
-        self._kind = np.array(kind)
+        self.node_pos = np.array(pos, dtype=float)
+        self.ids = ids
+        self.kind = np.array(kind)
         index = {k: i for i, k in enumerate(ids)}
         edges = []  # (layer, row, col, src node, dst node)
         for l in range(len(sizes) - 1):
@@ -112,11 +104,11 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         self.edges = np.array(edges, dtype=int).reshape(-1, 5)
         brushes = [pg.mkBrush(200, 200, 200) if k == 0 else pg.mkBrush(255, 255, 255)
                    for k in kind]
-        self.nodes.setData(pos=self._pos, brush=brushes, symbol=["o"] * len(kind))
+        self.nodes.setData(pos=self.node_pos, brush=brushes, symbol=["o"] * len(kind))
         for t in self._texts:
             self.removeItem(t)
         self._texts = []
-        for (_, u), p in zip(ids, self._pos):
+        for (_, u), p in zip(ids, self.node_pos):
             if u == -1:
                 t = pg.TextItem("1", color=(0, 0, 0), anchor=(0.5, 0.5))
                 t.setPos(*p)
@@ -138,7 +130,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         bias node feeding layer + 1)."""
         vb = self.getPlotItem().vb
         out = []
-        for (l, u), (x, y), size in zip(self._ids, self._pos, self.nodes.data["size"]):
+        for (l, u), (x, y), size in zip(self.ids, self.node_pos, self.nodes.data["size"]):
             c = vb.mapViewToScene(QPointF(x, y))
             out.append((l, u, QRectF(c.x() - size / 2, c.y() - size / 2, size, size)))
         return out
@@ -166,7 +158,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         size = float(np.clip(px, 5.0, 18.0 * colors.LINE_SCALE))
         if size != self._node_px:
             self._node_px = size
-            self.nodes.setSize([0.8 * size if k == 2 else size for k in self._kind])
+            self.nodes.setSize([0.8 * size if k == 2 else size for k in self.kind])
             font = QFont()
             font.setPixelSize(max(5, int(0.6 * size)))  # the bias's "1" fits its circle
             for t in self._texts:
@@ -179,7 +171,7 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         if not self.show_thumbs or sum(len(u) for u in self._units[1:]) > MAX_THUMBS:
             return
         self._cmap = colors.activation_colormap()
-        for (l, u), p in zip(self._ids, self._pos):
+        for (l, u), p in zip(self.ids, self.node_pos):
             if l == 0 or u == -1:
                 continue
             im = pg.ImageItem(axisOrder="row-major")
@@ -195,39 +187,63 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
         rgb = colors.class_colors(task.n_classes)
         last = len(self._units) - 1
         brushes = [pg.mkBrush(*rgb[u]) if l == last and u < len(rgb) else b
-                   for (l, u), b in zip(self._ids, self.nodes.data["brush"])]
+                   for (l, u), b in zip(self.ids, self.nodes.data["brush"])]
         self.nodes.setBrush(brushes)
 
     def node_count(self, layer: int) -> int:
         """Nodes drawn for ``layer`` (0 the inputs, -1 the outputs), bias nodes aside."""
         layer = layer % len(self._units)
-        return sum(1 for l, u in self._ids if l == layer and u != -1)
+        return sum(1 for l, u in self.ids if l == layer and u != -1)
+
+    def label_items(self) -> list:
+        """The stepper's value labels now shown (for layout checks and automation)."""
+        return [t for t in self.values.items if t.isVisible()]
+
+    def heatmap_items(self) -> list:
+        """The neuron heatmaps now shown."""
+        return [im for _, _, im, _ in self._thumbs if im.isVisible()]
 
     # --- drawing ------------------------------------------------------------------------
+    def use_settings(self, settings) -> bool:
+        """Take the window's ``ViewSettings`` (the edges' overlay); True if it changed."""
+        changed = settings.overlay != self.overlay.mode
+        self.overlay.mode = settings.overlay
+        return changed
+
+    def edge_values(self, snap) -> np.ndarray:
+        """The value each drawn edge shows under the current overlay."""
+        return self.overlay.edge_values(snap, self.edges)
+
+    def restyle(self) -> None:
+        """The colours changed: build nodes, heatmaps, edges and legend again at the
+        next draw."""
+        self._layout_key = None
+        self._drawn_vals = self._legend_html = None
+
+    def _redraw(self):
+        if self.snap is not None:
+            self.draw(self.snap)
+
     def set_thumbs_visible(self, on: bool):
         self.show_thumbs = on
         self._layout_key = None
-        if self._snap is not None:
-            self.draw(self._snap)
+        if self.snap is not None:
+            self.draw(self.snap)
 
     def draw(self, snap, slow: bool = True) -> None:
         """Draw ``snap``; the neuron heatmaps only when ``slow`` (they cost the most)."""
-        self._snap = snap
+        self.snap = snap
         sizes = snap.sizes
         key = (tuple(sizes), self.show_thumbs, snap.task)
         if key != self._layout_key:
-            if len(sizes) - 1 != len({l for l, _, _ in self._curves}):
-                self._build_curves(len(sizes) - 1)
+            if len(sizes) - 1 != self.curves.layers:
+                self.curves.build(len(sizes) - 1)
             self._build_layout(sizes)
             self._paint_outputs(snap.task)
             self._layout_key = key
             self._drawn_vals, self.lit = None, False  # new items: dim them afresh
-        mode = QGraphicsItem.CacheMode.NoCache if snap.running else CACHED
-        if mode != self._curve_cache:  # training changes every edge every frame: a cache
-            self._curve_cache = mode   # would only double the paint; stepping fades them
-            for c in self._curves.values():
-                c.setCacheMode(mode)
-        self._step_overlay(snap)
+        self.curves.set_cached(not snap.running)
+        self.overlay.follow(snap)
         self._draw_values()
         vals = self.edge_values(snap)
         lit = None if snap.step is None else frozenset(step_view.lit_layers(snap.step))
@@ -246,51 +262,31 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
             self._draw_thumbs(snap)
 
     def _draw_edges(self, vals):
-        """Edges bucketed by sign and width into a few array-drawn curve items."""
+        """Edges by sign and width (``curves``), and the legend saying how wide."""
         scale = 1.0
-        if self.overlay_values is not None and self.overlay != "weight" and len(vals):
+        if self.overlay.rescaled and len(vals):
             scale = max(np.abs(vals).max() / 4.0, 1e-12)  # gradients are small: rescale
         html = ("width = min(8, |w| + 0.25)" if scale == 1.0 else
-                f"{self.overlay}: width = min(8, |v|/{scale:.3g} + 0.25)")
+                f"{self.overlay.mode}: width = min(8, |v|/{scale:.3g} + 0.25)")
         if html != self._legend_html:
             self._set_legend(html)
             self._legend_html = html
-        widths = colors.edge_width(vals, scale)
-        level = np.searchsorted(WIDTH_LEVELS, widths - 1e-9).clip(0, len(WIDTH_LEVELS) - 1)
-        src, dst = self._pos[self.edges[:, 3]], self._pos[self.edges[:, 4]]
-        # not stepping, nothing fades: layer 0's items carry every layer's edges, the rest
-        # hide (an empty item still costs its bounding rect and a paint call)
-        shared = self.lit is None
-        for (l, sign, k), curve in self._curves.items():
-            m = (level == k) & ((vals >= 0) if sign > 0 else (vals < 0))
-            if not shared or l > 0:
-                m &= self.edges[:, 0] == l
-            if (shared and l > 0) or not m.any():
-                if curve.isVisible():
-                    curve.setVisible(False)
-                    curve.setData([], [])
-                continue
-            curve.setVisible(True)
-            xy = np.empty((2 * m.sum(), 2))
-            xy[0::2], xy[1::2] = src[m], dst[m]
-            rgb = colors.POSITIVE if sign > 0 else colors.NEGATIVE
-            alpha = int(90 + 165 * k / (len(WIDTH_LEVELS) - 1))
-            curve.setData(xy[:, 0], xy[:, 1],
-                          pen=pg.mkPen(*rgb, alpha, width=WIDTH_LEVELS[k] * colors.LINE_SCALE))
+        src, dst = self.node_pos[self.edges[:, 3]], self.node_pos[self.edges[:, 4]]
+        self.curves.draw(vals, scale, src, dst, self.edges[:, 0], shared=self.lit is None)
 
     def _draw_values(self):
         """The stepper's numbers beside the current layer's nodes: the full text where
         it fits without covering anything, else a short one, else none."""
         thumbs = [im for _, _, im, _ in self._thumbs]
-        if self.node_text is None:
+        if self.overlay.node_text is None:
             self.values.hide()
             for im in thumbs:  # back from a tight stepping layout
                 im.setVisible(True)
             return
-        nodes = [(i, l, u) for i, (l, u) in enumerate(self._ids) if u >= 0]
-        variants = [[texts[l][u] for _, l, u in nodes] for texts in self.node_text]
-        rects = self.node_scene_rects()
-        args = ([self._pos[i] for i, _, _ in nodes], [rects[i].width() / 2 for i, _, _ in nodes])
+        nodes = [(i, l, u) for i, (l, u) in enumerate(self.ids) if u >= 0]
+        variants = [[texts[l][u] for _, l, u in nodes] for texts in self.overlay.node_text]
+        rects = self.hits.node_scene_rects()
+        args = ([self.node_pos[i] for i, _, _ in nodes], [rects[i].width() / 2 for i, _, _ in nodes])
         for im in thumbs:
             im.setVisible(True)
         if self.values.show(variants, *args, rects + [im.sceneBoundingRect() for im in thumbs]) is None:
@@ -301,29 +297,14 @@ class NetworkView(NetworkInteraction, EdgeOverlay, pg.PlotWidget):
 
     def _dim(self):
         """Edges and heatmaps the current phase is not about fade back."""
-        for (l, _, _), curve in self._curves.items():
-            curve.setOpacity(1.0 if self.lit is None or l in self.lit else DIM_OPACITY)
+        self.curves.dim(self.lit)
         kind_layer = None
-        if self._snap is not None and self._snap.step is not None:
-            kind_layer = self._snap.step.phase
+        if self.snap is not None and self.snap.step is not None:
+            kind_layer = self.snap.step.phase
         for l, _, im, _ in self._thumbs:
             speaks = (kind_layer is None or kind_layer[0] is step_view.Phase.UPDATE
                       or kind_layer[1] == l)
             im.setOpacity(1.0 if speaks else 0.25)
-
-    def _build_curves(self, n_edge_layers: int):
-        """One cached curve per edge layer, sign and width level: fading a layer is then
-        a change of opacity, and its pixels are reused."""
-        for c in self._curves.values():
-            self.removeItem(c)
-        self._curves = {}
-        for l in range(n_edge_layers):
-            for sign in (1, -1):
-                for k in range(len(WIDTH_LEVELS)):
-                    c = pg.PlotCurveItem(connect="pairs", antialias=False)
-                    c.setCacheMode(self._curve_cache)
-                    self.addItem(c)
-                    self._curves[l, sign, k] = c
 
     def _draw_thumbs(self, snap):
         for l, u, im, rect in self._thumbs:

@@ -180,16 +180,29 @@ class PredictionView(pg.PlotWidget):
             self.key.setHtml(f"<div style='font-size:9pt'>{html}</div>")
             self.key.setPos(4, self.getPlotItem().vb.height() - 6)
 
-    def set_color_by_class(self, on: bool) -> None:
+    def restyle(self) -> None:
+        """The colours changed: the map and the points are painted again at the next
+        draw, in the new scheme."""
+        self._lut = object()
+        self._groups, self._key_state = {}, None
+
+    def use_settings(self, settings) -> bool:
+        """Take the window's ``ViewSettings`` (threshold, test points, colours); True if
+        what it shows changed."""
+        mine = (self.threshold, self.show_test, self.color_by_class)
+        self.threshold, self.show_test = settings.threshold, settings.show_test
+        if settings.color_by_class != self.color_by_class:
+            self._color_points(settings.color_by_class)
+        return mine != (settings.threshold, settings.show_test, settings.color_by_class)
+
+    def _color_points(self, by_class: bool) -> None:
         """Colour points by their class (blue 1, orange 0) instead of right/wrong."""
-        self.color_by_class = on
+        self.color_by_class = by_class
         self._groups = {}
-        colours = ({True: colors.POSITIVE, False: colors.NEGATIVE} if on else
+        colours = ({True: colors.POSITIVE, False: colors.NEGATIVE} if by_class else
                    {True: colors.CORRECT, False: colors.WRONG})
         for (split, ok), item in self.scatter.items():
             item.setBrush(pg.mkBrush(*colours[ok], 220))
-        if self._snap is not None:
-            self.draw(self._snap)
 
     def select(self, index):
         self.selected = index

@@ -102,7 +102,7 @@ def test_applying_a_trace_is_one_sgd_step_with_batch_size_one():
     X, y = _batch(n=8, d=2)
     net = Network([2, 4, 1], seed=0)
     trainer = Trainer(net.copy(), X, y, batch_size=1, seed=0)
-    i = trainer.next_sample()
+    i = trainer.samples.next_index()
     tr = net.trace(X[i], y[i])
     trainer.step_sample()
     for L, rec, T in zip(net.layers, tr.layers, trainer.network.layers):

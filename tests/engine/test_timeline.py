@@ -5,7 +5,7 @@ import pytest
 
 from scratchnet import Network, Trainer, data
 from scratchnet.optimizers import make
-from scratchnet.timeline import Timeline
+from scratchnet.timeline import Timeline, TrainerState
 
 
 @pytest.fixture(scope="module")
@@ -88,10 +88,10 @@ def test_a_stepped_back_sample_forgets_the_frame_its_epoch_made(split):
     t = _trainer(split, "sgd")
     _train(t, 2)
     t.cursor = t.n_train - 1  # the next sample ends the epoch
-    cp = t.checkpoint()
+    cp = TrainerState.of(t, within_epoch=True)
     t.step_sample()
     assert t.timeline.epochs[-1] == 3
-    t.restore(cp)
+    cp.restore(t)
     assert t.timeline.epochs[-1] == 2
 
 
@@ -131,3 +131,18 @@ def test_a_budget_out_of_range_is_refused():
         Timeline(budget=10)
     with pytest.raises(ValueError, match="memory budget"):
         Timeline(budget="256")
+
+
+def test_frames_and_checkpoints_are_one_state_put_back_by_one_writer(split):
+    t = _trainer(split, "sgd")
+    _train(t, 2)
+    t.step_batch()  # within epoch 2
+    cp = TrainerState.of(t, within_epoch=True)
+    assert isinstance(t.timeline.at(2), TrainerState) and cp.cursor == t.cursor > 0
+    weights = [p.copy() for p in t.network.parameters()]
+    order, rng = t.order.copy(), t.rng.bit_generator.state
+    t.step_epoch()
+    cp.restore(t)
+    assert all(np.array_equal(a, b) for a, b in zip(weights, t.network.parameters()))
+    assert np.array_equal(t.order, order) and t.rng.bit_generator.state == rng
+    assert t.epoch == 2 and t.timeline.epochs[-1] == 2

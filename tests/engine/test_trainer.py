@@ -1,5 +1,7 @@
 """Trainer: batching, mixing step kinds, history, stopping and the divergence guard."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -153,3 +155,28 @@ def test_sets_within_the_limit_are_measured_on_every_row(split):
         t.step_epoch()
     for k in ("train_auc", "test_auc", "train_loss", "test_loss", "train_acc", "test_acc"):
         assert within.history[k].tobytes() == every.history[k].tobytes()
+
+
+def test_apply_writes_every_training_setting_and_keeps_state_only_when_asked():
+    from scratchnet.settings import TrainingSettings
+    from scratchnet.optimizers import make
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(float)
+    t = Trainer(Network([2, 3, 1], seed=0), X, y, optimizer=make("momentum", 0.1, {}),
+                batch_size=8)
+    t.step_batch()
+    velocity = [a.copy() for v in t.optimizer.state.values() for a in v]
+    assert velocity and any(np.any(a) for a in velocity)
+    s = TrainingSettings(optimizer="momentum", lr=0.05, batch_size=4, l1=0.01, l2=0.02,
+                         target_auc=0.9, target_on="test")
+    opt = t.optimizer
+    t.apply(s, keep_state=True)
+    assert t.optimizer is opt and t.optimizer.lr == 0.05
+    assert all(np.array_equal(a, b) for a, b in zip(
+        velocity, [a for v in t.optimizer.state.values() for a in v]))
+    assert (t.batch_size, t.l1, t.l2, t.target_auc, t.target_on) == (4, 0.01, 0.02, 0.9, "test")
+    t.apply(s)
+    assert t.optimizer is not opt and not any(t.optimizer.state.values())
+    with pytest.raises(ValueError, match="batch size"):
+        t.apply(dataclasses.replace(s, batch_size=0, lr=0.5))
+    assert t.batch_size == 4 and t.optimizer.lr == 0.05  # refused whole

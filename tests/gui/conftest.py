@@ -43,7 +43,7 @@ def window(qtbot):
     win.show()
     # a window starts at a pace to watch (60 epochs/s); tests train at full speed, as a
     # user one click away does (test_newcomer.py checks the pace)
-    win.full_speed_action.trigger()
+    win.menus.full_speed_action.trigger()
     # the first frame comes before the metrics; wait for the measured one
     qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
                     timeout=WAIT_MS)
@@ -64,7 +64,7 @@ def click_action(qtbot, win, name):
     from PySide6.QtGui import QAction
 
     action = win.findChild(QAction, name)
-    button = win.toolbar.widgetForAction(action)
+    button = win.menus.toolbar.widgetForAction(action)
     assert button is not None and button.isEnabled(), name
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 

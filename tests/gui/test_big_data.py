@@ -25,7 +25,7 @@ def test_a_big_file_is_read_with_progress_and_drawn_as_an_even_sample(qtbot, win
     _csv(p, 200_000)
     events = []
     window.controller.progress.connect(events.append)
-    window.open_data(str(p))
+    window.files.open_data(str(p))
     s = wait_idle(qtbot, window)  # idle: the trainer answered and read the file
     assert [e.done for e in events][-1] and any(0 < e.fraction < 1 for e in events)
     assert s.n_train == 150_000 and len(s.points.raw_train) == snapshot.MAX_DRAWN
@@ -48,8 +48,8 @@ def test_cancel_stops_reading_and_keeps_the_data(qtbot, window, tmp_path):
     before = wait_idle(qtbot, window)
     with qtbot.waitSignal(window.controller.progress, timeout=WAIT_MS,
                           check_params_cb=lambda e: 0 < e.fraction < 1):
-        window.open_data(str(p))
-    cancel = window.load_dialog.findChild(QPushButton)
+        window.files.open_data(str(p))
+    cancel = window.files.load_dialog.findChild(QPushButton)
     assert cancel.text() == "Cancel"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS,

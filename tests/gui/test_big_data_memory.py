@@ -45,20 +45,20 @@ def test_a_large_csv_load_peaks_under_3_75_times_the_file_and_holds_it_once(tmp_
     cfg = Config()
     loop = TrainingLoop(cfg, data.build(cfg.data), NoCommands(), lambda s: None,
                         emit=lambda e: None)
-    loop.trainer.metric_rows = 4096  # so is the per-epoch metrics' sample (65,536: 17 MB)
+    loop.live.trainer.metric_rows = 4096  # so is the per-epoch metrics' sample (65,536: 17 MB)
     loop.publish()  # the demo's first frame (and scikit-learn) in the baseline
     gc.collect()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
-        loop.on_OpenData(P.OpenData(data.DataSpec("csv", csv_path=str(path))))
-        loop.loader.thread.join()
+        loop.dispatch(P.OpenData(data.DataSpec("csv", csv_path=str(path))))
+        loop.files.loader.thread.join()
         loop.finish_load()
         loop.publish()  # Points, the first evaluation and snapshot of the new data
         held, peak = (m - base for m in tracemalloc.get_traced_memory())
     finally:
         tracemalloc.stop()
-    assert loop.trainer.n_train == ROWS * 3 // 4  # loaded, not refused
+    assert loop.live.trainer.n_train == ROWS * 3 // 4  # loaded, not refused
     size = os.path.getsize(path)
     assert peak / size < PEAK, f"the load peaked at {peak / size:.2f}× the file's size"
     assert held / size < HELD, f"{held / size:.2f}× the file's size is held after the load"

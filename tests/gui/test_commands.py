@@ -41,9 +41,21 @@ def test_every_command_declares_its_traits_in_its_own_body():
 def test_every_command_has_exactly_one_handler():
     registered = handlers.registered()  # a second ``@handles(X)`` raises at import (below)
     assert set(registered) == set(P.command_types())
-    loop = _loop()
+    loop = _loop()  # each handler is bound to the one part of the loop that defines it
+    assert set(loop.handlers) == set(registered)
     for cls, fn in registered.items():
-        assert getattr(type(loop), fn.__name__) is fn, f"{cls.__name__}: not the loop's"
+        assert loop.handlers[cls].__func__ is fn, f"{cls.__name__}: not its part's"
+        assert loop.handlers[cls].__self__ in (loop, loop.stepper, loop.scrubber,
+                                               loop.history, loop.edits, loop.files)
+
+
+def test_a_handler_of_no_part_or_of_two_is_refused():
+    loop = _loop()
+    with pytest.raises(TypeError, match="is a method of 0 of the parts"):
+        handlers.bind([loop, loop.stepper])
+    with pytest.raises(TypeError, match="of 2 of the parts"):
+        handlers.bind([loop, loop.stepper, loop.scrubber, loop.history, loop.history,
+                       loop.edits, loop.files])
 
 
 def test_a_second_handler_is_refused():
@@ -66,11 +78,11 @@ def test_a_new_timeline_budget_keeps_the_stepped_samples_and_the_model():
     for _ in range(3):
         _do(loop, P.Step("sample"))
     assert loop.stepper.view().back == 2
-    version = loop.version
+    version = loop.live.version
     _do(loop, P.SetTimelineBudget(64))
-    assert loop.trainer.timeline.budget == 64 * 2**20
+    assert loop.live.trainer.timeline.budget == 64 * 2**20
     assert loop.stepper.view() is not None and loop.stepper.view().back == 2
-    assert loop.version == version
+    assert loop.live.version == version
     _do(loop, P.Step("unapply"))  # ← still walks back into the samples stepped before
     _do(loop, P.Step("previous"))
     assert loop.stepper.view().back == 1
@@ -79,16 +91,32 @@ def test_a_new_timeline_budget_keeps_the_stepped_samples_and_the_model():
 def test_the_traits_say_what_the_loop_does():
     loop = _loop()
     _do(loop, P.Step("sample"))
-    version = loop.version
+    version = loop.live.version
     _do(loop, P.Step("next"))  # moves the stepper only
-    assert loop.version == version and loop.stepper.view().back == 1
+    assert loop.live.version == version and loop.stepper.view().back == 1
     _do(loop, P.Pause())  # changes no model, but ends the stepping
-    assert loop.version == version and loop.stepper.view() is None
+    assert loop.live.version == version and loop.stepper.view() is None
     _do(loop, P.StepEpoch())
-    assert loop.version == version + 1
-    assert loop.labels() == ("", "")
+    assert loop.live.version == version + 1
+    assert loop.history.labels() == ("", "")
     _do(loop, P.Reset())
-    assert loop.labels() == ("reset", "")
+    assert loop.history.labels() == ("reset", "")
+
+
+def test_the_pauses_trait_pauses_after_the_command_and_only_it():
+    loop = _loop()
+    _do(loop, P.Play())
+    _do(loop, P.SetSpeed(5.0))  # changes nothing the trainer holds: training goes on
+    assert loop.running and not P.SetSpeed(5.0).traits.pauses
+    _do(loop, P.StepBatch())
+    assert not loop.running and P.StepBatch().traits.pauses
+    _do(loop, P.Play())
+    _do(loop, P.Step("sample"))  # the stepper pauses through its commands' trait
+    assert not loop.running and loop.stepper.view() is not None
+    _do(loop, P.Play())
+    assert loop._handle((98, P.BranchHere()))  # refused (nothing scrubbed): no pause
+    assert loop.running and P.BranchHere().traits.pauses
+    assert "scrub the timeline back" in loop._notices[-1].text
 
 
 def test_kinds_phases_and_levels_are_enums_not_words():

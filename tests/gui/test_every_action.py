@@ -64,8 +64,8 @@ def test_every_action_works_from_its_menu(qtbot, window, monkeypatch, tmp_path):
         if name == "plot_axes":
             assert wait_idle(qtbot, window).points.names[:3] == ("x1", "x2", "x3")
         if name == "branch_here":  # enabled on a scrubbed view: scrub as a user would
-            window.step_epoch_action.trigger()  # a past epoch to scrub back to
-            window.step_epoch_action.trigger()
+            window.menus.step_epoch_action.trigger()  # a past epoch to scrub back to
+            window.menus.step_epoch_action.trigger()
             wait_idle(qtbot, window)
             window.timeline_bar.slider.setValue(0)
             qtbot.waitUntil(lambda: window.current_snapshot() is not None

@@ -77,6 +77,6 @@ def test_what_to_look_for_is_typeset_and_never_blocks_play(qtbot, window):
     assert "ak = ezk / Σj ezj" in shown.toPlainText()
     click_action(qtbot, window, "play")
     qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 2, timeout=WAIT_MS)
-    window.play_action.trigger()
+    window.menus.play_action.trigger()
     qtbot.mouseClick(window.findChild(QToolButton, "lesson_close"), Qt.MouseButton.LeftButton)
     assert not note.isVisible()

@@ -18,7 +18,7 @@ from .conftest import WAIT_MS, click_action, wait_idle
 
 def test_a_crafted_session_is_refused_and_the_trainer_lives(qtbot, window, tmp_path):
     good = tmp_path / "good.scratchnet"
-    window.save_session(str(good))
+    window.files.save_session(str(good))
     wait_idle(qtbot, window)
     with np.load(good, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}
@@ -29,7 +29,7 @@ def test_a_crafted_session_is_refused_and_the_trainer_lives(qtbot, window, tmp_p
     with open(bad, "wb") as fh:
         np.savez(fh, **arrays)
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
-        window.open_session(str(bad))
+        window.files.open_session(str(bad))
     assert sig.args[0] == "error" and "bad.scratchnet" in sig.args[1] and "bogus" in sig.args[1]
     click_action(qtbot, window, "play")
     qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 1, timeout=WAIT_MS)
@@ -84,7 +84,7 @@ def test_a_failed_save_names_the_path_and_training_goes_on(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: window.current_snapshot().epoch >= 1, timeout=WAIT_MS)
     target = tmp_path / "missing" / "run.scratchnet"
     with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS) as sig:
-        window.save_session(str(target))
+        window.files.save_session(str(target))
     assert sig.args[0] == "error" and str(target) in sig.args[1]
     assert "Traceback" not in sig.args[1] and "unexpected" not in sig.args[1]
     s = wait_idle(qtbot, window)
@@ -100,7 +100,7 @@ def test_huge_finite_data_draws_clipped_with_a_note(qtbot, window, tmp_path):
     rows = [f"1e308,{(-1) ** k * 1.8e301},{k % 2}" for k in range(200)]
     path = tmp_path / "huge.csv"
     path.write_text("a,b,label\n" + "\n".join(rows) + "\n")
-    window.open_data(str(path))
+    window.files.open_data(str(path))
     s = wait_idle(qtbot, window)
     assert len(s.points.raw_train) + len(s.points.raw_test) == 200
     assert np.isfinite(s.points.extent).all() and "drawn at the plot's edge" in s.points.projection_note

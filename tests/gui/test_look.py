@@ -60,7 +60,7 @@ def test_presentation_hides_the_controls_and_grows_text_and_lines(qtbot, looks):
     assert win.auc_view.train.opts["pen"].widthF() == pytest.approx(3.0)  # 2 × 1.5
     tick = win.auc_view.getAxis("bottom").style["tickFont"]
     assert tick.pointSizeF() == pytest.approx(1.5 * font)
-    widths = {round(c.opts["pen"].widthF(), 3) for c in win.network_view._curves.values()
+    widths = {round(c.opts["pen"].widthF(), 3) for c in win.network_view.curves.items.values()
               if c.isVisible()}
     # every edge's width is a level × 1.5 (none of which is a level at 1×)
     assert widths and widths <= {round(1.5 * w, 3) for w in (0.25, 0.75, 1.5, 2.5, 3.5, 5,
@@ -111,15 +111,15 @@ def test_exported_views_stay_light_unless_asked(qtbot, looks, tmp_path):
     win = looks
     wait_idle(qtbot, win)
     _trigger(win, "dark_theme")
-    win.export_view("network_view", tmp_path / "light.png")
+    win.files.export_view("network_view", tmp_path / "light.png")
     with Image.open(tmp_path / "light.png") as im:
         assert im.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
     assert np.median(_pixels(win.network_view).reshape(-1, 3), axis=0).max() < 90  # still dark
-    win.export_all(tmp_path / "all")
+    win.files.export_all(tmp_path / "all")
     with Image.open(tmp_path / "all" / "loss.png") as im:
         assert im.convert("RGB").getpixel((2, 2)) == (255, 255, 255)
     _trigger(win, "dark_exports")
-    win.export_view("network_view", tmp_path / "dark.png")
+    win.files.export_view("network_view", tmp_path / "dark.png")
     with Image.open(tmp_path / "dark.png") as im:
         assert im.convert("RGB").getpixel((2, 2)) == theme.Look(dark=True).background
     _trigger(win, "dark_exports")

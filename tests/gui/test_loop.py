@@ -47,11 +47,11 @@ def test_the_speed_cap_waits_a_whole_period_after_each_epoch(monkeypatch, cap):
     loop.run()
     if cap is None:  # as fast as possible: no wait until the epoch limit stops it
         assert loop.commands.waits == [None]
-        assert loop.trainer.epoch == 5
+        assert loop.live.trainer.epoch == 5
     else:  # one wait of ~1/cap s per epoch, nothing trained while waiting
         assert len(loop.commands.waits) == 3
         assert all(0.24 < w <= 0.25 for w in loop.commands.waits)
-        assert loop.trainer.epoch == 3
+        assert loop.live.trainer.epoch == 3
 
 
 def test_a_missing_kernel_is_said_once_and_training_runs_on_numpy(monkeypatch):
@@ -67,7 +67,7 @@ def test_a_missing_kernel_is_said_once_and_training_runs_on_numpy(monkeypatch):
     loop.run()
     said = [n.text for n in snaps[-1].notices if "numpy" in n.text]
     assert said == ["Training runs on numpy only (ImportError: no numba)."]
-    assert loop.trainer.epoch == 3
+    assert loop.live.trainer.epoch == 3
 
 
 def test_a_csv_read_but_unusable_is_refused_and_the_data_stay(tmp_path):
@@ -75,9 +75,9 @@ def test_a_csv_read_but_unusable_is_refused_and_the_data_stay(tmp_path):
     p.write_text("a,b,label\n1e200,1,0\n2,1e200,1\n3,4,0\n5,6,1\n7,8,0\n9,1,1\n")
     cfg = Config(data.DataSpec("circles", 40, 0.1))
     loop = worker.TrainingLoop(cfg, data.build(cfg.data), Commands(1), lambda s: None)
-    before = loop.dataset
+    before = loop.live.dataset
     loop.dispatch(P.OpenData(data.DataSpec("csv", csv_path=str(p), features=["x1²"])))
-    loop.loader.thread.join()
+    loop.files.loader.thread.join()
     loop.finish_load()
-    assert loop.dataset is before and loop.loader is None
+    assert loop.live.dataset is before and loop.files.loader is None
     assert "overflow" in loop._notices[-1].text and loop._notices[-1].level == "error"

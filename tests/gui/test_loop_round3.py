@@ -12,20 +12,20 @@ from .test_timeline_loop import _do, _loop
 
 def test_undo_counts_the_history_each_entry_keeps():
     loop = _loop()
-    h = loop.trainer.history
+    h = loop.live.trainer.history
     for _ in range(40_000):  # a long run's history, without the run
         h.append(epoch=len(h))
-    held = loop._held_bytes()
+    held = loop.history.held_bytes()
     tracemalloc.start()
     try:
         base = tracemalloc.get_traced_memory()[0]
         for k in range(10):  # setting edits: each entry copies the trainer
-            s = dataclasses.replace(TrainingSettings.of(loop.config), l2=0.001 * (k + 1))
+            s = dataclasses.replace(TrainingSettings.of(loop.live.config), l2=0.001 * (k + 1))
             _do(loop, P.Configure(s))
         grown = tracemalloc.get_traced_memory()[0] - base
     finally:
         tracemalloc.stop()
-    counted = loop._held_bytes() - held
+    counted = loop.history.held_bytes() - held
     assert grown > 10 * 8 * len(h) * len(h.keys)  # what undo keeps: ten copies of the history
     assert 0.9 * grown <= counted <= 1.1 * grown, (counted, grown)
 
@@ -51,10 +51,10 @@ def test_resuming_from_an_untagged_frame_restores_its_settings_too(tmp_path):
     loop = _loop()
     _do(loop, P.OpenSession(str(path)))
     _do(loop, P.Resize((7,), ("relu",)))
-    _do(loop, P.Configure(dataclasses.replace(TrainingSettings.of(loop.config), lr=0.5)))
+    _do(loop, P.Configure(dataclasses.replace(TrainingSettings.of(loop.live.config), lr=0.5)))
     _do(loop, P.Scrub(1))
     _do(loop, P.BranchHere())
-    t, cfg = loop.trainer, loop.config
+    t, cfg = loop.live.trainer, loop.live.config
     assert t.network.sizes == [2, 4, 3, 1] and t.optimizer.lr == 0.1
     assert (cfg.hidden, cfg.activations, cfg.lr, cfg.batch_size) == ([4, 3], ["tanh", "tanh"],
                                                                      0.1, 16)
@@ -72,10 +72,10 @@ def test_a_session_timeline_budget_does_not_replace_the_windows_and_is_said(tmp_
     session.save(path, t, cfg)
     loop = _loop()
     _do(loop, P.OpenSession(str(path)))
-    assert loop.trainer.timeline.budget == DEFAULT_BUDGET  # what Timeline memory… offers
+    assert loop.live.trainer.timeline.budget == DEFAULT_BUDGET  # what Timeline memory… offers
     said = [n.text for n in loop._notices]
     assert any("timeline memory (65,536 MB) is not used: this window keeps 256 MB" in s
                for s in said), said
     _do(loop, P.SetTimelineBudget(3))
     _do(loop, P.OpenSession(str(path)))
-    assert loop.trainer.timeline.budget == 3 * 2**20
+    assert loop.live.trainer.timeline.budget == 3 * 2**20

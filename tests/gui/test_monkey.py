@@ -83,9 +83,9 @@ def _act(qtbot, window, rng, session, odd) -> None:
     elif kind < 0.82:
         window.training_panel.threshold.setValue(rng.random())
     elif kind < 0.87:
-        window.save_session(str(session))
+        window.files.save_session(str(session))
     elif kind < 0.92:
-        window.open_session(str(session if session.exists() and rng.random() < 0.5
+        window.files.open_session(str(session if session.exists() and rng.random() < 0.5
                                  else rng.choice(odd)))
     elif kind < 0.96:
         window.controller.send(P.SelectSample(rng.randrange(200)))  # in every set here
@@ -111,7 +111,7 @@ def test_random_actions_leave_a_working_app(qtbot, window, tmp_path):
     wait_idle(qtbot, window, timeout=WAIT_MS)
     assert window.controller.worker.is_alive()
     assert not errors, errors[:3]
-    if window.play_action.isChecked():
-        window.play_action.trigger()
+    if window.menus.play_action.isChecked():
+        window.menus.play_action.trigger()
     window.findChild(QAction, "reset").trigger()
     assert wait_idle(qtbot, window).epoch == 0

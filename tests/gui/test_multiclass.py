@@ -114,7 +114,7 @@ def test_three_classes_draw_three_outputs_class_colours_and_sklearns_confusion(
         assert p[k] > 0.5 and np.abs(p @ light - rgb).max() < 8, (k, p, rgb)
     expected = _check_confusion(window, s)
     # View ▸ Colour points by class: each point in its class's colour, all K of them
-    window.color_by_class_action.trigger()
+    window.menus.color_by_class_action.trigger()
     item = window.prediction_view.scatter["train", True]
     rows = item.data["data"].astype(int)
     drawn = [b.color().getRgb()[:3] for b in item.data["brush"]]
@@ -198,7 +198,7 @@ def test_regression_draws_one_output_its_scores_and_the_prediction(qtbot, window
     assert window.roc_tabs.tabText(0) == "Predicted"
     confusion = window.roc_tabs.indexOf(window.confusion_view)
     assert not window.roc_tabs.isTabVisible(confusion)  # regression has no classes
-    window.export_view("confusion_view", tmp_path / "c.csv")  # still exports, and says why
+    window.files.export_view("confusion_view", tmp_path / "c.csv")  # still exports, and says why
     assert "regression has no classes" in (tmp_path / "c.csv").read_text()
     assert window.confusion_view.counts is None
     _new_data(qtbot, window, "circles", noise=0.1)  # classes again: the tab is back
@@ -226,11 +226,11 @@ def test_a_session_opens_with_its_task(qtbot, window, tmp_path, source, classes,
     click_action(qtbot, window, "step_epoch")
     saved = wait_idle(qtbot, window)
     path = tmp_path / "task.scratchnet"
-    window.save_session(str(path))
+    window.files.save_session(str(path))
     wait_idle(qtbot, window)
     _new_data(qtbot, window, "circles")
     assert window.network_view.node_count(-1) == 1
-    window.open_session(str(path))
+    window.files.open_session(str(path))
     s = wait_idle(qtbot, window)
     assert s.task == saved.task and s.sizes == saved.sizes == [2, 9, 6, outputs]
     assert window.network_view.node_count(-1) == outputs
@@ -251,7 +251,7 @@ def test_a_csv_task_is_guessed_or_chosen_in_the_data_panel(qtbot, window, tmp_pa
     path.write_text("a,b,level\n" + "\n".join(f"{u},{v},{k}" for (u, v), k in zip(X, y)))
     _new_data(qtbot, window, "spiral", classes=3)  # a CSV takes no classes setting
     assert window.data_panel.classes.isEnabled()
-    window.open_data(str(path))
+    window.files.open_data(str(path))
     s = wait_idle(qtbot, window)
     assert s.task.classes == ("0", "1", "2", "3") and s.sizes[-1] == 4
     assert not window.data_panel.classes.isEnabled()
@@ -287,16 +287,16 @@ def test_random_actions_across_tasks_leave_views_that_fit_the_data(qtbot, window
         elif kind < 0.85:
             window.training_panel.threshold.setValue(rng.random())
         elif kind < 0.92:
-            window.save_session(str(session))
+            window.files.save_session(str(session))
         elif session.exists():
-            window.open_session(str(session))
+            window.files.open_session(str(session))
         if window._dialog is not None:
             window._dialog.close()
         if i % 8 == 0:
             task = wait_idle(qtbot, window).task
             seen.add("regression" if task.kind == "regression" else task.n_classes)
-    if window.play_action.isChecked():
-        window.play_action.trigger()
+    if window.menus.play_action.isChecked():
+        window.menus.play_action.trigger()
     s = wait_idle(qtbot, window)
     assert {2, "regression"} < seen and len(seen) >= 4, seen  # binary, K classes, regression
     assert window.controller.worker.is_alive()
@@ -339,10 +339,10 @@ def test_many_text_classes_keep_their_names_as_text(qtbot, window, tmp_path):
     path = tmp_path / "tags.csv"
     path.write_text("a,b,tag\n" + "\n".join(f"{u},{v},{names[i % 10]}"
                                             for i, (u, v) in enumerate(X)))
-    window.open_data(str(path))
+    window.files.open_data(str(path))
     s = wait_idle(qtbot, window)
     assert s.task.n_classes == 10 and window.network_view.node_count(-1) == 10
-    window.color_by_class_action.trigger()
+    window.menus.color_by_class_action.trigger()
     key = window.prediction_view.key.textItem.toHtml()
     assert "&lt;b&gt;k1&lt;/b&gt;" in key and "<b>k1" not in key
     assert "2 more (the colours repeat)" in key

@@ -20,7 +20,7 @@ def test_the_epoch_axis_starts_at_zero(qtbot, window):
         assert -0.5 <= lo <= 0.0 and 10.0 <= hi <= 10.5, (view.objectName(), lo, hi)
         assert not view.getAxis("bottom").autoSIPrefix  # no "epoch (x0.001)"
     for _ in range(12):
-        window.step_epoch_action.trigger()
+        window.menus.step_epoch_action.trigger()
     wait_idle(qtbot, window)
     window.view_set.catch_up()
     qtbot.waitUntil(lambda: window.auc_view.getViewBox().viewRange()[0][1] >= 11.5,
@@ -98,7 +98,7 @@ def test_a_first_play_is_paced_to_watch_and_full_speed_is_one_click(qtbot):
     qtbot.waitUntil(lambda: (s := win.current_snapshot()) is not None and not s.pending,
                     timeout=WAIT_MS)
     assert win.training_panel.speed.currentText() == "60 epochs/s"
-    assert not win.full_speed_action.isChecked()
+    assert not win.menus.full_speed_action.isChecked()
     seen = []
     win.controller.snapshotReady.connect(lambda s: seen.append((time.monotonic(), s.epoch)))
     click_action(qtbot, win, "play")
@@ -112,7 +112,7 @@ def test_a_first_play_is_paced_to_watch_and_full_speed_is_one_click(qtbot):
     click_action(qtbot, win, "full_speed")  # off again: back to the pace chosen
     assert win.training_panel.speed.currentText() == "60 epochs/s"
     win.training_panel.speed.setCurrentText("max")
-    assert win.full_speed_action.isChecked()
-    win.play_action.trigger()
+    assert win.menus.full_speed_action.isChecked()
+    win.menus.play_action.trigger()
     wait_idle(qtbot, win)
     win.close()

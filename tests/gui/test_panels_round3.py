@@ -32,7 +32,7 @@ def _errors(window):
 
 def test_editing_one_setting_of_an_odd_session_keeps_every_other(qtbot, window, tmp_path):
     cfg, t = _odd_session(tmp_path / "odd.scratchnet")
-    window.open_session(str(tmp_path / "odd.scratchnet"))
+    window.files.open_session(str(tmp_path / "odd.scratchnet"))
     qtbot.waitUntil(lambda: window.controller.config.lr == cfg.lr, timeout=60_000)
     wait_idle(qtbot, window)
     assert not _errors(window)
@@ -43,7 +43,7 @@ def test_editing_one_setting_of_an_odd_session_keeps_every_other(qtbot, window, 
     w["l2"].editingFinished.emit()  # the user changes L2 alone
     qtbot.waitUntil(lambda: window.controller.config.l2 == 0.002, timeout=60_000)
     assert window.controller.config == dataclasses.replace(cfg, l2=0.002)
-    window.save_session(str(tmp_path / "after.scratchnet"))
+    window.files.save_session(str(tmp_path / "after.scratchnet"))
     qtbot.waitUntil(lambda: (tmp_path / "after.scratchnet").exists(), timeout=60_000)
     velocity = session.load(tmp_path / "after.scratchnet")[0].optimizer.state["v"]
     for kept, saved in zip(velocity, t.optimizer.state["v"]):

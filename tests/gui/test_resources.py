@@ -21,7 +21,7 @@ def test_the_window_has_the_icon_at_every_size(window):
 
 def test_the_examples_menu_is_the_resource_file(window):
     listed = resources.examples()
-    assert [a.objectName() for a in window.examples_menu.actions()] == [e.action for e in listed]
+    assert [a.objectName() for a in window.examples.examples_menu.actions()] == [e.action for e in listed]
     for e in listed:
         assert e.preset in presets.PRESETS
         assert window.findChild(QAction, e.action).text() == e.title

@@ -35,7 +35,7 @@ def test_a_mutated_session_opens_or_leaves_the_window_as_it_was(qtbot, window, t
     before = wait_idle(qtbot, window)
     errors = []
     window.messageShown.connect(lambda level, text: errors.append(text) if level == "error" else None)
-    window.open_session(str(path))
+    window.files.open_session(str(path))
     s = wait_idle(qtbot, window)
     assert changes or not errors  # the valid session itself opens
     window.controller.poll()  # its ConfigChanged events too

@@ -16,7 +16,7 @@ PHASES = 8  # 2-9-6-1: forward ×3, loss, backward ×3, update
 
 def _state(qtbot, window, path, ignore_time=False):
     """Everything a session holds: arrays and settings, as plain comparable values."""
-    window.save_session(str(path))
+    window.files.save_session(str(path))
     wait_idle(qtbot, window)
     with np.load(path, allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}

@@ -16,7 +16,7 @@ NETS = {"2-9-6-1": Config(), "2-8x6-1": Config(hidden=[8] * 6, activations=["sig
 def _overlaps(window):
     view = window.network_view
     labels = [t.sceneBoundingRect() for t in view.label_items()]
-    others = view.node_scene_rects() + [im.sceneBoundingRect() for im in view.heatmap_items()]
+    others = view.hits.node_scene_rects() + [im.sceneBoundingRect() for im in view.heatmap_items()]
     bad = []
     for i, a in enumerate(labels):
         bad += [("label", i, j) for j, b in enumerate(labels[i + 1:], i + 1) if a.intersects(b)]

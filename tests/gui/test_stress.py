@@ -27,7 +27,7 @@ def test_snapshots_arrive_in_order_with_their_own_points(qtbot):
     win.controller.snapshotReady.connect(
         lambda s: seen.append((s.seq, s.points.version, len(s.points.raw_train))))
     qtbot.waitUntil(lambda: win.current_snapshot() is not None, timeout=WAIT_MS)
-    win.full_speed_action.trigger()
+    win.menus.full_speed_action.trigger()
     win.controller.play()
     qtbot.waitUntil(lambda: win.controller.worker.received >= BATCH, timeout=WAIT_MS)
     win.controller.send(P.SetData(data.DataSpec("moons", 60, 0.1)))

@@ -28,7 +28,7 @@ def _same_weights(snap, trainer) -> bool:
 
 def _step_epochs(qtbot, window, n):
     for _ in range(n):
-        window.step_epoch_action.trigger()
+        window.menus.step_epoch_action.trigger()
     return wait_idle(qtbot, window)
 
 
@@ -108,11 +108,11 @@ def test_a_reopened_session_can_still_be_scrubbed(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.shown_snapshot().scrub == 3, timeout=WAIT_MS)
     at_3 = window.shown_snapshot()
     path = tmp_path / "t.scratchnet"
-    window.save_session(str(path))
+    window.files.save_session(str(path))
     wait_idle(qtbot, window)
-    window.reset_action.trigger()
+    window.menus.reset_action.trigger()
     assert wait_idle(qtbot, window).live_epoch == 0
-    window.open_session(str(path))
+    window.files.open_session(str(path))
     qtbot.waitUntil(lambda: window.current_snapshot().live_epoch == 6, timeout=WAIT_MS)
     slider = window.findChild(QAbstractSlider, "timeline")
     assert (slider.minimum(), slider.maximum()) == (0, 6)

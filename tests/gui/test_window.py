@@ -1,13 +1,16 @@
 """The real window, driven through its buttons, offscreen."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPushButton
 
 from scratchnet.settings import TrainingSettings
 from scratchnet_gui import protocol as P
+from scratchnet_gui.views.view_settings import ViewSettings
 
 from .conftest import WAIT_MS, click_action, isolated_train_point, wait_idle
 
@@ -160,12 +163,12 @@ def test_clicking_an_edge_sets_its_weight(qtbot, window, monkeypatch):
 
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (1.25, True))
     view = window.network_view
-    scene_pt = view.edge_scene_pos(1, 2, 3)
+    scene_pt = view.hits.edge_scene_pos(1, 2, 3)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      pos=view.mapFromScene(scene_pt))
     s = wait_idle(qtbot, window)
     assert s.weights[1][0][2, 3] == 1.25
-    assert "1.25" in view.describe(view.hit(scene_pt))
+    assert "1.25" in view.hits.describe(view.hits.hit(scene_pt))
 
 
 def test_clicking_a_point_selects_that_sample(qtbot, window):
@@ -212,3 +215,21 @@ def test_no_message_is_lost_when_snapshots_are_skipped(qtbot, window, monkeypatc
     window.controller.poll()
     window.controller.poll()
     assert shown == [("error", "first"), ("info", "second"), ("info", "third")]
+
+
+def test_view_settings_are_one_frozen_value_the_views_read(qtbot, window):
+    wait_idle(qtbot, window)
+    vs = window.view_set
+    assert vs.settings == ViewSettings()
+    window.training_panel.threshold.setValue(0.7)
+    window.findChild(QAction, "show_test").trigger()  # off, as from the View menu
+    window.findChild(QComboBox, "edge_overlay").setCurrentText("gradient")
+    assert vs.settings == ViewSettings(threshold=0.7, show_test=False, overlay="gradient")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        vs.settings.threshold = 0.2
+    assert window.prediction_view.threshold == window.confusion_view.threshold == 0.7
+    assert not window.prediction_view.show_test
+    assert window.network_view.overlay.mode == "gradient"
+    with pytest.raises(ValueError, match="threshold"):
+        vs.set(threshold=1.5)
+    assert vs.settings.threshold == 0.7  # refused whole

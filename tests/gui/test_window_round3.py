@@ -4,21 +4,21 @@ from .conftest import click_action, wait_idle
 
 
 def test_a_full_gif_says_so_once(qtbot, window):
-    window.gif_every = 1
-    window.record_action.setChecked(True)
-    window.recorder.max_frames = 3  # the cap (400) reached sooner
+    window.files.gif_every = 1
+    window.menus.record_action.setChecked(True)
+    window.files.recorder.max_frames = 3  # the cap (400) reached sooner
     said = []
     window.messageShown.connect(lambda level, text: said.append(text)
                                 if "GIF holds" in text else None)
     for _ in range(5):
         click_action(qtbot, window, "step_epoch")
         wait_idle(qtbot, window)
-    assert len(window.recorder.frames) == 3
+    assert len(window.files.recorder.frames) == 3
     assert len(said) == 1 and "The GIF holds 3 frames, its most" in said[0]
-    window.recorder = None
-    window.record_action.blockSignals(True)
-    window.record_action.setChecked(False)
-    window.record_action.blockSignals(False)
+    window.files.recorder = None
+    window.menus.record_action.blockSignals(True)
+    window.menus.record_action.setChecked(False)
+    window.menus.record_action.blockSignals(False)
 
 
 def test_the_model_panel_refuses_layer_sizes_with_typos(qtbot, window):

@@ -286,8 +286,9 @@ class MainWindow(QMainWindow):
         wanted = snap.step is not None
         if self.inspector_dock.isHidden() == wanted:
             self.inspector_dock.setVisible(wanted)
-        if self.menus.stepping_layout_action.isChecked():
-            self.set_stepping_layout(snap.step is not None)
+        if self.menus.stepping_layout_action.isChecked():  # presenting: the curves keep
+            presenting = self.look.presentation_action.isChecked()  # room for large text
+            self.set_stepping_layout(snap.step is not None and not presenting)
         now = time.perf_counter()
         slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
         if slow:

@@ -69,6 +69,7 @@ def test_presentation_hides_the_controls_and_grows_text_and_lines(qtbot, looks):
     wait_idle(qtbot, win)
     qtbot.waitUntil(lambda: docks[1].isVisible(), timeout=WAIT_MS)
     assert not docks[0].isVisible()
+    assert win.auc_view.height() >= 0.25 * win.centralWidget().height()  # no shrunk curves
     _trigger(win, "presentation_mode")
     qtbot.waitUntil(lambda: docks[0].isVisible(), timeout=WAIT_MS)
     assert not win.isFullScreen() and docks[1].isVisible()

@@ -142,7 +142,7 @@ def drawn(snap):
     win.close()
     sys.exit(0)
 win.controller.snapshotReady.connect(drawn)  # after MainWindow.draw, connected first
-win.show()
+A.show(win)  # as scratchnet-gui does: shown, the first snapshot drawn before any paint
 qapp.exec()
 """
 

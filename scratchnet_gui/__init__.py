@@ -1,7 +1,7 @@
 """ScratchNet's desktop app: a live view of a network learning.
 
 ``MainWindow`` is imported on first use, not here: the training process imports
-``scratchnet_gui.worker``, which loads this package, and it must never load Qt.
+``scratchnet_gui.child``, which loads this package, and it must never load Qt.
 """
 
 __all__ = ["MainWindow"]

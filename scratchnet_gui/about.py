@@ -5,7 +5,6 @@ say which it would use, and the CLI's ``--version`` must not load Qt."""
 from __future__ import annotations
 
 import platform
-from importlib import metadata
 
 import scratchnet
 
@@ -15,6 +14,8 @@ PACKAGES = ("numpy", "scikit-learn", "numba", "PySide6-Essentials", "pyqtgraph",
 
 def installed(dist: str) -> str:
     """The installed version of distribution ``dist``, or "not installed"."""
+    from importlib import metadata  # here: importing it costs the first frame ~10 ms
+
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:

@@ -26,8 +26,20 @@ def main(argv=None) -> int:
         print(NO_DISPLAY, file=sys.stderr)
         return 2
     app, window = launch(argv)
-    window.show()
+    show(window)
     return app.exec()
+
+
+# How long a new window waits for the training process's first snapshot before its first
+# paint; it normally arrives within 0.1 s of the window being built.
+FIRST_WAIT = 1.0
+
+
+def show(window) -> None:
+    """Show ``window`` with the first snapshot already drawn, when it comes within
+    ``FIRST_WAIT`` seconds (else the views fill in when it does)."""
+    window.show()
+    window.controller.wait_first(FIRST_WAIT)
 
 
 def launch(argv=None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -127,6 +128,20 @@ class Controller(QObject):
             case _:
                 raise TypeError(f"the training process sent {event!r}, which is no event")
         return None
+
+    def wait_first(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the training process's first snapshot and
+        hand it to the views. Called between ``show()`` and the event loop, the
+        window's first paint then already holds the data (one paint, not an empty one
+        and then another). True once a snapshot is there."""
+        deadline = time.monotonic() + timeout
+        while self._latest is None and self.worker.is_alive():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            if self.worker.wait(min(left, 0.05)):
+                self.poll()
+        return self._latest is not None
 
     @property
     def latest(self) -> Snapshot | None:

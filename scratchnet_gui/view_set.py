@@ -18,6 +18,11 @@ from PySide6.QtWidgets import QWidget
 from .views.view_settings import ViewSettings
 
 
+# pyqtgraph builds each plot's context menu eagerly (~3 ms a plot); the plots are made
+# without one and get it this long after the first frame, which it would delay
+MENUS_AFTER_MS = 300
+
+
 class Rate(enum.Enum):
     """How often a view redraws while training."""
 
@@ -68,6 +73,8 @@ class ViewSet(QObject):
 
     def draw(self, snap, slow: bool, same_model: bool) -> None:
         """Offer one frame: each view due at its rate draws it if seen, else goes stale."""
+        if self._latest is None:
+            QTimer.singleShot(MENUS_AFTER_MS, self.menus_on)
         self._latest = snap
         for e in self._entries.values():
             due = (e.rate is Rate.FRAME or (not same_model and (
@@ -112,6 +119,13 @@ class ViewSet(QObject):
         e.stale = False
         e.draw(snap, slow)
         self.drawn[e.view.objectName()] += 1
+
+    def menus_on(self) -> None:
+        """Give the plots built without it (``CONTEXT_MENU = True``) pyqtgraph's context
+        menu: View All, the axes, Export…"""
+        for e in self._entries.values():
+            if getattr(e.view, "CONTEXT_MENU", False):
+                e.view.getPlotItem().setMenuEnabled(True)
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Show:

@@ -26,6 +26,7 @@ class _Curves(pg.PlotWidget):
     # the history column drawn as train_<column> and test_<column>; not "metric", which
     # would shadow QPaintDevice.metric() (Qt calls it when the font changes)
     column = ""
+    CONTEXT_MENU = True  # pyqtgraph's, given after the first frame (ViewSet.menus_on)
 
     def plot(self, *args, **kw):
         """``PlotItem.plot``, with the curve's pixels cached: a repaint for a moved
@@ -35,7 +36,7 @@ class _Curves(pg.PlotWidget):
         return item
 
     def __init__(self, name, title, ylabel, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, enableMenu=False)
         self.setObjectName(name)
         self.setBackground("w")
         self.setTitle(title, color=colors.TEXT)

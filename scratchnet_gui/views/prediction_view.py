@@ -29,9 +29,10 @@ class PredictionView(pg.PlotWidget):
     """
 
     sampleClicked = Signal(int)
+    CONTEXT_MENU = True  # pyqtgraph's, given after the first frame (ViewSet.menus_on)
 
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(parent, enableMenu=False)
         self.setObjectName("prediction_view")
         self.setBackground("w")
         self.threshold = 0.5

@@ -36,8 +36,22 @@ def drawn(snap):
     win.close()
     os._exit(0)
 win.controller.snapshotReady.connect(drawn)
-win.show()
+A.show(win)
 qapp.exec()
+"""
+
+# scratchnet-gui's show: the first snapshot is drawn before the event loop paints at all
+FIRST_PAINT = """
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from scratchnet_gui import app as A
+qapp, win = A.launch([])
+A.FIRST_WAIT = 60  # the mechanism, not the machine's speed, is under test
+A.show(win)
+print(*(win.view_set.drawn[v] for v in ("network_view", "prediction_view", "auc_view")),
+      flush=True)
+win.close()
+os._exit(0)
 """
 
 
@@ -49,6 +63,27 @@ def test_the_windows_process_never_imports_scikit_learn_or_numba():
                  for line in done.stdout.splitlines())
     assert lines.get("first") == "" and lines.get("measured") == "", done.stdout + done.stderr
     assert int(lines["confusion"]) >= 1  # it did draw, without scikit-learn
+
+
+def test_the_first_paint_already_holds_the_first_snapshot():
+    done = subprocess.run([sys.executable, "-c", FIRST_PAINT], capture_output=True,
+                          text=True, timeout=WAIT_MS / 1000)
+    assert done.stdout.split() == ["1", "1", "1"], done.stdout + done.stderr
+
+
+def test_plots_get_their_context_menu_after_the_first_frame(qtbot):
+    from scratchnet_gui import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    plots = (win.prediction_view, win.auc_view, win.loss_view, win.roc_view)
+    assert all(p.getPlotItem().vb.menu is None for p in plots)  # not built before it
+    win.show()
+    qtbot.waitUntil(lambda: all(p.getPlotItem().vb.menu is not None for p in plots),
+                    timeout=WAIT_MS)
+    assert win.network_view.getPlotItem().vb.menu is None  # the graph has none
+    assert "View All" in [a.text() for a in win.prediction_view.getPlotItem().vb.menu.actions()]
+    win.close()
 
 
 def test_a_hidden_view_does_not_draw_and_catches_up_when_shown(qtbot, window):

@@ -7,7 +7,7 @@ a module with those four functions, each taking the article network first; a pac
 registers it in its ``pyproject.toml``::
 
     [project.entry-points."scratchnet.plotting"]
-    scratchnet_gui = "scratchnet_gui.article_plots"
+    scratchnet_gui = "scratchnet_gui.cli.article_plots"
 
 ScratchNet's app registers itself so. With no backend installed, a plot call raises
 ``ImportError`` saying so.

@@ -50,14 +50,14 @@ def launch(argv=None):
     """
     from scratchnet.config import Config
 
-    from .worker import WorkerProcess
+    from .process.worker import WorkerProcess
 
     config = Config()
     worker = WorkerProcess(config)
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from .main_window import MainWindow
+    from .window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     pg.setConfigOptions(antialias=True)

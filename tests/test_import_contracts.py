@@ -43,8 +43,8 @@ def test_the_code_keeps_every_contract():
     ("scratchnet/article.py", "from scratchnet_gui import article_plots", {0}),
     # the training process imports the trainer: Qt there breaks both rules
     ("scratchnet/trainer.py", "import pyqtgraph", {0, 1}),
-    ("scratchnet_gui/stepper.py", "from PySide6 import QtCore", {1}),
-    ("scratchnet_gui/loop_commands.py", "from .views import curves", {1}),
+    ("scratchnet_gui/process/stepper.py", "from PySide6 import QtCore", {1}),
+    ("scratchnet_gui/process/commands.py", "from .views import curves", {1}),
     ("scratchnet_gui/views/curves.py", "from .. import stepper", {2}),
 ])
 def test_each_contract_breaks_on_an_import_it_forbids(tmp_path, module, line, broken):

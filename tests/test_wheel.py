@@ -67,4 +67,4 @@ def test_a_wheel_installed_in_a_new_venv_finds_its_resources(tmp_path):
     assert (desktop["Type"], desktop["Exec"], desktop["Icon"]) == \
         ("Application", "scratchnet-gui", "scratchnet")
     assert found["examples"][0] == "example_classic" and len(found["examples"]) == 6
-    assert found["entry_points"] == {"scratchnet_gui": "scratchnet_gui.article_plots"}
+    assert found["entry_points"] == {"scratchnet_gui": "scratchnet_gui.cli.article_plots"}

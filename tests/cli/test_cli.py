@@ -86,7 +86,7 @@ def test_the_gui_command_explains_a_missing_display():
 
 def test_the_blobs_preset_keeps_its_draw_whatever_the_seed():
     from scratchnet.presets import BLOBS_SEED
-    from scratchnet_gui import cli
+    from scratchnet_gui.cli import main as cli
 
     for argv, data_seed in ((["--preset", "blobs", "--seed", "3"], BLOBS_SEED),
                             (["--preset", "circles-deep", "--seed", "3"], 3),

@@ -9,7 +9,7 @@ import pytest
 
 from scratchnet import session
 from scratchnet.trainer import MAX_WEIGHT
-from scratchnet_gui import cli
+from scratchnet_gui.cli import main as cli
 
 from .test_cli import run
 

@@ -73,7 +73,7 @@ def test_blobs_noise_is_their_spread(base):
     import numpy as np
 
     from scratchnet import data
-    from scratchnet_gui.cli_options import build_config, parser
+    from scratchnet_gui.cli.options import build_config, parser
 
     def points(noise):
         args = parser().parse_args(["train", *base, "--noise", noise, "--samples", "200"])
@@ -138,7 +138,8 @@ def test_layer_sizes_with_typos_are_refused(capsys, text, pattern):
 
 
 def test_save_is_written_whatever_another_output_does(capsys, tmp_path, monkeypatch):
-    from scratchnet_gui import cli, export
+    from scratchnet_gui.cli import main as cli
+    from scratchnet_gui.cli import export
 
     def broken(*args, **kw):
         raise OSError(28, "No space left on device")

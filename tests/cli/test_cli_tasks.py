@@ -114,7 +114,7 @@ def test_load_refuses_task_options(tmp_path, capsys):
 
 def test_the_final_scores_of_a_large_set_are_measured_on_every_row():
     from scratchnet import Network, Trainer, data
-    from scratchnet_gui import cli
+    from scratchnet_gui.cli import main as cli
 
     ds = data.build(data.DataSpec("moons", 400, 0.3, seed=2))
     t = Trainer(Network([2, 4, 1], seed=0), ds.X_train, ds.y_train, ds.X_test, ds.y_test,

@@ -19,7 +19,7 @@ def _only(monkeypatch, *entry_points):
 
 def test_the_app_registers_itself_as_the_backend():
     eps = {ep.name: ep.value for ep in metadata.entry_points(group=plotting.GROUP)}
-    assert eps == {"scratchnet_gui": "scratchnet_gui.article_plots"}
+    assert eps == {"scratchnet_gui": "scratchnet_gui.cli.article_plots"}
 
 
 def test_with_no_backend_a_plot_says_what_to_install(monkeypatch):

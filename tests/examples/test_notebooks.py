@@ -13,7 +13,7 @@ import pytest
 from nbclient import NotebookClient
 from PIL import Image
 
-from scratchnet_gui.article_plots import SIZE
+from scratchnet_gui.cli.article_plots import SIZE
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 KERNEL = "scratchnet-test"

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QApplication
 from sklearn.datasets import make_circles
 
 from scratchnet.article import NeuralNetwork
-from scratchnet_gui import article_plots, export, snapshot
+from scratchnet_gui import snapshot
+from scratchnet_gui.cli import article_plots
+from scratchnet_gui.cli import export
 
 from .conftest import wait_idle
 
@@ -115,7 +117,7 @@ def test_an_unknown_suffix_is_refused(trained, tmp_path):
 
 
 def test_without_a_path_the_window_returns_once_closed(trained, monkeypatch):
-    from scratchnet_gui import article_plots
+    from scratchnet_gui.cli import article_plots
 
     monkeypatch.setattr(article_plots, "_headless_platform", lambda: None)  # a desktop's
     closed = []

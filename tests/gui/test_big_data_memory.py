@@ -10,7 +10,7 @@ import numpy as np
 from scratchnet import csvfile, data, inputs
 from scratchnet.config import Config
 from scratchnet_gui import protocol as P
-from scratchnet_gui.training_loop import TrainingLoop
+from scratchnet_gui.process.loop import TrainingLoop
 
 ROWS = 200_000
 # Measured, from the parse to the first frame of the new data: a peak of 3.0× the file

@@ -5,9 +5,9 @@ import pytest
 
 from scratchnet import data
 from scratchnet.config import Config
-from scratchnet_gui import handlers
+from scratchnet_gui.process import handlers
 from scratchnet_gui import protocol as P
-from scratchnet_gui import training_loop
+from scratchnet_gui.process import loop as training_loop
 from scratchnet_gui.step_view import Phase
 
 

@@ -57,8 +57,11 @@ def test_the_window_sends_every_command_one_way():
     import ast
     import inspect
 
-    from scratchnet_gui import (main_window, window_actions, window_examples, window_files,
-                                window_timeline)
+    from scratchnet_gui.window import main_window
+    from scratchnet_gui.window import menus as window_actions
+    from scratchnet_gui.window import examples as window_examples
+    from scratchnet_gui.window import files as window_files
+    from scratchnet_gui.window import timeline as window_timeline
 
     sends = []
     for module in (main_window, window_actions, window_examples, window_files,
@@ -71,7 +74,7 @@ def test_the_window_sends_every_command_one_way():
                             and node.func.attr == "send"
                             and ast.unparse(node.func.value) == "self.controller"):
                         sends.append((module.__name__, getattr(fn, "name", "lambda")))
-    assert sorted(set(sends)) == [("scratchnet_gui.main_window", "send")], sends
+    assert sorted(set(sends)) == [("scratchnet_gui.window.main_window", "send")], sends
 
 
 def test_a_command_is_acknowledged_with_what_it_said(qtbot, window):

@@ -75,7 +75,7 @@ def test_an_export_that_cannot_be_written_is_a_message(qtbot, window, tmp_path, 
 
 
 def test_the_windows_process_imports_no_onnx_sklearn_or_numba_to_open():
-    code = ("import sys, scratchnet_gui.app, scratchnet_gui.main_window; "
+    code = ("import sys, scratchnet_gui.app, scratchnet_gui.window.main_window; "
             "bad = [m for m in ('onnx', 'onnxruntime', 'sklearn', 'numba') if m in sys.modules]; "
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

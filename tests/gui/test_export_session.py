@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
-from scratchnet_gui import export
+from scratchnet_gui.cli import export
 
 from .conftest import WAIT_MS, click_action, wait_idle
 

@@ -12,7 +12,7 @@ from sklearn.metrics import confusion_matrix
 from scratchnet import data, kernel, presets
 from scratchnet.config import make_trainer
 from scratchnet_gui.views import confusion_view
-from scratchnet_gui.worker import START
+from scratchnet_gui.process.worker import START
 
 from .conftest import WAIT_MS, click_action, wait_idle
 

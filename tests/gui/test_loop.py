@@ -5,7 +5,7 @@ import pytest
 from scratchnet import data
 from scratchnet.config import Config
 from scratchnet_gui import protocol as P
-from scratchnet_gui import training_loop as worker
+from scratchnet_gui.process import loop as worker
 
 
 class Clock:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from scratchnet.config import Config
 from scratchnet_gui import protocol as P
-from scratchnet_gui.worker import START, WorkerProcess
+from scratchnet_gui.process.worker import START, WorkerProcess
 
 from .conftest import WAIT_MS, click_action, wait_idle
 

@@ -16,8 +16,8 @@ from .conftest import WAIT_MS, click_action, wait_idle
 
 
 def test_the_protocol_and_the_loop_import_no_qt():
-    code = ("import sys, scratchnet_gui.protocol, scratchnet_gui.training_loop, "
-            "scratchnet_gui.worker, scratchnet_gui.child; bad = [m for m in sys.modules if m.split('.')[0] in "
+    code = ("import sys, scratchnet_gui.protocol, scratchnet_gui.process.loop, "
+            "scratchnet_gui.process.worker, scratchnet_gui.process.child; bad = [m for m in sys.modules if m.split('.')[0] in "
             "('PySide6', 'pyqtgraph', 'shiboken6')]; print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)

@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction
 
 from scratchnet import presets
 from scratchnet_gui import resources
-from scratchnet_gui.window_examples import EXAMPLES
+from scratchnet_gui.window.examples import EXAMPLES
 
 
 def test_the_window_has_the_icon_at_every_size(window):

@@ -11,7 +11,7 @@ from scratchnet import data, session
 from scratchnet.config import Config, make_trainer
 from scratchnet.settings import TrainingSettings
 from scratchnet_gui import protocol as P
-from scratchnet_gui import training_loop
+from scratchnet_gui.process import loop as training_loop
 
 
 class NoCommands:
@@ -189,7 +189,7 @@ def test_nothing_to_undo_and_branching_from_the_live_state_are_explained():
 
 
 def test_undo_forgets_the_oldest_edits_past_its_memory(monkeypatch):
-    from scratchnet_gui import loop_undo
+    from scratchnet_gui.process import history as loop_undo
 
     loop = _loop()
     spec = loop.live.config.data

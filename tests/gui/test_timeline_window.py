@@ -85,7 +85,7 @@ def test_undo_and_redo_an_added_layer_from_the_edit_menu(qtbot, window):
 def test_the_bar_says_when_epochs_were_thinned(qtbot):
     from types import SimpleNamespace
 
-    from scratchnet_gui.loop_timeline import TimelineInfo
+    from scratchnet_gui.process.scrubber import TimelineInfo
     from scratchnet_gui.views.timeline_bar import TimelineBar
 
     bar = TimelineBar()

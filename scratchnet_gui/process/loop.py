@@ -18,14 +18,14 @@ import numpy as np
 from scratchnet import DivergenceError, data, kernel
 from scratchnet.config import Config
 
-from . import protocol as P
-from . import snapshot as snap
+from .. import protocol as P
+from .. import snapshot as snap
 from .handlers import DEFERRED, STOP, bind, handles
-from .loop_commands import DataFiles, ModelEdits
-from .loop_pacer import Pacer
-from .loop_state import Live
-from .loop_timeline import Scrubber, TimelineInfo, refresh_frame
-from .loop_undo import History
+from .commands import DataFiles, ModelEdits
+from .pacer import Pacer
+from .live import Live
+from .scrubber import Scrubber, TimelineInfo, refresh_frame
+from .history import History
 from .stepper import Stepper
 
 SLICE = 0.008          # seconds of training between looks at the clock

@@ -9,9 +9,9 @@ from scratchnet import data
 from scratchnet.config import Config, make_trainer
 from scratchnet.timeline import DEFAULT_BUDGET
 
-from . import protocol as P
-from . import snapshot as snap
-from .loop_timeline import State
+from .. import protocol as P
+from .. import snapshot as snap
+from .scrubber import State
 
 
 class Live:

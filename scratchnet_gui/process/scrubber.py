@@ -12,8 +12,8 @@ import numpy as np
 from scratchnet import optimizers
 from scratchnet.timeline import Frame
 
-from . import protocol as P
-from . import snapshot as snap
+from .. import protocol as P
+from .. import snapshot as snap
 from .handlers import handles
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from scratchnet import presets
 
-from . import protocol as P
-from . import resources
-from .window_actions import make_action
+from .. import protocol as P
+from .. import resources
+from .menus import make_action
 
 # {action name: (preset, menu title, what to look for)}; the texts live in
 # resources/examples.json, beside the icon and the desktop entry

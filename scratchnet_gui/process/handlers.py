@@ -8,7 +8,7 @@ comes later, so there is no edit to record yet) or ``STOP`` (end the loop).
 
 from __future__ import annotations
 
-from . import protocol as P
+from .. import protocol as P
 
 DEFERRED = "deferred"  # a handler's answer when its change comes later (a file read)
 STOP = "stop"          # a handler's answer when the training process should end

@@ -14,24 +14,26 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QS
 from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
 
-from . import protocol as P
-from . import resources, window_help, window_look
+from .. import protocol as P
+from .. import resources
+from . import help as window_help
+from . import look as window_look
 from .controller import Controller
 from .lesson_note import LessonNote
-from .panels import DataPanel, ModelPanel, TrainingPanel
-from .panels.training_panel import SPEEDS
+from ..panels import DataPanel, ModelPanel, TrainingPanel
+from ..panels.training_panel import SPEEDS
 from .step_walk import StepWalk
 from .status import status_line
-from .views.confusion_view import ConfusionView
-from .views.inspector import InspectorView
-from .views.network_view import NetworkView
-from .views.prediction_view import PredictionView
-from .views.task_curves import MetricView, TaskLossView, TaskRocView
-from .window_actions import WindowMenus
-from .window_examples import Examples
-from .window_files import WindowFiles
-from .window_timeline import TimelineControls
-from .views.timeline_bar import TimelineBar
+from ..views.confusion_view import ConfusionView
+from ..views.inspector import InspectorView
+from ..views.network_view import NetworkView
+from ..views.prediction_view import PredictionView
+from ..views.task_curves import MetricView, TaskLossView, TaskRocView
+from .menus import WindowMenus
+from .examples import Examples
+from .files import WindowFiles
+from .timeline import TimelineControls
+from ..views.timeline_bar import TimelineBar
 from .view_set import Rate, ViewSet
 
 SLOW_PERIOD = 0.25

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from . import protocol as P
-from .window_actions import make_action
+from .. import protocol as P
+from .menus import make_action
 
 
 class TimelineControls:

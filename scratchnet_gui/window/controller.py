@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from scratchnet.config import Config
 
-from . import protocol as P
-from .snapshot import Snapshot
-from .worker import WorkerProcess
+from .. import protocol as P
+from ..snapshot import Snapshot
+from ..process.worker import WorkerProcess
 
 FRAME_MS = 16
 

@@ -6,7 +6,7 @@ its predictions on the given points) and hands it to the view the app uses for t
 picture: ``NetworkView``, ``PredictionView`` or ``AucView``. Then, like ``plt.show()``:
 
 * with ``path``: the view is rendered offscreen to a PNG or SVG (by the suffix) through
-  ``scratchnet_gui.export``, at ``size = (width, height)``, and the path is returned;
+  ``scratchnet_gui.cli.export``, at ``size = (width, height)``, and the path is returned;
 * in Jupyter (an IPython kernel is running): the PNG is displayed inline;
 * otherwise: the view opens in a window, and the call returns when it is closed.
 """
@@ -21,8 +21,9 @@ import numpy as np
 from scratchnet import data
 from scratchnet.trainer import HISTORY_KEYS
 
-from . import export, snapshot
-from . import protocol as P
+from .. import snapshot
+from . import export
+from .. import protocol as P
 
 SIZE = (900, 650)
 _KEEP = []
@@ -45,7 +46,7 @@ def _headless_platform() -> str | None:
 
 def _check_window() -> None:
     """Refuse a window the call would wait on for ever (``RuntimeError``)."""
-    from .app import has_display
+    from ..app import has_display
 
     if not has_display():
         raise RuntimeError(NO_DISPLAY)
@@ -69,7 +70,7 @@ def _app():
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
-    from .app import has_display
+    from ..app import has_display
 
     app = QApplication.instance()
     if app is None:
@@ -216,7 +217,7 @@ def _display_png(view):
 def graph(nn, X=None, path=None, size=None):
     """The network as the app draws it: edges by sign, width ``min(8, |w| + 0.25)``;
     with ``X``, each neuron's activation over the plane of ``X``."""
-    from .views.network_view import NetworkView
+    from ..views.network_view import NetworkView
 
     return render(NetworkView, network_snapshot(nn, X), path, size, "Network")
 
@@ -224,14 +225,14 @@ def graph(nn, X=None, path=None, size=None):
 def plot_errors(nn, X, y, path=None, size=None):
     """Points ``X`` coloured right (green) or wrong (red) at threshold 0.5, over the
     network's probability and its 0.5 boundary."""
-    from .views.prediction_view import PredictionView
+    from ..views.prediction_view import PredictionView
 
     return render(PredictionView, network_snapshot(nn, X, y), path, size, "Errors")
 
 
 def plot_scores(nn, path=None, size=None):
     """``nn.scores``: the train AUC before each epoch of the last ``fit``."""
-    from .views.curves import AucView
+    from ..views.curves import AucView
 
     class ScoresView(AucView):
         """The app's AUC view with the train curve alone (the article scores no test
@@ -258,7 +259,7 @@ def open_app(nn, X, y, train_fraction: float = 0.75, split_seed: int = 0):
     """
     from scratchnet.config import Config
 
-    from .main_window import MainWindow
+    from ..window.main_window import MainWindow
 
     if nn.shape[-1] != 1:
         raise ValueError(f"the app draws networks with one output unit, not {nn.shape[-1]}")

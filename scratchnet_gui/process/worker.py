@@ -24,8 +24,8 @@ import time
 
 from scratchnet.config import Config
 
-from . import protocol as P
-from . import snapshot as snap
+from .. import protocol as P
+from .. import snapshot as snap
 
 
 def _child_entry(*args) -> None:
@@ -66,7 +66,7 @@ def _context():
     if os.environ.get(START) != "forkserver":
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["scratchnet_gui.child", "scratchnet.metrics",
+    ctx.set_forkserver_preload(["scratchnet_gui.process.child", "scratchnet.metrics",
                                 "sklearn.metrics"])
     return ctx
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDockWidget, QStyleFactory
 
-from .views import theme
+from ..views import theme
 
 PRESENTATION_SCALE = 1.5
 HIDDEN_IN_PRESENTATION = ("controls_dock",)  # the inspector shows while a sample is stepped

@@ -15,7 +15,7 @@ from scratchnet import DivergenceError, data, fileio, kernel, metrics, model_exp
 from scratchnet.config import make_trainer
 from scratchnet.trainer import MAX_EPOCHS, LimitError
 
-from .cli_options import DEFAULT_GIF_EVERY, build_config, check_combinations, parser
+from .options import DEFAULT_GIF_EVERY, build_config, check_combinations, parser
 
 VIEW_SIZE = (900, 650)
 
@@ -35,10 +35,10 @@ def _views():
     from PySide6.QtCore import Qt, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from .views.confusion_view import ConfusionView
-    from .views.network_view import NetworkView
-    from .views.prediction_view import PredictionView
-    from .views.task_curves import MetricView, TaskLossView, TaskRocView
+    from ..views.confusion_view import ConfusionView
+    from ..views.network_view import NetworkView
+    from ..views.prediction_view import PredictionView
+    from ..views.task_curves import MetricView, TaskLossView, TaskRocView
 
     qInstallMessageHandler(lambda mode, ctx, msg: None if "propagateSizeHints" in msg
                            else sys.stderr.write(msg + "\n"))
@@ -56,7 +56,7 @@ def _views():
 
 
 def _snapshot(trainer, dataset, seq=0):
-    from . import snapshot
+    from .. import snapshot
 
     pts, grid, thumb = snapshot.Points.from_dataset(dataset)
     return snapshot.take(trainer, pts, (grid, thumb), seq, 0, False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .protocol import StepKind
+from ..protocol import StepKind
 
 
 class StepWalk:

@@ -19,7 +19,7 @@ from scratchnet.network import INITS
 from scratchnet.network import parse_sizes
 from scratchnet.trainer import MAX_EPOCHS
 
-from .about import version_line
+from ..about import version_line
 
 # what a session already holds: given with --load, each would be silently ignored
 LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "classes", "task",

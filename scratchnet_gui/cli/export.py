@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from scratchnet.fileio import atomic_path  # temp file, fsync, rename; errors name the target
 
-from .views import confusion_view, task_curves
+from ..views import confusion_view, task_curves
 
 FORMATS = ("png", "svg", "csv")
 VIEW_NAMES = ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view",

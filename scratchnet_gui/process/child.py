@@ -15,10 +15,11 @@ import threadpoolctl
 from scratchnet import data
 from scratchnet.config import Config
 
-from . import protocol as P
-from . import snapshot as snap
-from . import loop_pacer, training_loop
-from .training_loop import TrainingLoop
+from .. import protocol as P
+from .. import snapshot as snap
+from . import pacer as loop_pacer
+from . import loop as training_loop
+from .loop import TrainingLoop
 
 
 def _send_loop(mailbox: snap.Mailbox, conn) -> None:

@@ -8,8 +8,8 @@ import os
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QProgressDialog, QWidget
 
-from . import export
-from . import protocol as P
+from ..cli import export
+from .. import protocol as P
 
 
 class WindowFiles:

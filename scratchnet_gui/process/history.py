@@ -7,9 +7,9 @@ import copy
 
 import numpy as np
 
-from . import protocol as P
+from .. import protocol as P
 from .handlers import handles
-from .loop_timeline import State
+from .scrubber import State
 
 MAX_UNDO = 100              # edits kept for undo (older ones are forgotten first) ...
 MAX_UNDO_BYTES = 256 * 2**20  # ... and the memory they may hold beyond the live state

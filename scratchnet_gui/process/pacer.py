@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from . import snapshot as snap
+from .. import snapshot as snap
 
 MIN_INTERVAL = 1 / 60  # snapshots at most this often (slices of 8 ms make it ~50/s) ...
 SNAP_SHARE = 0.2       # ... and taking at most this share of the trainer's time

@@ -15,7 +15,7 @@ from typing import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
-from .views.view_settings import ViewSettings
+from ..views.view_settings import ViewSettings
 
 
 # pyqtgraph builds each plot's context menu eagerly (~3 ms a plot); the plots are made

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from scratchnet.gradcheck import gradcheck as _gradcheck
 from scratchnet.timeline import TrainerState
 
-from . import protocol as P
+from .. import protocol as P
 from .handlers import handles
-from .step_view import StepView, phases
+from ..step_view import StepView, phases
 
 
 MAX_BACK = 100                # stepped samples ← can walk back through ...

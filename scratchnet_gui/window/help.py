@@ -9,7 +9,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 
-from . import about
+from .. import about
 
 
 def about_text() -> str:

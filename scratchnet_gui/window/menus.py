@@ -7,10 +7,10 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QToolBar
 
-from . import protocol as P
-from . import window_model
-from .panels.training_panel import WATCH
-from .views.network_view import OVERLAYS
+from .. import protocol as P
+from . import model as window_model
+from ..panels.training_panel import WATCH
+from ..views.network_view import OVERLAYS
 
 
 def make_action(win, name, text, slot=None, key=None, tip="", checkable=False) -> QAction:

@@ -11,7 +11,7 @@ from scratchnet import csvfile, data, session
 from scratchnet.config import make_trainer
 from scratchnet.settings import TrainingSettings
 
-from . import protocol as P
+from .. import protocol as P
 from .handlers import DEFERRED, handles
 
 

@@ -187,7 +187,7 @@ def throughput(app, seconds, deep):
              ("2-8-8-8-8-8-8-1, batch 10", Config(**deep), 30, False),
              ("2-9-6-1, batch 10, one core busy elsewhere", Config(batch_size=10), 20, True)]
     for name, cfg, target, busy in cases:
-        cfg.max_epochs = 10**9
+        cfg = cfg.replace(max_epochs=10**9)
         h_sps, h_eps = headless(cfg, seconds)
         burner = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
         try:

@@ -111,3 +111,28 @@ def article_step(params, x, y, lr: float, wrap: bool = True, updated: bool = Tru
         if i:
             error = (W_back.T @ error) * outs[i] * (1.0 - outs[i])
     return grads
+
+
+def article_refusal(activations, output, optimizer: str, batch_size: int, l1: float,
+                    l2: float, schedule: dict) -> str | None:
+    """Why the article's loop cannot train these settings (``None`` if it can): it is
+    per-sample SGD at a constant learning rate on an all-sigmoid network, and nothing
+    else."""
+    if any(a != "sigmoid" for a in activations) or output != "sigmoid":
+        return "an all-sigmoid network with a sigmoid output"
+    if optimizer != "sgd" or batch_size != 1:
+        return "per-sample SGD (optimizer sgd, batch size 1)"
+    if l1 or l2:
+        return "no L1 or L2 penalty"
+    if schedule.get("kind", "constant") != "constant":
+        return "a constant learning rate"
+    return None
+
+
+def article_gradients(network, x, y, lr: float) -> list:
+    """The gradients the article's loop uses for one sample from ``network``'s current
+    weights at ``lr`` (its updated-weights mistake depends on it), both mistakes
+    included, flat in ``Network.parameters()`` order. The network is not changed:
+    ``p − lr·g`` is the article's step, to the bit."""
+    params = [[L.weights.copy(), L.biases[:, None].copy()] for L in network.layers]
+    return [g for dW, db in article_step(params, x, y, lr) for g in (dW, db[:, 0])]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,16 +42,19 @@ def split_rows(y, train_fraction: float = 0.75, seed: int = 0, stratify: bool = 
     return tuple(r.astype(np.int32) for r in rows)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DataSpec:
-    """How a dataset was made, so a session can rebuild it (or carry the raw arrays)."""
+    """How a dataset was made, so a session can rebuild it (or carry the raw arrays).
+
+    Frozen: one spec is shared by the config, the trainer's tag, frames and undo entries.
+    """
 
     source: str = "circles"  # a generator name, or "csv"
     n_samples: int = 1000
     noise: float = 0.1
     seed: int = 0
     train_fraction: float = 0.75
-    features: list = field(default_factory=list)
+    features: tuple = ()
     standardize: bool = True
     csv_path: str = ""
     factor: float = 0.1
@@ -65,29 +68,32 @@ class DataSpec:
         self.validate()
 
     def validate(self) -> "DataSpec":
-        """Check every field's type and range (``ValueError``); normalise the numbers."""
+        """Check every field's type and range (``ValueError``); normalise the numbers
+        (the one place a frozen spec's fields are set after it is made)."""
+        set_ = object.__setattr__
         checks.choice(self.source, "data source", [*ALL_GENERATORS, "csv"])
-        self.n_samples = checks.whole(self.n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES)
-        self.noise = checks.number(self.noise, "noise", 0)
+        set_(self, "n_samples", checks.whole(self.n_samples, "n_samples", MIN_ROWS, MAX_SAMPLES))
+        set_(self, "noise", checks.number(self.noise, "noise", 0))
         # scikit-learn takes seeds below 2**32
-        self.seed = checks.whole(self.seed, "data seed", 0, 2**32 - 1)
-        self.train_fraction = checks.number(self.train_fraction, "train fraction", 0, 1,
-                                            lo_open=True, hi_open=True)
-        self.features = checks.items(self.features, "features", len(FEATURES))
+        set_(self, "seed", checks.whole(self.seed, "data seed", 0, 2**32 - 1))
+        set_(self, "train_fraction", checks.number(self.train_fraction, "train fraction", 0, 1,
+                                                   lo_open=True, hi_open=True))
+        set_(self, "features", tuple(checks.items(self.features, "features", len(FEATURES))))
         for f in self.features:
             checks.choice(f, "feature", list(FEATURES))
         checks.flag(self.standardize, "standardize")
         checks.text(self.csv_path, "CSV path")
-        self.factor = checks.number(self.factor, "circles factor", 0, 1, hi_open=True)
+        set_(self, "factor", checks.number(self.factor, "circles factor", 0, 1, hi_open=True))
         if self.cluster_std is not None:
-            self.cluster_std = checks.number(self.cluster_std, "cluster std", 0, lo_open=True)
+            set_(self, "cluster_std",
+                 checks.number(self.cluster_std, "cluster std", 0, lo_open=True))
         checks.choice(self.task, "task", [tasks.AUTO, *tasks.TASKS])
         if self.source == "csv":
             if self.classes != 2:
                 raise ValueError("classes of a CSV come from its labels, not the classes "
                                  "setting")
         else:
-            self.classes = check_classes(self.source, self.classes)
+            set_(self, "classes", check_classes(self.source, self.classes))
             own = generated_task(self.source)
             if self.task not in (tasks.AUTO, own):
                 raise ValueError(f"{self.source} is a {own} set, not {self.task}")

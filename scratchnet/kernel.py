@@ -162,6 +162,8 @@ def fits(trainer) -> bool:
         the network and batch size (``WORK_PER_LAYER``).
     """
     net, b = trainer.network, trainer.batch_size
+    if trainer.backprop != "correct":  # the article's loop runs only on numpy
+        return False
     if net.output not in KERNEL_OUTPUTS or type(trainer.optimizer) not in _OPT_CODES or any(
             L.activation not in _ACT_CODES for L in net.layers):
         return False

@@ -141,7 +141,7 @@ def _network(meta, n_inputs, task, config):
     output = checks.choice(n["output"], "network.output", list(losses.OUTPUTS))
     if acts[-1] != output:
         raise ValueError(f"network.output is {output!r} but the last layer is {acts[-1]!r}")
-    expected = config.output if task.output == "sigmoid" else task.output  # as make_trainer
+    expected = config.model.output_for(task)  # as make_trainer
     if output != expected:
         raise ValueError(f"network.output is {output!r} but the data's task needs {expected!r}")
     return sizes, {"activations": acts, "output": output, "target": _target(n, output),

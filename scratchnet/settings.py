@@ -1,9 +1,9 @@
 """Every training hyperparameter in one value: what the window's panel shows, what the
 ``Configure`` command carries whole, and what a session restores.
 
-``Config`` keeps the same fields flat (sessions and the CLI read them there);
-``TrainingSettings.of(config)`` and ``settings.applied_to(config)`` move between the two,
-so no code path ever sends or applies part of them.
+``Config.training`` holds one; ``TrainingSettings.of(config)`` and
+``settings.applied_to(config)`` move between the two, so no code path ever sends or
+applies part of them.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from . import optimizers
 from .optimizers import Schedule
 
+BACKPROPS = ("correct", "article")  # the engine's exact backprop, or the article's loop
 FIELDS = ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "eps", "schedule",
-          "batch_size", "l1", "l2", "max_epochs", "target_auc", "target_on")
+          "batch_size", "l1", "l2", "max_epochs", "target_auc", "target_on", "backprop")
 
 
 def full_schedule(schedule: dict) -> dict:
@@ -26,7 +27,8 @@ def full_schedule(schedule: dict) -> dict:
 @dataclass(frozen=True)
 class TrainingSettings:
     """Initialisation, optimizer and its hyperparameters, schedule with its parameters,
-    batch size, L1/L2, epoch limit, and the target AUC with the set it is measured on."""
+    batch size, L1/L2, epoch limit, the target AUC with the set it is measured on, and
+    the backprop: the engine's (``"correct"``) or the article's (``"article"``)."""
 
     init: str = "normal"
     optimizer: str = "sgd"
@@ -42,20 +44,21 @@ class TrainingSettings:
     max_epochs: int = 1000
     target_auc: float | None = None
     target_on: str = "train"
+    # "article": the article's per-sample loop with its two mistakes (all-sigmoid,
+    # per-sample SGD only: ``article_layers.article_refusal``)
+    backprop: str = "correct"
 
     @classmethod
     def of(cls, config) -> "TrainingSettings":
-        """The training settings of ``config``."""
-        values = {k: getattr(config, k) for k in FIELDS}
-        values["schedule"] = full_schedule(values["schedule"])
-        return cls(**values)
+        """The training settings of ``config``, the schedule's parameters spelled out."""
+        t = config.training
+        return dataclasses.replace(t, schedule=full_schedule(t.schedule))
 
     def applied_to(self, config):
         """A validated copy of ``config`` with these settings (``ValueError`` names the
         first bad one; ``config`` itself is untouched)."""
-        values = {k: getattr(self, k) for k in FIELDS}
-        values["schedule"] = dict(self.schedule)
-        return dataclasses.replace(config, **values).validate()
+        return config.replace(training=dataclasses.replace(
+            self, schedule=dict(self.schedule))).validate()
 
     def make_optimizer(self) -> optimizers.Optimizer:
         """The optimizer these settings describe, with its own hyperparameters."""

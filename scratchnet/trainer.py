@@ -8,8 +8,10 @@ import time
 import numpy as np
 
 from . import kernel
+from .article_layers import article_gradients, article_refusal
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network
+from .settings import BACKPROPS
 from .tasks import METRIC_ROWS, Task, evaluate, metric_sample
 from .timeline import DEFAULT_BUDGET, Timeline, TrainerState
 from .trainer_samples import SampleStep, SampleSteps  # noqa: F401 (scratchnet.SampleStep)
@@ -111,6 +113,9 @@ class Trainer:
     metric_rows : int or None
         A set larger than this is measured each epoch on an even sample of this many
         rows (``tasks.metric_sample``: an estimate, at a fixed cost); ``None``: every row.
+    backprop : {"correct", "article"}
+        "article" trains with the article's loop, its two mistakes included
+        (``article_layers.article_gradients``): all-sigmoid, per-sample SGD only.
 
     The task follows from the network's output (``task``): sigmoid, binary labels 0/1;
     softmax, class indices 0..K-1; linear, regression targets in their own units.
@@ -120,7 +125,7 @@ class Trainer:
                  optimizer: Optimizer | None = None, batch_size: int = 32, l1: float = 0.0,
                  l2: float = 0.0, seed: int = 0, target_auc: float | None = None,
                  target_on: str = "train", track_metrics: bool = True,
-                 metric_rows: int | None = METRIC_ROWS):
+                 metric_rows: int | None = METRIC_ROWS, backprop: str = "correct"):
         self.network = network
         self.metric_rows = metric_rows
         self.X_train = np.asarray(X_train, dtype=np.float64)
@@ -150,6 +155,7 @@ class Trainer:
         self.tag = None        # the owner's settings, kept with each timeline frame
         self.timeline = None   # a scratchnet.timeline.Timeline once ``keep_timeline``
         self.history = History(keys=self.task.history_keys)
+        self.set_backprop(backprop)
         self.record_epoch()
 
     # --- settings -----------------------------------------------------------------------
@@ -175,6 +181,21 @@ class Trainer:
             self.optimizer = opt
         self.l1, self.l2 = float(settings.l1), float(settings.l2)
         self.target_auc, self.target_on = settings.target_auc, settings.target_on
+        self.set_backprop(settings.backprop)
+
+    def set_backprop(self, backprop: str) -> None:
+        """Train with the engine's backprop or the article's (``ValueError`` where the
+        article's loop does not apply)."""
+        if backprop not in BACKPROPS:
+            raise ValueError(f"backprop must be one of {', '.join(BACKPROPS)}, not {backprop!r}")
+        net, opt = self.network, self.optimizer
+        need = backprop == "article" and (article_refusal(
+            [L.activation for L in net.layers[:-1]], net.output, opt.name, self.batch_size,
+            self.l1, self.l2, {"kind": opt.schedule.kind}) or (
+            "one output unit" if net.sizes[-1] != 1 else None))
+        if need:
+            raise ValueError(f"the article's backprop needs {need}")
+        self.backprop = backprop
 
     @property
     def n_train(self) -> int:
@@ -210,8 +231,11 @@ class Trainer:
         X, Y = self.X_train[idx], self._Y_train[idx]
         self.check_room(1, len(X))
         with _quiet():  # numpy's overflow warnings say less than the DivergenceError below
-            grads = net._backprop(X, Y, self.l1, self.l2, with_loss=False)[4]
-            flat = [g for pair in grads for g in pair]
+            if self.backprop == "article":  # batch size 1: checked by set_backprop
+                flat = article_gradients(net, X[0], Y[0], self.optimizer.lr_at(self.epoch))
+            else:
+                grads = net._backprop(X, Y, self.l1, self.l2, with_loss=False)[4]
+                flat = [g for pair in grads for g in pair]
             updates, state = self.optimizer.propose(flat, self.epoch)
             params = net.parameters()
             self.guard.check(params, updates, lambda what: self._diverged(index_hint, what))

@@ -40,6 +40,10 @@ class SampleSteps:
     def preview(self, index: int | None = None) -> SampleStep:
         """The trace and the updates a single-sample step would make, changing nothing."""
         t = self.trainer
+        if t.backprop != "correct":  # its trace would show numbers the step does not use
+            raise ValueError("the stepper shows the correct backprop; this run trains with "
+                             "the article's (its mistakes are in scratchnet.article's "
+                             "gradcheck)")
         i = self.next_index() if index is None else int(index)
         if not 0 <= i < t.n_train:
             raise ValueError(f"sample {i} is not in the training set (0..{t.n_train - 1})")

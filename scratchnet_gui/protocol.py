@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 
 from scratchnet import checks, data
-from scratchnet.network import MAX_LAYERS, validate_sizes
+from scratchnet.config import ModelSpec
 from scratchnet.settings import TrainingSettings
 
 
@@ -185,14 +185,10 @@ class Resize(Command):
     activations: tuple
 
     def check(self):
-        hidden = checks.items(self.hidden, "hidden sizes", MAX_LAYERS - 1)
-        validate_sizes([1, *hidden, 1])
-        names = checks.items(self.activations, "activations", MAX_LAYERS - 1)
-        if len(names) != len(hidden):
-            raise ValueError(f"{len(names)} activation(s) for {len(hidden)} hidden layer(s)")
+        ModelSpec(self.hidden, self.activations).validate()  # the one shape check
 
     def edit_label(self, config, shown_epoch=None):
-        old_h, old_a = list(config.hidden), list(config.activations)
+        old_h, old_a = list(config.model.hidden), list(config.model.activations)
         new_h, new_a = list(self.hidden), list(self.activations)
         if len(new_h) != len(old_h):
             return "add layer" if len(new_h) > len(old_h) else "remove layer"

@@ -94,7 +94,7 @@ def _setup(args):
     """``(trainer, config, dataset, epochs to run)`` from --load or the options."""
     if args.load:
         trainer, cfg, dataset, _ = session.load(args.load)
-        epochs = args.epochs if args.epochs is not None else cfg.max_epochs
+        epochs = args.epochs if args.epochs is not None else cfg.training.max_epochs
         if args.target_auc is not None:
             trainer.target_auc = args.target_auc
         if trainer.epoch + epochs > MAX_EPOCHS:
@@ -111,8 +111,8 @@ def _setup(args):
     if args.layers and args.layers[-1] != dataset.n_outputs:
         raise ValueError(_output_rule(dataset.task, args.layers[-1]))
     _check_session_room(args, cfg.sizes(dataset.n_features, dataset.n_outputs),
-                        cfg.optimizer, dataset, cfg.max_epochs, False)
-    return make_trainer(cfg, dataset), cfg, dataset, cfg.max_epochs
+                        cfg.training.optimizer, dataset, cfg.training.max_epochs, False)
+    return make_trainer(cfg, dataset), cfg, dataset, cfg.training.max_epochs
 
 
 def _check_session_room(args, sizes, optimizer, dataset, last_epoch, timeline) -> None:

@@ -16,6 +16,7 @@ import math
 from scratchnet import data, optimizers, presets, tasks
 from scratchnet.config import Config
 from scratchnet.network import INITS
+from scratchnet.settings import BACKPROPS
 from scratchnet.network import parse_sizes
 from scratchnet.trainer import MAX_EPOCHS
 
@@ -26,7 +27,7 @@ LOAD_CONFLICTS = ("preset", "dataset", "csv", "samples", "noise", "classes", "ta
                   "features", "layers",
                   "activation", "init", "optimizer", "lr", "momentum", "beta1", "beta2",
                   "schedule", "gamma", "step_size", "period", "min_lr", "batch_size", "l1",
-                  "l2", "seed")
+                  "l2", "backprop", "seed")
 # schedule parameter -> the schedules that use it
 SCHEDULE_PARAMS = {"gamma": ("step", "exponential"), "step_size": ("step",),
                    "period": ("cosine",), "min_lr": ("cosine",)}
@@ -114,6 +115,8 @@ def parser() -> argparse.ArgumentParser:
     add("--batch-size", type=whole(1, data.MAX_SAMPLES))
     add("--l1", type=real(0), help="L1 weight penalty")
     add("--l2", type=real(0), help="L2 weight penalty")
+    add("--backprop", choices=list(BACKPROPS), help="correct (the engine's), or the "
+        "article's loop with its two mistakes: all-sigmoid, --batch-size 1, sgd only")
     # 0 is allowed: --load run.scratchnet --epochs 0 --out plots redraws a saved session
     add("--epochs", type=whole(0, MAX_EPOCHS, "the number of epochs"),
         help="epochs to train in this run")
@@ -156,10 +159,11 @@ def check_combinations(args) -> None:
 
 
 def _check_extras(args, cfg: Config) -> None:
+    t = cfg.training
     for name, opt in OPTIMIZER_PARAMS.items():
-        if getattr(args, name) is not None and cfg.optimizer != opt:
-            raise ValueError(f"{_flag(name)} applies to --optimizer {opt}, not {cfg.optimizer}")
-    kind = cfg.schedule.get("kind", "constant")
+        if getattr(args, name) is not None and t.optimizer != opt:
+            raise ValueError(f"{_flag(name)} applies to --optimizer {opt}, not {t.optimizer}")
+    kind = t.schedule.get("kind", "constant")
     for name, kinds in SCHEDULE_PARAMS.items():
         if getattr(args, name) is not None and kind not in kinds:
             raise ValueError(f"{_flag(name)} applies to --schedule {' or '.join(kinds)}, "
@@ -178,14 +182,10 @@ def _activations(args, hidden) -> list:
     return names * len(hidden) if len(names) == 1 else names
 
 
-def build_config(args) -> Config:
-    """The experiment the options describe: the preset (or the classic demo), changed."""
-    cfg = presets.get(args.preset, args.seed or 0) if args.preset else Config()
-    spec = cfg.data
-    if args.seed is not None:
-        cfg.seed = args.seed
-        if not args.preset or args.dataset:  # a preset seeds its own data (blobs: a fixed draw)
-            spec = dataclasses.replace(spec, seed=args.seed)
+def _data_spec(args, spec):
+    """The preset's data spec with the data options applied."""
+    if args.seed is not None and (not args.preset or args.dataset):
+        spec = dataclasses.replace(spec, seed=args.seed)  # a preset seeds its own data
     if args.dataset:
         spec = dataclasses.replace(spec, source=args.dataset, cluster_std=None)
     if args.csv:
@@ -203,23 +203,42 @@ def build_config(args) -> Config:
     if args.features is not None:
         spec = dataclasses.replace(spec, features=[f.strip() for f in args.features.split(",")
                                                    if f.strip()])
-    cfg.data = spec
+    return spec
+
+
+def _model_changes(args, model) -> dict:
+    """The model options, as ``Config.replace`` changes."""
+    out = {}
+    hidden = model.hidden
     if args.layers:  # the input and output widths are checked against the data (cli._setup)
-        cfg.hidden = args.layers[1:-1]
-        cfg.activations = [cfg.activations[0] if cfg.activations else "sigmoid"] * len(cfg.hidden)
+        hidden = out["hidden"] = args.layers[1:-1]
+        out["activations"] = [model.activations[0] if model.activations else "sigmoid"] * len(hidden)
     if args.activation:
-        cfg.activations = _activations(args, cfg.hidden)
-    for field in ("init", "optimizer", "lr", "momentum", "beta1", "beta2", "batch_size",
-                  "l1", "l2", "target_auc"):
-        value = getattr(args, field)
-        if value is not None:
-            setattr(cfg, field, value)
-    if args.schedule is not None:
-        cfg.schedule = {"kind": args.schedule}
-    for name in SCHEDULE_PARAMS:
-        if getattr(args, name) is not None:
-            cfg.schedule = {**cfg.schedule, name: getattr(args, name)}
-    _check_extras(args, cfg)
+        out["activations"] = _activations(args, hidden)
+    return out
+
+
+def _training_changes(args, training) -> dict:
+    """The training options, as ``Config.replace`` changes."""
+    out = {k: getattr(args, k) for k in ("init", "optimizer", "lr", "momentum", "beta1",
+                                         "beta2", "batch_size", "l1", "l2", "target_auc",
+                                         "backprop")
+           if getattr(args, k) is not None}
+    schedule = {"kind": args.schedule} if args.schedule is not None else training.schedule
+    extra = {k: getattr(args, k) for k in SCHEDULE_PARAMS if getattr(args, k) is not None}
+    if args.schedule is not None or extra:
+        out["schedule"] = {**schedule, **extra}
     if args.epochs is not None:
-        cfg.max_epochs = args.epochs
+        out["max_epochs"] = args.epochs
+    return out
+
+
+def build_config(args) -> Config:
+    """The experiment the options describe: the preset (or the classic demo), changed."""
+    cfg = presets.get(args.preset, args.seed or 0) if args.preset else Config()
+    cfg = cfg.replace(data=_data_spec(args, cfg.data),
+                      seed=args.seed if args.seed is not None else cfg.seed,
+                      **_model_changes(args, cfg.model))
+    cfg = cfg.replace(**_training_changes(args, cfg.training))
+    _check_extras(args, cfg)
     return Config.from_dict(cfg.to_dict())  # validates every field once more

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
 
 from scratchnet import optimizers
 from scratchnet.network import INITS
-from scratchnet.settings import TrainingSettings
+from scratchnet.settings import BACKPROPS, TrainingSettings
 
 from .shown import Shown
 
@@ -108,6 +108,10 @@ class TrainingPanel(QGroupBox):
                                 "regression) reaches this (0: never).", 3),
             "target_on": _combo(("train", "test"), "Which set's AUC (or R²) the "
                                 "target is measured on."),
+            "backprop": _combo(BACKPROPS, "correct: exact gradients.  article: the article's "
+                               "loop with its two mistakes (layer 0 reads the last layer's "
+                               "output; the error goes back through weights already "
+                               "updated); all-sigmoid, batch size 1, sgd only."),
             "speed": _combo(SPEEDS, "Cap the training speed to watch it learn; 'max' is as "
                             "fast as the machine goes."),
             "threshold": _spin(D, 0.0, 1.0, 0.05, "Output probability above which a point "
@@ -127,7 +131,7 @@ class TrainingPanel(QGroupBox):
         self._loading = True
         try:
             w = self.w
-            for name in ("init", "optimizer", "target_on"):
+            for name in ("init", "optimizer", "target_on", "backprop"):
                 w[name].setCurrentText(getattr(s, name))
             w["schedule"].setCurrentText(s.schedule["kind"])
             for name in ("lr", "momentum", "beta1", "beta2", "eps", "batch_size", "l1", "l2",
@@ -154,7 +158,7 @@ class TrainingPanel(QGroupBox):
             lr=v("lr"), momentum=v("momentum"), beta1=v("beta1"), beta2=v("beta2"),
             eps=v("eps"), schedule=schedule, batch_size=v("batch_size"), l1=v("l1"),
             l2=v("l2"), max_epochs=v("max_epochs"), target_auc=v("target_auc") or None,
-            target_on=w["target_on"].currentText())
+            target_on=w["target_on"].currentText(), backprop=w["backprop"].currentText())
 
     @property
     def threshold(self):
@@ -173,4 +177,4 @@ class TrainingPanel(QGroupBox):
 
 LABELS = ("initialisation", "optimizer", "learning rate", "momentum μ", "Adam β₁", "Adam β₂",
           "Adam ε", "schedule", "γ", "step every", "period", "lowest lr", "batch size", "L1",
-          "L2", "epoch limit", "target AUC", "target on", "speed", "threshold")
+          "L2", "epoch limit", "target AUC", "target on", "backprop", "speed", "threshold")

@@ -17,7 +17,7 @@ from .handlers import DEFERRED, handles
 
 def fits_task(network, config, task) -> bool:
     """Whether ``network``'s output layer is the one ``make_trainer`` gives ``task``."""
-    output = config.output if task.output == "sigmoid" else task.output
+    output = config.model.output_for(task)
     return network.output == output and network.sizes[-1] == task.n_outputs
 
 

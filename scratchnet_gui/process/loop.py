@@ -233,7 +233,7 @@ class TrainingLoop:
     # --- training -----------------------------------------------------------------------
     def _train_slice(self) -> None:
         self._kernel_note()
-        t, poll, max_epochs = self.live.trainer, self.commands.poll, self.live.config.max_epochs
+        t, poll, max_epochs = self.live.trainer, self.commands.poll, self.live.config.training.max_epochs
         end = time.perf_counter() + SLICE
         try:
             while True:

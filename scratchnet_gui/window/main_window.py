@@ -49,6 +49,11 @@ def app_icon() -> QIcon:
     return icon
 
 
+def refused(notices) -> bool:
+    """Whether the trainer refused the command these notices answer."""
+    return any(n.level is P.NoticeLevel.ERROR for n in notices)
+
+
 def same_model(a, b) -> bool:
     """True when ``b`` shows the same weights, data and history as ``a`` (the trainer
     bumps ``model_version`` whenever any of them changes)."""
@@ -176,7 +181,7 @@ class MainWindow(QMainWindow):
 
     def _build_panels(self, cfg):
         self.data_panel = DataPanel(cfg.data)
-        self.model_panel = ModelPanel(cfg.hidden, cfg.activations)
+        self.model_panel = ModelPanel(cfg.model.hidden, cfg.model.activations)
         self.training_panel = TrainingPanel(TrainingSettings.of(cfg))
         self._trainer_settings = TrainingSettings.of(cfg)  # the trainer's, as last told
         box = QWidget()
@@ -201,7 +206,11 @@ class MainWindow(QMainWindow):
             lambda sizes, acts: self.send(lambda: P.Resize(tuple(sizes), tuple(acts))))
         self.model_panel.invalid.connect(lambda text: self.show_message("error", text))
         self.model_panel.resetRequested.connect(lambda: self.send(P.Reset))
-        self.training_panel.settingsChanged.connect(lambda s: self.send(lambda: P.Configure(s)))
+        # settings the trainer refuses (the article's backprop with a batch of 10): the
+        # panel goes back to what it trains with
+        self.training_panel.settingsChanged.connect(lambda s: self.send(
+            lambda: P.Configure(s), on_ack=lambda snap, notices: refused(notices) and
+            self.training_panel.set_settings(self._trainer_settings)))
         self.training_panel.speedChanged.connect(lambda v: self.send(lambda: P.SetSpeed(v)))
         self.training_panel.speed.currentTextChanged.connect(
             lambda text: self.menus.speed_chosen(text))
@@ -341,7 +350,7 @@ class MainWindow(QMainWindow):
                                                 self.training_panel)]
         try:  # the blockers end with this block, whatever happens in it
             self.data_panel.set_spec(cfg.data)
-            self.model_panel.set_architecture(cfg.hidden, cfg.activations)
+            self.model_panel.set_architecture(cfg.model.hidden, cfg.model.activations)
             self.training_panel.set_settings(TrainingSettings.of(cfg))
         finally:
             for b in blockers:

@@ -94,3 +94,22 @@ def test_the_blobs_preset_keeps_its_draw_whatever_the_seed():
                             (["--dataset", "blobs", "--seed", "3"], 3)):
         cfg = cli.build_config(cli.parser().parse_args(["train", *argv]))
         assert (cfg.data.seed, cfg.seed) == (data_seed, 3), argv
+
+
+def test_backprop_article_trains_as_the_engine_does_and_is_refused_where_it_cannot(tmp_path):
+    from scratchnet import data, presets
+    from scratchnet.config import make_trainer
+
+    done = run("train", "--preset", "classic", "--backprop", "article", "--epochs", "2")
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "the article's backprop needs per-sample SGD" in done.stderr
+    args = ["--preset", "classic", "--backprop", "article", "--batch-size", "1", "--lr", "0.5",
+            "--epochs", "5"]
+    done = run("train", *args, "--json", "--save", str(tmp_path / "a.scratchnet"))
+    assert done.returncode == 0, done.stderr
+    cfg = presets.get("classic").replace(backprop="article", batch_size=1, lr=0.5)
+    t = make_trainer(cfg, data.build(cfg.data))
+    for _ in range(5):
+        t.step_epoch()
+    assert json.loads(done.stdout)["train_loss"] == pytest.approx(t.history["train_loss"][-1],
+                                                                rel=1e-12)

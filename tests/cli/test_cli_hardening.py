@@ -91,7 +91,7 @@ def test_unwritable_outputs_are_refused_before_training(tmp_path, capsys):
                   "--gamma", "0.9", "--step-size", "3", "--init", "xavier", "--l1", "0.001",
                   "--l2", "0.01"],
      lambda t, c: (t.optimizer.momentum, t.optimizer.schedule.kind, t.optimizer.schedule.gamma,
-                   t.optimizer.schedule.step_size, c.init, t.l1, t.l2)
+                   t.optimizer.schedule.step_size, c.training.init, t.l1, t.l2)
      == (0.5, "step", 0.9, 3, "xavier", 0.001, 0.01)),
     ("adam", ["--optimizer", "adam", "--lr", "0.01", "--beta1", "0.8", "--beta2", "0.99",
               "--schedule", "cosine", "--period", "7", "--min-lr", "0.001", "--init", "he"],

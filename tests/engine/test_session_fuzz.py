@@ -132,7 +132,7 @@ def _check_outcome(tmp_path, meta, arrays):
         assert "inconsistent session (" not in text, text  # a gap in the checks
         return False
     # a clean load must also train: nothing may surface later (as 'bogus_auc' did)
-    trainer.stop_reason(cfg.max_epochs)
+    trainer.stop_reason(cfg.training.max_epochs)
     try:
         trainer.step_batch()
         trainer.step_epoch()

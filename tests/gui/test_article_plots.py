@@ -167,7 +167,7 @@ def test_show_opens_the_app_on_the_network_and_the_data(qtbot, trained):
         both = np.vstack([pts.raw_train, pts.raw_test])
         assert len(both) == len(X) and {tuple(p) for p in both} == {tuple(p) for p in X}
         cfg = win.controller.config
-        assert (cfg.hidden, cfg.batch_size, cfg.lr) == ([9, 6], 1, nn.lr)
+        assert (cfg.model.hidden, cfg.training.batch_size, cfg.training.lr) == ((9, 6), 1, nn.lr)
         assert cfg.data.source == "csv" and not cfg.data.standardize
     finally:
         win.close()

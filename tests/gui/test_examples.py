@@ -31,8 +31,8 @@ def test_an_example_loads_its_preset_exactly(qtbot, window, action, preset):
     note = window.lesson_note
     assert note.isVisible() and len(note.text.text()) > 80
     assert window.findChild(QMessageBox) is None or not window.findChild(QMessageBox).isVisible()
-    assert window.training_panel.settings().batch_size == cfg.batch_size
-    assert window.model_panel.sizes.text() == ", ".join(map(str, cfg.hidden))
+    assert window.training_panel.settings().batch_size == cfg.training.batch_size
+    assert window.model_panel.sizes.text() == ", ".join(map(str, cfg.model.hidden))
 
 
 @pytest.mark.parametrize("action,check", [

@@ -126,7 +126,7 @@ def test_the_window_trains_with_the_kernel_and_agrees_with_numpy(qtbot, monkeypa
         ref.step_epoch()
     monkeypatch.delenv(kernel.ENV)
     monkeypatch.delenv(START, raising=False)
-    cfg.max_epochs = 300
+    cfg = cfg.replace(max_epochs=300)
     win = MainWindow(cfg)
     qtbot.addWidget(win)
     win.show()

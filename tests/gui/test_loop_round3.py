@@ -56,8 +56,8 @@ def test_resuming_from_an_untagged_frame_restores_its_settings_too(tmp_path):
     _do(loop, P.BranchHere())
     t, cfg = loop.live.trainer, loop.live.config
     assert t.network.sizes == [2, 4, 3, 1] and t.optimizer.lr == 0.1
-    assert (cfg.hidden, cfg.activations, cfg.lr, cfg.batch_size) == ([4, 3], ["tanh", "tanh"],
-                                                                     0.1, 16)
+    assert (cfg.model.hidden, cfg.model.activations, cfg.training.lr,
+            cfg.training.batch_size) == ((4, 3), ("tanh", "tanh"), 0.1, 16)
     assert t.tag == cfg  # frames trained from here carry it
 
 

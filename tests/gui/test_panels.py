@@ -89,3 +89,26 @@ def test_the_speed_menu_sends_its_cap(qtbot, window):
     with qtbot.waitSignal(window.training_panel.speedChanged, timeout=WAIT_MS) as sig:
         window.training_panel.w["speed"].setCurrentText("3 epochs/s")
     assert sig.args == [3]
+
+
+def test_the_articles_backprop_is_chosen_in_the_panel_and_refused_where_it_cannot_run(
+        qtbot, window):
+    panel = window.training_panel
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS,
+                          check_params_cb=lambda level, text: "article's backprop" in text) as sig:
+        panel.w["backprop"].setCurrentText("article")  # batch 10: not the article's loop
+    assert sig.args[0] == "error" and "per-sample SGD" in sig.args[1]
+    wait_idle(qtbot, window)
+    assert window.controller.config.training.backprop == "correct"
+    qtbot.waitUntil(lambda: panel.w["backprop"].currentText() == "correct", timeout=WAIT_MS)
+    _type(qtbot, panel.w["batch_size"], "1")
+    wait_idle(qtbot, window)
+    panel.w["backprop"].setCurrentText("article")
+    wait_idle(qtbot, window)
+    assert window.controller.config.training.backprop == "article"
+    click_action(qtbot, window, "step_epoch")
+    s = wait_idle(qtbot, window)
+    assert s.epoch == 1
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS,
+                          check_params_cb=lambda level, text: "stepper" in text):
+        click_action(qtbot, window, "step_sample")

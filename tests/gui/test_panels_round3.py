@@ -33,7 +33,7 @@ def _errors(window):
 def test_editing_one_setting_of_an_odd_session_keeps_every_other(qtbot, window, tmp_path):
     cfg, t = _odd_session(tmp_path / "odd.scratchnet")
     window.files.open_session(str(tmp_path / "odd.scratchnet"))
-    qtbot.waitUntil(lambda: window.controller.config.lr == cfg.lr, timeout=60_000)
+    qtbot.waitUntil(lambda: window.controller.config.training.lr == cfg.training.lr, timeout=60_000)
     wait_idle(qtbot, window)
     assert not _errors(window)
     w = window.training_panel.w
@@ -41,7 +41,7 @@ def test_editing_one_setting_of_an_odd_session_keeps_every_other(qtbot, window, 
     assert w["gamma"].text() == "0.9995" and window.data_panel.samples.value() == 150_000
     w["l2"].setValue(0.002)
     w["l2"].editingFinished.emit()  # the user changes L2 alone
-    qtbot.waitUntil(lambda: window.controller.config.l2 == 0.002, timeout=60_000)
+    qtbot.waitUntil(lambda: window.controller.config.training.l2 == 0.002, timeout=60_000)
     assert window.controller.config == dataclasses.replace(cfg, l2=0.002)
     window.files.save_session(str(tmp_path / "after.scratchnet"))
     qtbot.waitUntil(lambda: (tmp_path / "after.scratchnet").exists(), timeout=60_000)

@@ -62,8 +62,9 @@ def test_an_lr_edit_keeps_the_schedule_and_its_parameters(qtbot, window):
         qtbot.keyClick(w[name], Qt.Key.Key_Return)
     wait_idle(qtbot, window)
     cfg = window.controller.config
-    assert cfg.lr == 0.05
-    assert (cfg.schedule["kind"], cfg.schedule["gamma"], cfg.schedule["step_size"]) == \
+    assert cfg.training.lr == 0.05
+    assert (cfg.training.schedule["kind"], cfg.training.schedule["gamma"],
+            cfg.training.schedule["step_size"]) == \
         ("step", 0.9, 3)
     click_action(qtbot, window, "step_epoch")
     assert wait_idle(qtbot, window).lr == 0.05  # epoch 1 of "every 3": not stepped yet
@@ -118,7 +119,7 @@ def test_per_layer_activations_and_he_init_train_ten_layers_of_64(qtbot, window)
     click_action(qtbot, window, "reset")  # the new initialisation takes effect on Reset
     s = wait_idle(qtbot, window)
     assert s.activations == ("tanh",) + ("relu",) * 9 + ("sigmoid",)
-    assert window.controller.config.init == "he"
+    assert window.controller.config.training.init == "he"
     W = s.weights[3][0]
     assert abs(W.std() - np.sqrt(2 / 64)) < 0.02  # He: N(0, 2/fan_in)
     errors = []

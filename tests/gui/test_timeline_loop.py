@@ -263,7 +263,7 @@ def test_an_edit_at_an_epochs_start_is_what_resuming_from_it_trains():
     loop.publish()
     assert loop.snaps[-1].sizes == [2, 6, 5, 1] and loop.snaps[-1].weights[0][0][0, 0] == 0.25
     _do(loop, P.BranchHere())
-    assert loop.live.trainer.network.sizes == [2, 6, 5, 1] and loop.live.config.hidden == [6, 5]
+    assert loop.live.trainer.network.sizes == [2, 6, 5, 1] and loop.live.config.model.hidden == (6, 5)
 
 
 def test_resuming_a_loaded_example_keeps_its_own_settings():

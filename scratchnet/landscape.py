@@ -158,9 +158,18 @@ def _losses(output, z, Y) -> np.ndarray:
     return 0.5 * np.sum(d * d, axis=(1, 2)) / n
 
 
+def _sigmoid(z, out=None):
+    """The logistic function in four passes (the clipped one takes six): ``exp`` may
+    overflow to inf for z < −709, which gives 0 where the clipped one gives 3e-308."""
+    t = np.negative(z, out=out)
+    np.exp(t, out=t)
+    t += 1.0
+    return np.reciprocal(t, out=t)
+
+
 def _layer_f(network, i):
-    return (losses.OUTPUT_FUNCTIONS[network.output] if i == len(network.layers) - 1
-            else acts.ACTIVATIONS[network.layers[i].activation].f)
+    name = network.layers[i].activation
+    return _sigmoid if name == "sigmoid" else acts.ACTIVATIONS[name].f
 
 
 def along(network, X, y, d1, d2, alphas, betas) -> np.ndarray:

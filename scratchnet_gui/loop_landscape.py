@@ -1,0 +1,176 @@
+"""The training process's Landscape part: the loss plane around the shown weights, the
+path through it, the next step and the sharpness probe, computed only while the window's
+Landscape view is open and, while training, on a share of the time (Qt-free)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from scratchnet import landscape as ls
+
+from . import protocol as P
+from .handlers import handles
+from .landscape_frame import LandscapeFrame
+
+GRID_N = 41             # points a side of the plane
+PLANE_SHARE = 0.06      # the plane, path and step: at most this share of the time ...
+PLANE_INTERVAL = 0.25   # ... and at most this often while training
+SHARPNESS_SHARE = 0.05  # the sharpness probe: at most this share of the wall time ...
+SHARPNESS_INTERVAL = 0.1  # ... and at most this often (snapshots come up to 60 a second)
+MAX_PATH = 400          # frames projected at most (an even sample of a longer path)
+STEP_S = np.linspace(0.0, 3.0, 31)
+
+
+class TimedProbe(ls.SharpnessProbe):
+    """The app's probe: an epoch is measured when the wall time since the last
+    measurement is at least ``max(SHARPNESS_INTERVAL, cost / SHARPNESS_SHARE)``, so
+    a paced run is measured every epoch and a fast one within its share."""
+
+    def __init__(self, source, X, y):
+        super().__init__(X, y)
+        self.source = source  # the trainer's training rows it was made for
+        self._wall = None
+
+    def due(self, trainer) -> bool:
+        if self.last is None or self._wall is None:
+            return True
+        wait = max(SHARPNESS_INTERVAL, self.last.seconds / SHARPNESS_SHARE)
+        return time.perf_counter() - self._wall >= wait
+
+    def __call__(self, trainer) -> float:
+        if not self.due(trainer):
+            return float("nan")
+        value = super().__call__(trainer)
+        self._wall = time.perf_counter()
+        return value
+
+
+def _path(trainer, shown):
+    """The timeline's frames shaped like ``shown`` (an even sample of at most
+    ``MAX_PATH``), and the live weights when they are not a frame: ``(weights, epochs)``."""
+    shapes = [(W.shape, b.shape) for W, b in shown]
+    tl = trainer.timeline
+    frames = [] if tl is None else [f for f in tl.frames if [
+        (L.weights.shape, L.biases.shape) for L in f.network.layers] == shapes]
+    if len(frames) > MAX_PATH:
+        keep = np.unique(np.linspace(0, len(frames) - 1, MAX_PATH).astype(int))
+        frames = [frames[i] for i in keep]
+    weights = [ls.weights_of(f.network) for f in frames]
+    epochs = [f.epoch for f in frames]
+    live = ls.weights_of(trainer.network)
+    if not frames or frames[-1].epoch != trainer.epoch or trainer.cursor:
+        if [(W.shape, b.shape) for W, b in live] == shapes:
+            weights.append(live)
+            epochs.append(trainer.epoch + trainer.cursor / max(trainer.n_train, 1))
+    return weights, np.array(epochs, dtype=np.float64)
+
+
+def directions(net, frames, asked: str, seed: int):
+    """``(d1, d2, used, note)``: the path's principal axes (with 3 frames or more),
+    else the seeded filter-normalised random ones."""
+    origin = ls.weights_of(net)
+    if asked == "pca" and len(frames) >= 3:
+        d1, d2, explained = ls.pca_directions(frames, origin)
+        if np.any(ls.flatten(d1)) and np.any(ls.flatten(d2)):
+            return d1, d2, "pca", (f"the path's principal axes ({len(frames)} frames: "
+                                   f"{100 * explained[0]:.0f}% + {100 * explained[1]:.0f}% "
+                                   f"of its variance)")
+    d1, d2 = ls.random_directions(net, seed)
+    why = " (fewer than 3 frames for the path's axes)" if asked == "pca" else ""
+    return d1, d2, "random", f"filter-normalised random axes, seed {seed}{why}"
+
+
+def compute(trainer, asked="pca", seed=0, version=0, order=None, probe=None) -> LandscapeFrame:
+    """The Landscape view's frame for ``trainer`` (the shown one: a scrubbed stand-in
+    passes the order its frame would draw)."""
+    t0 = time.perf_counter()
+    net = trainer.network
+    X, y, data_note = ls.sample(trainer.X_train, trainer.y_train)
+    shown = ls.weights_of(net)
+    frames, epochs = _path(trainer, shown)
+    d1, d2, used, note = directions(net, frames, asked, seed)
+    coords, _, share = ls.project(frames, shown, d1, d2)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        step = ls.next_step(trainer, order=order)
+        end = ls.project([[(W + dW, b + db) for (W, b), (dW, db) in zip(shown, step)]],
+                         shown, d1, d2)[0][0]
+        reach = float(np.max(np.abs(np.r_[coords.ravel(), end]))) if len(coords) else 0.0
+        span = 1.0 if used == "random" else max(1.3 * reach, 1e-3)
+        alphas, betas, grid = ls.plane(net, X, y, d1, d2, span, GRID_N)
+        line = ls.step_line(net, X, y, step, STEP_S)
+    opt = trainer.optimizer
+    limit = ls.stability_threshold(opt, 1.0)
+    last = None if probe is None else probe.last
+    return LandscapeFrame(
+        version, used, asked, seed, note, data_note, alphas, betas, grid, coords, epochs,
+        share, STEP_S.copy(), line, (float(end[0]), float(end[1])), opt.name, limit,
+        ls.threshold_name(opt), 0 if last is None else last.iterations,
+        0.0 if last is None else last.tol, time.perf_counter() - t0)
+
+
+class LandscapeWatch:
+    """The loop part behind ``SetLandscape``: nothing is computed while the view is
+    closed; open, the live trainer carries a sharpness probe and each snapshot carries
+    the newest ``LandscapeFrame`` (recomputed when the shown model changes, on
+    ``PLANE_SHARE`` of the time while training).
+
+    Parameters
+    ----------
+    live : loop_state.Live
+    scrubber : loop_timeline.Scrubber
+        The epoch shown (a past frame draws its own next step).
+    """
+
+    def __init__(self, live, scrubber):
+        self.live, self.scrubber = live, scrubber
+        self.open, self.asked, self.seed = False, "pca", 0
+        self._frame, self._key, self._at, self._cost, self._version = None, None, 0.0, 0.0, 0
+        self.spent = 0.0  # seconds the last ``frame`` took (0 when it reused one)
+
+    @handles(P.SetLandscape)
+    def on_SetLandscape(self, cmd):
+        self.open, self.asked, self.seed = cmd.open, cmd.directions, cmd.seed
+        self._key = None  # draw again now, with these directions
+        if not self.open:
+            self._frame = None
+        self.follow()
+
+    def follow(self) -> None:
+        """The live trainer carries a probe exactly while the view is open (a new
+        trainer, new data: a new probe)."""
+        t = self.live.trainer
+        probe = getattr(t, "probe", None)
+        if not self.open:
+            if probe is not None:
+                t.probe = None
+            return
+        if not isinstance(probe, TimedProbe) or probe.source is not t.X_train:
+            X, y, _ = ls.sample(t.X_train, t.y_train)
+            t.probe = TimedProbe(t.X_train, X, y)
+
+    def frame(self, shown, running: bool) -> LandscapeFrame | None:
+        """The frame to publish with ``shown`` (the trainer the snapshot shows)."""
+        self.follow()
+        self.spent = 0.0
+        if not self.open:
+            return None
+        key = (self.live.version, self.scrubber.epoch, self.asked, self.seed)
+        now = time.perf_counter()
+        if key == self._key or (running and self._frame is not None and now - self._at
+                                < max(PLANE_INTERVAL, self._cost / PLANE_SHARE)):
+            return self._frame
+        self._version += 1
+        f = self.scrubber.frame
+        order = None
+        if f is not None:  # a past epoch's next step: its own first batch
+            rng = np.random.default_rng()
+            rng.bit_generator.state = f.rng
+            order = rng.permutation(shown.n_train)
+        self._frame = compute(shown, self.asked, self.seed, self._version, order,
+                              getattr(self.live.trainer, "probe", None))
+        self._key, self._at = key, now
+        self._cost = self.spent = time.perf_counter() - now
+        return self._frame
+

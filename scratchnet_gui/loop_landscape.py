@@ -18,7 +18,7 @@ GRID_N = 41             # points a side of the plane
 PLANE_SHARE = 0.06      # the plane, path and step: at most this share of the time ...
 PLANE_INTERVAL = 0.25   # ... and at most this often while training
 SHARPNESS_SHARE = 0.05  # the sharpness probe: at most this share of the wall time ...
-SHARPNESS_INTERVAL = 0.1  # ... and at most this often (snapshots come up to 60 a second)
+SHARPNESS_INTERVAL = 1 / 30  # ... and at most this often (snapshots: up to 60 a second)
 MAX_PATH = 400          # frames projected at most (an even sample of a longer path)
 STEP_S = np.linspace(0.0, 3.0, 31)
 
@@ -74,12 +74,11 @@ def directions(net, frames, asked: str, seed: int):
     if asked == "pca" and len(frames) >= 3:
         d1, d2, explained = ls.pca_directions(frames, origin)
         if np.any(ls.flatten(d1)) and np.any(ls.flatten(d2)):
-            return d1, d2, "pca", (f"the path's principal axes ({len(frames)} frames: "
-                                   f"{100 * explained[0]:.0f}% + {100 * explained[1]:.0f}% "
-                                   f"of its variance)")
+            return d1, d2, "pca", (f"path PCA, {len(frames)} frames "
+                                   f"({100 * explained[0]:.0f}% + {100 * explained[1]:.0f}%)")
     d1, d2 = ls.random_directions(net, seed)
-    why = " (fewer than 3 frames for the path's axes)" if asked == "pca" else ""
-    return d1, d2, "random", f"filter-normalised random axes, seed {seed}{why}"
+    why = "<br>(fewer than 3 frames for the path's)" if asked == "pca" else ""
+    return d1, d2, "random", f"random, filter-normalised, seed {seed}{why}"
 
 
 def compute(trainer, asked="pca", seed=0, version=0, order=None, probe=None) -> LandscapeFrame:

@@ -30,6 +30,7 @@ from .views.task_curves import MetricView, TaskLossView, TaskRocView
 from .window_actions import WindowMenus
 from .window_examples import Examples
 from .window_files import WindowFiles
+from .window_landscape import LandscapeControls
 from .window_timeline import TimelineControls
 from .views.timeline_bar import TimelineBar
 from .view_set import Rate, ViewSet
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status, 1)
         self._build_views()
+        self.landscape = LandscapeControls(self)  # a view of its own: exports take it
         self.controller.snapshotReady.connect(self.draw)
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.files = WindowFiles(self)
         self.controller.progress.connect(self.files.progress)
         self.menus = WindowMenus(self)
+        self.landscape.add_to(self.menus.view_menu)
         self.examples = Examples(self)
         self.timeline = TimelineControls(self)
         self.send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 
 from . import colors
 
@@ -57,7 +57,7 @@ class LandscapeView(pg.GraphicsLayoutWidget):
 
     def _build_step(self):
         p = self.step_plot = self.addPlot(row=2, col=0, title="The next step: L(θ + s·Δ)")
-        p.setLabel("bottom", "s (s = 1 is the step the optimizer takes)")
+        p.setLabel("bottom", "s (1: the step taken)")
         p.setLabel("left", "loss")
         self.step_curve = p.plot([], [], pen=pg.mkPen(*colors.POSITIVE, width=2))
         self.step_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(*colors.NEGATIVE))
@@ -74,7 +74,8 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         p.setLogMode(x=False, y=True)
         p.setLabel("bottom", "epoch")
         p.setLabel("left", "λmax")
-        p.addLegend(offset=(-10, 10))
+        p.getAxis("left").enableAutoSIPrefix(False)
+        p.addLegend(offset=(10, 10))
         self.sharp_curve = p.plot([], [], pen=None, symbol="o", symbolSize=4,
                                   symbolBrush=pg.mkBrush(*colors.POSITIVE), symbolPen=None,
                                   name="λmax")
@@ -99,12 +100,15 @@ class LandscapeView(pg.GraphicsLayoutWidget):
             return False
         self._shown = key
         if f is None:
-            self.caption.setText("Open while training: the landscape is computed only "
-                                 "while this view is shown.")
+            self.caption.setText("Computed in the training process only<br>while this "
+                                 "view is shown.")
         else:
             self._draw_plane(f)
             self._draw_step(f)
         self._draw_sharpness(snap, f)
+        fit = QRectF(self.viewport().rect())
+        if self.ci.geometry() != fit:  # a caption that was wider held the layout wide
+            self.ci.setGeometry(fit)
         return True
 
     def _draw_plane(self, f):
@@ -128,8 +132,8 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         self.plane_plot.setTitle(f"Loss landscape: {'path PCA' if f.directions == 'pca' else 'random'} axes")
         self.caption.setText(
             f"Axes: {f.note}.<br>Loss on {f.data_note}.<br>{100 * f.off_share:.0f}% of "
-            f"the path lies off this plane.<br>White: the path · dot: the shown weights "
-            f"· red: the next step")
+            f"the path lies off this plane.<br>White: the path; dot: the shown "
+            f"weights;<br>red: the next step.")
 
     def _draw_step(self, f):
         self.step_curve.setData(f.step_s, f.step_loss)

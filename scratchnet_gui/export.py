@@ -146,6 +146,8 @@ def table(snap, name: str, inspector=None, threshold: float = 0.5):
         return confusion_view.table(snap, threshold)
     if name == "landscape_view":
         return landscape_view.table(snap)
+    if name == "sharpness":  # the command line's sharpness.csv (no view of its own)
+        return landscape_view.sharpness_table(snap)
     if name == "inspector_view":
         if inspector is None or snap.step is None:
             return ["note"], [["no sample is being stepped through"]]

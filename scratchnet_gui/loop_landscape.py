@@ -81,14 +81,16 @@ def directions(net, frames, asked: str, seed: int):
     return d1, d2, "random", f"random, filter-normalised, seed {seed}{why}"
 
 
-def compute(trainer, asked="pca", seed=0, version=0, order=None, probe=None) -> LandscapeFrame:
+def compute(trainer, asked="pca", seed=0, version=0, order=None, probe=None,
+            path=None) -> LandscapeFrame:
     """The Landscape view's frame for ``trainer`` (the shown one: a scrubbed stand-in
-    passes the order its frame would draw)."""
+    passes the order its frame would draw). ``path``: ``(weights, epochs)`` instead of
+    the trainer's timeline (the command line keeps none)."""
     t0 = time.perf_counter()
     net = trainer.network
     X, y, data_note = ls.sample(trainer.X_train, trainer.y_train)
     shown = ls.weights_of(net)
-    frames, epochs = _path(trainer, shown)
+    frames, epochs = _path(trainer, shown) if path is None else path
     d1, d2, used, note = directions(net, frames, asked, seed)
     coords, _, share = ls.project(frames, shown, d1, d2)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):

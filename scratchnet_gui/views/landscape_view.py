@@ -169,8 +169,9 @@ def table(snap):
     """``(header, rows)``: the plane, the path and the next-step curve (CSV export)."""
     header = ["part", "epoch", "alpha", "beta", "s", "loss"]
     f = snap.landscape
-    if f is None:
-        return header, []
+    if f is None:  # as the inspector's, when it has nothing to show
+        return ["note"], [["the Landscape view is closed, so nothing was computed "
+                           "(View > Loss landscape)"]]
     rows = [["plane", "", float(a), float(b), "", float(f.grid[j, i])]
             for j, b in enumerate(f.betas) for i, a in enumerate(f.alphas)]
     rows += [["path", float(e), float(p[0]), float(p[1]), "", ""]

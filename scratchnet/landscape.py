@@ -24,7 +24,7 @@ import numpy as np
 from . import activations as acts
 from . import losses
 
-CHUNK = 1 << 16          # values of one layer's products evaluated at once (512 KiB)
+CHUNK = 1 << 17          # values of one layer's products evaluated at once (1 MiB)
 MAX_GRID = 201           # the most points per side of a plane
 SAMPLE_ROWS = 2000       # the landscape and sharpness use at most this many rows
 
@@ -158,20 +158,6 @@ def _losses(output, z, Y) -> np.ndarray:
     return 0.5 * np.sum(d * d, axis=(1, 2)) / n
 
 
-def _sigmoid(z, out=None):
-    """The logistic function in four passes (the clipped one takes six): ``exp`` may
-    overflow to inf for z < −709, which gives 0 where the clipped one gives 3e-308."""
-    t = np.negative(z, out=out)
-    np.exp(t, out=t)
-    t += 1.0
-    return np.reciprocal(t, out=t)
-
-
-def _layer_f(network, i):
-    name = network.layers[i].activation
-    return _sigmoid if name == "sigmoid" else acts.ACTIVATIONS[name].f
-
-
 def along(network, X, y, d1, d2, alphas, betas) -> np.ndarray:
     """The data loss (no L1/L2) at ``θ + α_k·d1 + β_k·d2`` for each pair ``(α_k, β_k)``.
 
@@ -188,28 +174,50 @@ def along(network, X, y, d1, d2, alphas, betas) -> np.ndarray:
     if alphas.shape != betas.shape:
         raise ValueError("one β per α")
     C = np.column_stack([np.ones_like(alphas), alphas, betas])
-    layers = list(zip(network.layers, _pairs(d1), _pairs(d2)))
-    # per layer: (3, in·out) weights, transposed so a point's combination is (in, out)
-    Ws = [np.stack([L.weights.T, D1.T, D2.T]).reshape(3, -1) for L, (D1, _), (D2, _) in layers]
-    bs = [np.stack([L.biases, e1, e2]) for L, (_, e1), (_, e2) in layers]
-    F = np.stack([X @ Ws[0][c].reshape(X.shape[1], -1) + bs[0][c] for c in range(3)])
+    Wt, B = _stacks(network, d1, d2)
+    F = np.stack([X @ Wt[0][c] + B[0][c] for c in range(3)])
     F = F.reshape(3, -1)  # (3, n·h): the first layer's products, shared by every point
+    Ws = [W.reshape(3, -1) for W in Wt]
     widths = [len(L.biases) for L in network.layers]
     step = max(1, min(len(alphas), CHUNK // max(1, len(X) * max(widths))))
     bufs = [np.empty((step, len(X), h)) for h in widths]
     out = np.empty(len(alphas))
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for s in range(0, len(alphas), step):
-            out[s:s + step] = _chunk(network, C[s:s + step], F, Ws, bs, Y, bufs)
+            out[s:s + step] = _chunk(network, C[s:s + step], F, Ws, B, Y, bufs)
     return out
+
+
+def _stacks(network, d1, d2):
+    """Per layer, the weights ``(3, in, out)`` and biases ``(3, out)`` of θ, d1 and d2.
+
+    A sigmoid layer is computed as ``σ(z) = ½ + ½·tanh(z/2)``, one pass where the
+    logistic takes four: its own weights and biases are halved (``z/2``), and the
+    next layer takes ``tanh`` for σ with weights ``½W`` and biases ``b + ½ΣW``, both
+    linear in (1, α, β) like everything else."""
+    Wt, B = [], []
+    for i, (L, (D1, e1), (D2, e2)) in enumerate(zip(network.layers, _pairs(d1), _pairs(d2))):
+        W = np.stack([L.weights.T, D1.T, D2.T]).astype(np.float64)
+        b = np.stack([L.biases, e1, e2]).astype(np.float64)
+        if i and network.layers[i - 1].activation == "sigmoid":
+            b += 0.5 * W.sum(axis=1)
+            W *= 0.5
+        if i < len(network.layers) - 1 and L.activation == "sigmoid":
+            W *= 0.5
+            b *= 0.5
+        Wt.append(W)
+        B.append(b)
+    return Wt, B
 
 
 def _chunk(network, C, F, Ws, bs, Y, bufs) -> np.ndarray:
     """The losses of one chunk of points, ``C`` their (1, α, β) rows."""
     g, n = len(C), len(Y)
-    z = np.matmul(C, F, out=bufs[0][:g].reshape(g, -1)).reshape(g, n, -1)
+    z = np.matmul(C, F, out=bufs[0][:g].reshape(g, -1)).reshape(g, n, -1)  # bias in F
     for i in range(1, len(Ws)):
-        act = _layer_f(network, i - 1)(z, out=z)
+        name = network.layers[i - 1].activation
+        f = np.tanh if name == "sigmoid" else acts.ACTIVATIONS[name].f  # see _stacks
+        act = f(z, out=z)
         Wg = (C @ Ws[i]).reshape(g, act.shape[2], -1)
         z = np.matmul(act, Wg, out=bufs[i][:g])
         z += (C @ bs[i])[:, None, :]

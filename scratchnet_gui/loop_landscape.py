@@ -15,10 +15,14 @@ from .handlers import handles
 from .landscape_frame import LandscapeFrame
 
 GRID_N = 41             # points a side of the plane
-PLANE_SHARE = 0.06      # the plane, path and step: at most this share of the time ...
-PLANE_INTERVAL = 0.25   # ... and at most this often while training
-SHARPNESS_SHARE = 0.05  # the sharpness probe: at most this share of the wall time ...
-SHARPNESS_INTERVAL = 1 / 30  # ... and at most this often (snapshots: up to 60 a second)
+# Shares of the wall time while training at full speed (training throughput with the
+# view open stays >= 85% of closed: benchmarks/bench_landscape.py), and while training
+# at a pace, when the process is idle between epochs and a larger share costs nothing
+PLANE_SHARE = 0.04      # the plane, path and step ...
+PLANE_INTERVAL = 0.25   # ... at most this often while training
+SHARPNESS_SHARE = 0.04  # the sharpness probe ...
+SHARPNESS_INTERVAL = 1 / 30  # ... at most this often (snapshots: up to 60 a second)
+PACED_SHARE = 0.25      # either, while the speed is capped
 MAX_PATH = 400          # frames projected at most (an even sample of a longer path)
 STEP_S = np.linspace(0.0, 3.0, 31)
 
@@ -31,12 +35,14 @@ class TimedProbe(ls.SharpnessProbe):
     def __init__(self, source, X, y):
         super().__init__(X, y)
         self.source = source  # the trainer's training rows it was made for
+        self.paced = False    # the speed is capped: PACED_SHARE
         self._wall = None
 
     def due(self, trainer) -> bool:
         if self.last is None or self._wall is None:
             return True
-        wait = max(SHARPNESS_INTERVAL, self.last.seconds / SHARPNESS_SHARE)
+        share = PACED_SHARE if self.paced else SHARPNESS_SHARE
+        wait = max(SHARPNESS_INTERVAL, self.last.seconds / share)
         return time.perf_counter() - self._wall >= wait
 
     def __call__(self, trainer) -> float:
@@ -122,10 +128,12 @@ class LandscapeWatch:
     live : loop_state.Live
     scrubber : loop_timeline.Scrubber
         The epoch shown (a past frame draws its own next step).
+    paced : callable
+        True while the training speed is capped (the loop's ``speed_cap``).
     """
 
-    def __init__(self, live, scrubber):
-        self.live, self.scrubber = live, scrubber
+    def __init__(self, live, scrubber, paced=lambda: False):
+        self.live, self.scrubber, self.paced = live, scrubber, paced
         self.open, self.asked, self.seed = False, "pca", 0
         self._frame, self._key, self._at, self._cost, self._version = None, None, 0.0, 0.0, 0
         self.spent = 0.0  # seconds the last ``frame`` took (0 when it reused one)
@@ -149,7 +157,8 @@ class LandscapeWatch:
             return
         if not isinstance(probe, TimedProbe) or probe.source is not t.X_train:
             X, y, _ = ls.sample(t.X_train, t.y_train)
-            t.probe = TimedProbe(t.X_train, X, y)
+            t.probe = probe = TimedProbe(t.X_train, X, y)
+        probe.paced = bool(self.paced())
 
     def frame(self, shown, running: bool) -> LandscapeFrame | None:
         """The frame to publish with ``shown`` (the trainer the snapshot shows)."""
@@ -159,8 +168,9 @@ class LandscapeWatch:
             return None
         key = (self.live.version, self.scrubber.epoch, self.asked, self.seed)
         now = time.perf_counter()
+        share = PACED_SHARE if self.paced() else PLANE_SHARE
         if key == self._key or (running and self._frame is not None and now - self._at
-                                < max(PLANE_INTERVAL, self._cost / PLANE_SHARE)):
+                                < max(PLANE_INTERVAL, self._cost / share)):
             return self._frame
         self._version += 1
         f = self.scrubber.frame

@@ -74,7 +74,8 @@ class TrainingLoop:
         self.history = History(self.live, self.pause, self.notify)
         self.edits = ModelEdits(self.live)
         self.files = DataFiles(self.live, self.pause, self.notify)
-        self.landscape = LandscapeWatch(self.live, self.scrubber)
+        self.landscape = LandscapeWatch(self.live, self.scrubber,
+                                        lambda: self.speed_cap is not None)
         self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
                               self.files, self.landscape])  # {command class: its handler}
 

@@ -91,18 +91,22 @@ class LandscapeView(pg.GraphicsLayoutWidget):
 
     # --- drawing -----------------------------------------------------------------------
     def draw(self, snap, slow: bool = True) -> bool:
-        """Draw ``snap``; False when it shows nothing new (the same frame and history)."""
+        """Draw ``snap``: the plane when its frame is new, the sharpness curve when a
+        new epoch was measured or on a slow frame. False when nothing was drawn."""
         f = snap.landscape
         h = snap.history
-        key = (None if f is None else f.version, len(h["epoch"]), snap.scrub,
-               float(np.nan_to_num(h["sharpness"][-1])) if len(h["epoch"]) else 0.0)
-        if key == self._shown:
+        lam = np.asarray(h["sharpness"])
+        measured = np.flatnonzero(np.isfinite(lam))
+        key = (None if f is None else f.version, snap.scrub,
+               len(measured), float(lam[measured[-1]]) if len(measured) else 0.0)
+        if key == self._shown and not slow:
             return False
+        new_frame = self._shown is None or key[0] != self._shown[0]
         self._shown = key
         if f is None:
             self.caption.setText("Computed in the training process only<br>while this "
                                  "view is shown.")
-        else:
+        elif new_frame:
             self._draw_plane(f)
             self._draw_step(f)
         self._draw_sharpness(snap, f)

@@ -31,7 +31,8 @@ def _moved(net, d1, d2, a, b):
     return c
 
 
-@pytest.mark.parametrize("out,acts,k", [("sigmoid", ["tanh", "relu"], 1),
+@pytest.mark.parametrize("out,acts,k", [("sigmoid", ["sigmoid", "sigmoid"], 1),
+                                        ("sigmoid", ["tanh", "relu"], 1),
                                         ("softmax", ["leaky_relu", "sigmoid"], 3),
                                         ("linear", ["tanh", "linear"], 1)])
 def test_plane_equals_network_loss_of_copies_at_every_point(out, acts, k):

@@ -73,6 +73,8 @@ def test_it_follows_a_scrub_and_the_seed_choice(qtbot, window):
     combo = window.findChild(QComboBox, "landscape_directions")
     seed = window.findChild(QSpinBox, "landscape_seed")
     combo.setCurrentText("random (seeded)")
+    qtbot.waitUntil(lambda: (f := window.current_snapshot().landscape) is not None
+                    and f.directions == "random" and f.seed == 0, timeout=WAIT_MS)
     seed.setValue(5)
     qtbot.waitUntil(lambda: (f := window.current_snapshot().landscape) is not None
                     and f.directions == "random" and f.seed == 5, timeout=WAIT_MS)
@@ -92,6 +94,8 @@ def test_export_session_and_close(qtbot, window, tmp_path):
     plane = [r for r in rows[1:] if r[0] == "plane"]
     f = window.current_snapshot().landscape
     assert len(plane) == 41 * 41 and float(plane[0][5]) == f.grid[0, 0]
+    path = np.array([[float(r[2]), float(r[3])] for r in rows[1:] if r[0] == "path"])
+    np.testing.assert_array_equal(path, f.path)
     written = window.files.export_all(str(tmp_path / "all"))
     assert {"landscape.png", "landscape.svg", "landscape.csv"} <= {p.split("/")[-1] for p in written}
     # the session keeps the seed and the sharpness column

@@ -69,25 +69,28 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         p.getAxis("left").enableAutoSIPrefix(False)
 
     def _build_sharpness(self):
-        p = self.sharp_plot = self.addPlot(row=3, col=0,
-                                           title="Sharpness λmax against 2/lr")
+        p = self.sharp_plot = self.addPlot(row=3, col=0)
+        self._sharp_title("2/lr")
         p.setLogMode(x=False, y=True)
         p.setLabel("bottom", "epoch")
         p.setLabel("left", "λmax")
         p.getAxis("left").enableAutoSIPrefix(False)
-        p.addLegend(offset=(10, 10))
+        p.getAxis("left").setStyle(maxTextLevel=0)  # within a decade: fewer labels
         self.sharp_curve = p.plot([], [], pen=None, symbol="o", symbolSize=4,
-                                  symbolBrush=pg.mkBrush(*colors.POSITIVE), symbolPen=None,
-                                  name="λmax")
+                                  symbolBrush=pg.mkBrush(*colors.POSITIVE), symbolPen=None)
         self.limit_curve = p.plot([], [], pen=pg.mkPen(*colors.NEGATIVE, width=2,
-                                                       style=Qt.PenStyle.DashLine),
-                                  name="2/lr")
+                                                       style=Qt.PenStyle.DashLine))
         self.sharp_note = pg.TextItem(color=(120, 0, 0), anchor=(0, 0))
         p.addItem(self.sharp_note, ignoreBounds=True)
         self.marker = pg.InfiniteLine(angle=90, pen=pg.mkPen(
             90, 90, 90, width=1.5, style=Qt.PenStyle.DashLine))
         self.marker.setObjectName("timeline_marker")
         p.addItem(self.marker, ignoreBounds=True)
+
+    def _sharp_title(self, name: str) -> None:
+        """The legend in the title: it hides no point."""
+        line = f", {name} (dashed)" if name else ""
+        self.sharp_plot.setTitle(f"Sharpness: λmax (dots){line}")
 
     # --- drawing -----------------------------------------------------------------------
     def draw(self, snap, slow: bool = True) -> bool:
@@ -149,7 +152,7 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         x, y = _finite(np.asarray(h["epoch"]), np.asarray(h["sharpness"]))
         self.sharp_curve.setData(x, y)
         factor = None if f is None else f.factor
-        legend = self.sharp_plot.legend
+        self._sharp_title("" if factor is None else f.threshold_name)
         if factor is None:
             self.limit_curve.setData([], [])
             name = "" if f is None else f.optimizer
@@ -159,9 +162,6 @@ class LandscapeView(pg.GraphicsLayoutWidget):
             ex, lim = _finite(np.asarray(h["epoch"]), factor / np.asarray(h["lr"]))
             self.limit_curve.setData(ex, lim)
             self.sharp_note.setText("")
-            label = legend.getLabel(self.limit_curve)
-            if label is not None and label.text != f.threshold_name:
-                label.setText(f.threshold_name)
         if len(x):
             self.sharp_note.setPos(float(np.min(x)), float(np.log10(np.max(y))))
         self.marker.setVisible(snap.scrub is not None)

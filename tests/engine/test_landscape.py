@@ -282,3 +282,13 @@ def test_a_session_keeps_the_sharpness_column(tmp_path):
     loaded = session.load(tmp_path / "s.scratchnet")[0]
     np.testing.assert_array_equal(loaded.history["sharpness"], t.history["sharpness"])
     assert np.isfinite(loaded.history["sharpness"]).sum() == 1  # epoch 2 only
+
+
+def test_momentum_divergence_cites_its_own_threshold():
+    net = Network([2, 4, 1], seed=0)
+    X, y = _data(64, 2, "sigmoid")
+    t = Trainer(net, X, y, optimizer=Momentum(1e9, momentum=0.5), batch_size=64)
+    t.probe = ls.SharpnessProbe(X, y, every=1)
+    t.record_epoch(replace=True)
+    with pytest.raises(DivergenceError, match=r"λmax .* had passed \(2\+2μ\)/lr = 3e-09"):
+        t.step_epoch()

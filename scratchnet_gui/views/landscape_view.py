@@ -136,7 +136,8 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         self.current.setData([0.0], [0.0])
         self.step_arrow.setData([0.0, f.step_end[0]], [0.0, f.step_end[1]])
         self.plane_plot.setRange(xRange=(a[0], a[-1]), yRange=(b[0], b[-1]), padding=0)
-        self.plane_plot.setTitle(f"Loss landscape: {'path PCA' if f.directions == 'pca' else 'random'} axes")
+        kind = "path PCA" if f.directions == "pca" else "random"
+        self.plane_plot.setTitle(f"Loss landscape: {kind} axes")
         self.caption.setText(
             f"Axes: {f.note}.<br>Loss on {f.data_note}.<br>{100 * f.off_share:.0f}% of "
             f"the path lies off this plane.<br>White: the path; dot: the shown "

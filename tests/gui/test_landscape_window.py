@@ -97,7 +97,8 @@ def test_export_session_and_close(qtbot, window, tmp_path):
     path = np.array([[float(r[2]), float(r[3])] for r in rows[1:] if r[0] == "path"])
     np.testing.assert_array_equal(path, f.path)
     written = window.files.export_all(str(tmp_path / "all"))
-    assert {"landscape.png", "landscape.svg", "landscape.csv"} <= {p.split("/")[-1] for p in written}
+    names = {p.split("/")[-1] for p in written}
+    assert {"landscape.png", "landscape.svg", "landscape.csv"} <= names
     # the session keeps the seed and the sharpness column
     window.findChild(QSpinBox, "landscape_seed").setValue(7)
     path = str(tmp_path / "s.scratchnet")

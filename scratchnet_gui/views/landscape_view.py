@@ -87,6 +87,10 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         self.marker.setObjectName("timeline_marker")
         p.addItem(self.marker, ignoreBounds=True)
 
+    def plots(self) -> tuple:
+        """The plots the window's look restyles (``theme.OnePlot``)."""
+        return (self.plane_plot, self.step_plot, self.sharp_plot)
+
     def _sharp_title(self, name: str) -> None:
         """The legend in the title: it hides no point."""
         line = f", {name} (dashed)" if name else ""
@@ -106,10 +110,8 @@ class LandscapeView(pg.GraphicsLayoutWidget):
             return False
         new_frame = self._shown is None or key[0] != self._shown[0]
         self._shown = key
-        if f is None:
-            self.caption.setText("Computed in the training process only<br>while this "
-                                 "view is shown.")
-        elif new_frame:
+        self._say(f)
+        if f is not None and new_frame:
             self._draw_plane(f)
             self._draw_step(f)
         self._draw_sharpness(snap, f)
@@ -138,10 +140,16 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         self.plane_plot.setRange(xRange=(a[0], a[-1]), yRange=(b[0], b[-1]), padding=0)
         kind = "path PCA" if f.directions == "pca" else "random"
         self.plane_plot.setTitle(f"Loss landscape: {kind} axes")
-        self.caption.setText(
-            f"Axes: {f.note}.<br>Loss on {f.data_note}.<br>{100 * f.off_share:.0f}% of "
-            f"the path lies off this plane.<br>White: the path; dot: the shown "
-            f"weights;<br>red: the next step.")
+
+    def _say(self, f):
+        """The caption, in the look's text colour (read when drawn: the dark theme)."""
+        if f is None:
+            text = "Computed in the training process only<br>while this view is shown."
+        else:
+            text = (f"Axes: {f.note}.<br>Loss on {f.data_note}.<br>"
+                    f"{100 * f.off_share:.0f}% of the path lies off this plane.<br>"
+                    f"White: the path; dot: the shown weights;<br>red: the next step.")
+        self.caption.setText(text, color=colors.TEXT)
 
     def _draw_step(self, f):
         self.step_curve.setData(f.step_s, f.step_loss)

@@ -125,3 +125,20 @@ def test_the_example_opens_the_view(qtbot, window):
                     and s.lr == 4.0 and s.landscape is not None, timeout=WAIT_MS)
     assert window.landscape.dock.isVisible()
     assert window.current_snapshot().landscape.threshold_name == "2/lr"
+
+
+def test_the_dark_theme_reaches_every_plot(qtbot, window):
+    from scratchnet_gui.views import theme
+
+    _open(qtbot, window)
+    view = window.landscape.view
+    window.findChild(QAction, "dark_theme").trigger()
+    try:
+        dark = theme.Look(dark=True)
+        assert view.backgroundBrush().color().getRgb()[:3] == dark.background
+        for plot in view.plots():
+            assert plot.getAxis("left").textPen().color().lightness() > 150
+        assert "e8e8e8" in view.caption.item.toHtml().lower()
+    finally:
+        window.findChild(QAction, "dark_theme").trigger()
+    assert view.backgroundBrush().color().getRgb()[:3] == (255, 255, 255)

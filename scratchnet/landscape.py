@@ -180,7 +180,10 @@ def along(network, X, y, d1, d2, alphas, betas) -> np.ndarray:
     Ws = [W.reshape(3, -1) for W in Wt]
     widths = [len(L.biases) for L in network.layers]
     step = max(1, min(len(alphas), CHUNK // max(1, len(X) * max(widths))))
-    bufs = [np.empty((step, len(X), h)) for h in widths]
+    # two buffers in turn (a product cannot be written over its input), each as wide as
+    # the widest layer: a deep network holds two, not one a layer
+    room = step * len(X) * max(widths)
+    bufs = [np.empty(room), np.empty(room)]
     out = np.empty(len(alphas))
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for s in range(0, len(alphas), step):
@@ -213,13 +216,15 @@ def _stacks(network, d1, d2):
 def _chunk(network, C, F, Ws, bs, Y, bufs) -> np.ndarray:
     """The losses of one chunk of points, ``C`` their (1, α, β) rows."""
     g, n = len(C), len(Y)
-    z = np.matmul(C, F, out=bufs[0][:g].reshape(g, -1)).reshape(g, n, -1)  # bias in F
+    h = F.shape[1] // n
+    z = np.matmul(C, F, out=bufs[0][:g * n * h].reshape(g, -1)).reshape(g, n, h)  # bias in F
     for i in range(1, len(Ws)):
         name = network.layers[i - 1].activation
         f = np.tanh if name == "sigmoid" else acts.ACTIVATIONS[name].f  # see _stacks
         act = f(z, out=z)
         Wg = (C @ Ws[i]).reshape(g, act.shape[2], -1)
-        z = np.matmul(act, Wg, out=bufs[i][:g])
+        h = Wg.shape[2]
+        z = np.matmul(act, Wg, out=bufs[i % 2][:g * n * h].reshape(g, n, h))
         z += (C @ bs[i])[:, None, :]
     return _losses(network.output, z, Y)  # the output's logits (a value, for linear)
 

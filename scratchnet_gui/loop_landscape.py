@@ -23,7 +23,8 @@ PLANE_INTERVAL = 0.25   # ... at most this often while training
 SHARPNESS_SHARE = 0.04  # the sharpness probe ...
 SHARPNESS_INTERVAL = 1 / 30  # ... at most this often (snapshots: up to 60 a second)
 PACED_SHARE = 0.25      # either, while the speed is capped
-MAX_PATH = 400          # frames projected at most (an even sample of a longer path)
+MAX_PATH = 400          # frames projected at most (an even sample of a longer path) ...
+MAX_PATH_VALUES = 1 << 23  # ... and at most this many parameters in all (64 MiB)
 STEP_S = np.linspace(0.0, 3.0, 31)
 
 
@@ -60,10 +61,13 @@ def _path(trainer, shown):
     tl = trainer.timeline
     frames = [] if tl is None else [f for f in tl.frames if [
         (L.weights.shape, L.biases.shape) for L in f.network.layers] == shapes]
-    if len(frames) > MAX_PATH:
-        keep = np.unique(np.linspace(0, len(frames) - 1, MAX_PATH).astype(int))
+    size = sum(W.size + b.size for W, b in shown)
+    most = max(3, min(MAX_PATH, MAX_PATH_VALUES // max(size, 1)))
+    if len(frames) > most:
+        keep = np.unique(np.linspace(0, len(frames) - 1, most).astype(int))
         frames = [frames[i] for i in keep]
-    weights = [ls.weights_of(f.network) for f in frames]
+    # the frames' own arrays (nothing writes to a frame): no copies
+    weights = [[(L.weights, L.biases) for L in f.network.layers] for f in frames]
     epochs = [f.epoch for f in frames]
     live = ls.weights_of(trainer.network)
     if not frames or frames[-1].epoch != trainer.epoch or trainer.cursor:

@@ -47,6 +47,15 @@ def test_plane_equals_network_loss_of_copies_at_every_point(out, acts, k):
     assert grid[4, 4] == pytest.approx(net.loss(X, y), rel=1e-12)  # the centre: θ itself
 
 
+def test_plane_of_a_deep_network_of_mixed_widths():
+    net = Network([3, 7, 2, 9, 4, 1], ["sigmoid", "tanh", "relu", "sigmoid"], seed=5)
+    X, y = _data(30, 3, "sigmoid")
+    d1, d2 = ls.random_directions(net, 1)
+    alphas, betas, grid = ls.plane(net, X, y, d1, d2, span=0.5, n=5)
+    ref = np.array([[_moved(net, d1, d2, a, b).loss(X, y) for a in alphas] for b in betas])
+    np.testing.assert_allclose(grid, ref, rtol=1e-12)
+
+
 def test_plane_in_chunks_equals_one_pass(monkeypatch):
     net = Network([2, 6, 1], "sigmoid", seed=2)
     X, y = _data(50, 2, "sigmoid")

@@ -26,6 +26,18 @@ PACED_SHARE = 0.25      # either, while the speed is capped
 MAX_PATH = 400          # frames projected at most (an even sample of a longer path) ...
 MAX_PATH_VALUES = 1 << 23  # ... and at most this many parameters in all (64 MiB)
 STEP_S = np.linspace(0.0, 3.0, 31)
+# Multiply-adds one plane and one Hessian-vector product may take (about 2 s and 10 ms
+# here): a large network is measured on fewer rows (at least MIN_ROWS) so that the
+# training process keeps answering. The classic demo is far inside both.
+PLANE_WORK = 4e9
+HVP_WORK = 2e7
+MIN_ROWS = 64
+
+
+def rows_for(network, work: float) -> int:
+    """How many rows a computation of ``work`` multiply-adds per row-pass may use."""
+    per_row = sum(L.weights.size for L in network.layers)
+    return int(np.clip(work // max(per_row, 1), MIN_ROWS, ls.SAMPLE_ROWS))
 
 
 class TimedProbe(ls.SharpnessProbe):
@@ -98,7 +110,8 @@ def compute(trainer, asked="pca", seed=0, version=0, order=None, probe=None,
     the trainer's timeline (the command line keeps none)."""
     t0 = time.perf_counter()
     net = trainer.network
-    X, y, data_note = ls.sample(trainer.X_train, trainer.y_train)
+    X, y, data_note = ls.sample(trainer.X_train, trainer.y_train,
+                                rows_for(net, PLANE_WORK / GRID_N ** 2))
     shown = ls.weights_of(net)
     frames, epochs = _path(trainer, shown) if path is None else path
     d1, d2, used, note = directions(net, frames, asked, seed)
@@ -160,7 +173,7 @@ class LandscapeWatch:
                 t.probe = None
             return
         if not isinstance(probe, TimedProbe) or probe.source is not t.X_train:
-            X, y, _ = ls.sample(t.X_train, t.y_train)
+            X, y, _ = ls.sample(t.X_train, t.y_train, rows_for(t.network, HVP_WORK))
             t.probe = probe = TimedProbe(t.X_train, X, y)
         probe.paced = bool(self.paced())
 

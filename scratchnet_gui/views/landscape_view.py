@@ -146,7 +146,9 @@ class LandscapeView(pg.GraphicsLayoutWidget):
         if f is None:
             text = "Computed in the training process only<br>while this view is shown."
         else:
-            text = (f"Axes: {f.note}.<br>Loss on {f.data_note}.<br>"
+            rows = f.data_note if len(f.data_note) < 36 else f.data_note.replace(
+                " of ", " of<br>", 1)  # the dock is narrow
+            text = (f"Axes: {f.note}.<br>Loss on {rows}.<br>"
                     f"{100 * f.off_share:.0f}% of the path lies off this plane.<br>"
                     f"White: the path; dot: the shown weights;<br>red: the next step.")
         self.caption.setText(text, color=colors.TEXT)

@@ -117,3 +117,21 @@ def test_the_sharpness_keeps_to_its_share_of_the_time(monkeypatch):
         s = _do(loop, P.StepEpoch())
     # the first epoch is measured, the rest come sooner than the rate allows
     assert np.isfinite(s.history["sharpness"]).tolist() == [False, True] + [False] * 4
+
+
+def test_a_large_network_is_measured_on_fewer_rows(monkeypatch):
+    per_row = 2 * 64 + 64 * 64 + 64
+    monkeypatch.setattr(loop_landscape, "PLANE_WORK", 41 * 41 * per_row * 100)
+    monkeypatch.setattr(loop_landscape, "HVP_WORK", per_row * 80)
+    cfg = Config(data.DataSpec("circles", 400, 0.1), hidden=[64, 64],
+                 activations=["tanh", "tanh"], lr=0.1, batch_size=50)
+    snaps = []
+    loop = training_loop.TrainingLoop(cfg, data.build(cfg.data), NoCommands(), snaps.append,
+                                      emit=lambda e: None)
+    loop.snaps = snaps
+    f = _do(loop, P.SetLandscape(True, "random")).landscape
+    t = loop.live.trainer
+    assert f.data_note == "an even sample of 100 of 300 training rows"
+    X, y, _ = ls.sample(t.X_train, t.y_train, 100)
+    assert f.grid[20, 20] == pytest.approx(t.network.loss(X, y), rel=1e-12)
+    assert len(t.probe.X) == 80

@@ -9,6 +9,9 @@ regression half the MSE on standardised targets), ``train_acc``/``test_acc``
 Regression adds ``REGRESSION_KEYS``: ``train_r2``/``test_r2`` (R²) and
 ``train_mse``/``test_mse`` (mean squared error in the targets' own units).
 
+Every task adds ``LANDSCAPE_KEYS``: ``sharpness``, the top eigenvalue of the training
+loss's Hessian, in the epochs a ``landscape.SharpnessProbe`` measured (NaN in others).
+
 A set of more than ``tasks.METRIC_ROWS`` (65,536) rows is measured on an even sample of
 that many rows, the same each epoch: an estimate (a binary AUC's standard error is then
 about 0.002 or less) at a fixed cost, where measuring 2M rows took 0.6 s an epoch. Up
@@ -23,6 +26,8 @@ import numpy as np
 HISTORY_KEYS = ("epoch", "train_auc", "test_auc", "train_loss", "test_loss",
                 "train_acc", "test_acc", "lr", "samples", "seconds")
 REGRESSION_KEYS = ("train_r2", "test_r2", "train_mse", "test_mse")
+# measured only while asked for (``landscape.SharpnessProbe``): NaN in other epochs
+LANDSCAPE_KEYS = ("sharpness",)
 
 
 class History:
@@ -42,7 +47,8 @@ class History:
 
     def __init__(self, rows: dict | None = None, keys=None):
         if keys is None:
-            keys = HISTORY_KEYS + tuple(k for k in REGRESSION_KEYS if rows and k in rows)
+            keys = HISTORY_KEYS + tuple(k for k in REGRESSION_KEYS + LANDSCAPE_KEYS
+                                        if rows and k in rows)
         self.keys = tuple(keys)
         self._n = 0
         self._cols = {k: np.empty(64) for k in self.keys}

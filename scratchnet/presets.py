@@ -36,6 +36,10 @@ PRESETS = {
                                        hidden=[24, 24], activations=["tanh", "tanh"],
                                        optimizer="adam", lr=0.01, max_epochs=300,
                                        target_auc=0.85, target_on="test", seed=seed),
+    # the edge of stability (Cohen et al. 2021): full-batch gradient descent with a large
+    # learning rate drives the sharpness up to 2/lr = 0.5 and holds it there
+    "lr-too-large": lambda seed=0: Config(DataSpec("circles", 1000, 0.1, seed=seed), lr=4.0,
+                                          batch_size=750, max_epochs=200, seed=seed),
 }
 
 

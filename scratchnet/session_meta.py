@@ -15,7 +15,7 @@ import numpy as np
 
 from . import activations, checks, data, losses, optimizers, tasks
 from .config import Config
-from .history import HISTORY_KEYS, REGRESSION_KEYS
+from .history import HISTORY_KEYS, LANDSCAPE_KEYS, REGRESSION_KEYS
 from .network import INITS, MAX_UNITS, validate_sizes
 from .trainer import MAX_COUNT, MAX_EPOCHS, TARGETS
 
@@ -220,6 +220,7 @@ def _trainer(meta, n_train):
 def _history(value):
     h = _need(checks.mapping(value, "history"), HISTORY_KEYS, "history")
     keys = HISTORY_KEYS + tuple(k for k in REGRESSION_KEYS if k in h)  # regression's own
+    keys += tuple(k for k in LANDSCAPE_KEYS if k in h)  # older sessions have none
     cols = {k: checks.items(h[k], f"history.{k}", MAX_EPOCHS + 1) for k in keys}
     lengths = {len(c) for c in cols.values()}
     if len(lengths) != 1 or not lengths.pop():

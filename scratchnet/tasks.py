@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .history import HISTORY_KEYS, REGRESSION_KEYS
+from .history import HISTORY_KEYS, LANDSCAPE_KEYS, REGRESSION_KEYS
 
 CLASSIFICATION, REGRESSION = "classification", "regression"
 TASKS = (CLASSIFICATION, REGRESSION)
@@ -98,7 +98,8 @@ class Task:
     @property
     def history_keys(self) -> tuple:
         """The per-epoch history's columns for this task (see ``scratchnet.history``)."""
-        return HISTORY_KEYS + (REGRESSION_KEYS if self.kind == REGRESSION else ())
+        return (HISTORY_KEYS + (REGRESSION_KEYS if self.kind == REGRESSION else ())
+                + LANDSCAPE_KEYS)
 
 
 def probabilities(network, X) -> np.ndarray:

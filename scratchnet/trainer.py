@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from . import kernel
+from . import kernel, landscape
 from .article_layers import article_gradients, article_refusal
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network
@@ -154,6 +154,7 @@ class Trainer:
         self.seconds = 0.0
         self.tag = None        # the owner's settings, kept with each timeline frame
         self.timeline = None   # a scratchnet.timeline.Timeline once ``keep_timeline``
+        self.probe = None      # a landscape.SharpnessProbe: the history's sharpness column
         self.history = History(keys=self.task.history_keys)
         self.set_backprop(backprop)
         self.record_epoch()
@@ -265,7 +266,8 @@ class Trainer:
         raise DivergenceError(
             f"training diverged at epoch {self.epoch + 1} ({index_hint}): {what}. The "
             f"learning rate ({lr:g}) is probably too high for this network; lower it and "
-            f"train again. The last finite weights (all within ±{MAX_WEIGHT:g}) were kept.")
+            f"train again. The last finite weights (all within ±{MAX_WEIGHT:g}) were kept."
+            + landscape.edge_note(self.history, self.optimizer, lr))
 
     def train_rows(self, idx, index_hint: str, advance: bool = True) -> bool:
         """One optimizer step on train rows ``idx``, timed; with ``advance`` the cursor
@@ -366,6 +368,8 @@ class Trainer:
                "samples": self.samples_seen, "seconds": self.seconds}
         row.update({f"train_{k}": v for k, v in tr.items()})
         row.update({f"test_{k}": v for k, v in te.items()})
+        if self.probe is not None:
+            row["sharpness"] = self.probe(self)
         if replace:
             self.history.pop()
         self.history.append(**row)

@@ -420,6 +420,25 @@ class SetTimelineBudget(Command):
         checks.whole(self.megabytes, "timeline memory (MB)", 1, 65536)
 
 
+@dataclass(frozen=True)
+class SetLandscape(Command):
+    """The Landscape view is ``open`` (or closed: nothing is computed): the loss plane
+    around the shown weights along ``directions`` ("pca": the path's principal axes,
+    "random": filter-normalised ones drawn from ``seed``), and the sharpness."""
+
+    traits = STANDING  # a restarted training process computes it again
+
+    open: bool
+    directions: str = "pca"
+    seed: int = 0
+
+    def check(self):
+        if not isinstance(self.open, bool):
+            raise ValueError(f"open must be True or False, not {self.open!r}")
+        checks.choice(self.directions, "landscape directions", ["pca", "random"])
+        checks.whole(self.seed, "landscape seed", 0, 2**32 - 1)
+
+
 def command_types() -> list:
     """Every command class (each subclass of ``Command``, however deep)."""
     found, todo = [], list(Command.__subclasses__())

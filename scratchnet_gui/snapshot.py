@@ -161,6 +161,7 @@ class Snapshot(Event):
     speed_cap: float | None = None  # epochs a second the process trains at (None: no cap)
     kernel: str = ""              # the compiled kernel's state ("ready", "compiling", …)
     target: tuple = (0.0, 1.0)    # regression: the network's target (mean, std)
+    landscape: object = None      # a LandscapeFrame while the Landscape view is open
 
     @property
     def sizes(self) -> list:

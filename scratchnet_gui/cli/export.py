@@ -20,11 +20,11 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from scratchnet.fileio import atomic_path  # temp file, fsync, rename; errors name the target
 
-from ..views import confusion_view, task_curves
+from ..views import confusion_view, landscape_view, task_curves
 
 FORMATS = ("png", "svg", "csv")
 VIEW_NAMES = ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view",
-              "confusion_view", "inspector_view")
+              "confusion_view", "inspector_view", "landscape_view")
 
 
 def _paint(widget, painter: QPainter, target: QRectF) -> None:
@@ -144,6 +144,10 @@ def table(snap, name: str, inspector=None, threshold: float = 0.5):
         return header, np.asarray(arr, dtype=object).tolist()
     if name == "confusion_view":
         return confusion_view.table(snap, threshold)
+    if name == "landscape_view":
+        return landscape_view.table(snap)
+    if name == "sharpness":  # the command line's sharpness.csv (no view of its own)
+        return landscape_view.sharpness_table(snap)
     if name == "inspector_view":
         if inspector is None or snap.step is None:
             return ["note"], [["no sample is being stepped through"]]

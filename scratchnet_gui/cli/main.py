@@ -15,6 +15,7 @@ from scratchnet import DivergenceError, data, fileio, kernel, metrics, model_exp
 from scratchnet.config import make_trainer
 from scratchnet.trainer import MAX_EPOCHS, LimitError
 
+from . import landscape as cli_landscape
 from .options import DEFAULT_GIF_EVERY, build_config, check_combinations, parser
 
 VIEW_SIZE = (900, 650)
@@ -36,6 +37,7 @@ def _views():
     from PySide6.QtWidgets import QApplication
 
     from ..views.confusion_view import ConfusionView
+    from ..views.landscape_view import LandscapeView
     from ..views.network_view import NetworkView
     from ..views.prediction_view import PredictionView
     from ..views.task_curves import MetricView, TaskLossView, TaskRocView
@@ -45,7 +47,7 @@ def _views():
     app = QApplication.instance() or QApplication(["scratchnet"])
     views = {}
     for cls in (NetworkView, PredictionView, MetricView, TaskLossView, TaskRocView,
-                ConfusionView):
+                ConfusionView, LandscapeView):
         v = cls()
         v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         v.resize(*VIEW_SIZE)
@@ -55,11 +57,11 @@ def _views():
     return app, views
 
 
-def _snapshot(trainer, dataset, seq=0):
+def _snapshot(trainer, dataset, seq=0, landscape=None):
     from .. import snapshot
 
     pts, grid, thumb = snapshot.Points.from_dataset(dataset)
-    return snapshot.take(trainer, pts, (grid, thumb), seq, 0, False)
+    return snapshot.take(trainer, pts, (grid, thumb), seq, 0, False, landscape=landscape)
 
 
 def _draw(app, views, snap):
@@ -151,10 +153,12 @@ def _write(args, trainer, cfg, dataset, recorder, app, views) -> list:
 
         if views is None:
             app, views = _views()
-        snap = _snapshot(trainer, dataset, trainer.epoch)
+        scape = cli_landscape.frame(trainer) if args.out else None
+        snap = _snapshot(trainer, dataset, trainer.epoch, scape)
         _draw(app, views, snap)
         if args.out:
             written += export.export_all(views, snap, args.out)
+            written.append(cli_landscape.write_sharpness(snap, args.out))
         if recorder is not None:
             recorder.offer(snap, force=True)  # the last epoch, a multiple of N or not
             recorder.save(args.gif)
@@ -201,6 +205,8 @@ def train(args) -> dict:
     goal = start_epoch + epochs
     show = sys.stderr.isatty() and not args.json
     recorder, app, views = _recorder(args, start_epoch, goal)
+    if args.out:  # the history's sharpness column, for sharpness.csv
+        cli_landscape.measure(trainer, epochs)
     if recorder is not None:  # the state trained from: a run shorter than N has frames
         snap = _snapshot(trainer, dataset, trainer.epoch)
         _draw(app, views, snap)

@@ -23,6 +23,8 @@ def clone_trainer(trainer):
             if a is not None}
     if t.timeline is not None:
         memo[id(t.timeline)] = t.timeline.copy()
+    if getattr(t, "probe", None) is not None:
+        memo[id(t.probe)] = None  # an undo entry measures nothing; the live one is given one
     return copy.deepcopy(t, memo)
 
 

@@ -22,6 +22,7 @@ from .. import protocol as P
 from .. import snapshot as snap
 from .handlers import DEFERRED, STOP, bind, handles
 from .commands import DataFiles, ModelEdits
+from .landscape import LandscapeWatch
 from .pacer import Pacer
 from .live import Live
 from .scrubber import Scrubber, TimelineInfo, refresh_frame
@@ -73,8 +74,10 @@ class TrainingLoop:
         self.history = History(self.live, self.pause, self.notify)
         self.edits = ModelEdits(self.live)
         self.files = DataFiles(self.live, self.pause, self.notify)
+        self.landscape = LandscapeWatch(self.live, self.scrubber,
+                                        lambda: self.speed_cap is not None)
         self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
-                              self.files])  # {command class: the part's bound handler}
+                              self.files, self.landscape])  # {command class: its handler}
 
     def pause(self) -> None:
         self.running = False
@@ -275,6 +278,8 @@ class TrainingLoop:
             roc, maps = pacer.diagnostics(t, live.planes, live.version, self.running,
                                           self.pending)
             undo, redo = self.history.labels()
+            scape = self.landscape.frame(t, self.running)
+            pacer.spent(self.landscape.spent)
             s = snap.take(t, live.points, live.planes, pacer.seq, self._ack, self.running,
                           pending=self.pending, model_version=live.version, roc=roc,
                           maps=maps, samples_per_s=rate, notices=tuple(self._notices),
@@ -282,7 +287,8 @@ class TrainingLoop:
                           live=scrubber.live_snapshot(pacer.seq, self._ack),
                           scrub=scrubber.epoch, live_epoch=live.trainer.epoch, undo=undo,
                           redo=redo, timeline=TimelineInfo.of(live.trainer.timeline),
-                          speed_cap=self.speed_cap, kernel=self._kernel_shown.value)
+                          speed_cap=self.speed_cap, kernel=self._kernel_shown.value,
+                          landscape=scape)
         scrubber.sent(s)
         self.publish_to(s)
         pacer.sent()

@@ -71,6 +71,10 @@ class Pacer:
             self._budgeted += self._maps_cost
         return (None if pending else self._roc), self._maps
 
+    def spent(self, seconds: float) -> None:
+        """A part refreshed on its own time share took ``seconds`` of this snapshot."""
+        self._budgeted += seconds
+
     def sent(self) -> None:
         """The snapshot is out: what it cost beyond the budgeted parts sets the pace."""
         self._last_snap = time.perf_counter()

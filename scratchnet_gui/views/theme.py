@@ -129,6 +129,23 @@ def _restyle_axes(plot, look: Look, font: QFont) -> None:
         ax.update()
 
 
+class OnePlot:
+    """One plot of a view that holds several (a ``GraphicsLayoutWidget``), as
+    ``restyle`` takes a view: its background, that plot, the view's scene."""
+
+    def __init__(self, view, plot):
+        self.view, self.plot = view, plot
+
+    def setBackground(self, color):  # noqa: N802 (pyqtgraph's name)
+        self.view.setBackground(color)
+
+    def getPlotItem(self):  # noqa: N802
+        return self.plot
+
+    def scene(self):
+        return self.view.scene()
+
+
 def restyle(view, look: Look, base_font: QFont, keep=()) -> None:
     """Give pyqtgraph ``view`` (a PlotWidget) ``look``; ``keep``: text items to leave
     as they are (the bias "1" on a white node)."""

@@ -42,5 +42,6 @@ class Examples:
         a note above the views that never blocks Play."""
         preset, title, words = EXAMPLES[name]
         self.win.send(lambda: P.LoadExperiment(presets.get(preset)))
+        self.win.landscape.follow_example(preset)
         self.win.lesson_note.say(title, words)
         self.win.messageShown.emit("info", words)

@@ -72,7 +72,8 @@ class WindowFiles:
                 return
             if not path.endswith(".scratchnet"):
                 path += ".scratchnet"
-        view = {"threshold": self.win.view_set.settings.threshold}
+        view = {"threshold": self.win.view_set.settings.threshold,
+                **self.win.landscape.session_settings()}
         self.win.send(lambda: P.SaveSession(str(path), view),
                   on_ack=lambda snap, said: self._session_done(str(path), said))
 

@@ -153,6 +153,9 @@ class WindowLook(QObject):
         for v in views:
             if hasattr(v, "getPlotItem"):
                 theme.restyle(v, look, base, keep=getattr(v, "_texts", ()))
+            elif hasattr(v, "plots"):  # a view of several plots (the Landscape view)
+                for plot in v.plots():
+                    theme.restyle(theme.OnePlot(v, plot), look, base)
 
     @contextlib.contextmanager
     def for_export(self):

@@ -32,6 +32,7 @@ from ..views.task_curves import MetricView, TaskLossView, TaskRocView
 from .menus import WindowMenus
 from .examples import Examples
 from .files import WindowFiles
+from .landscape import LandscapeControls
 from .timeline import TimelineControls
 from ..views.timeline_bar import TimelineBar
 from .view_set import Rate, ViewSet
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status, 1)
         self._build_views()
+        self.landscape = LandscapeControls(self)  # a view of its own: exports take it
         self.controller.snapshotReady.connect(self.draw)
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.files = WindowFiles(self)
         self.controller.progress.connect(self.files.progress)
         self.menus = WindowMenus(self)
+        self.landscape.add_to(self.menus.view_menu)
         self.examples = Examples(self)
         self.timeline = TimelineControls(self)
         self.send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))

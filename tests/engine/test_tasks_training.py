@@ -7,7 +7,7 @@ from sklearn.metrics import (accuracy_score, confusion_matrix, mean_squared_erro
 
 from scratchnet import Network, Trainer, data, metrics, tasks
 from scratchnet.config import Config, make_trainer
-from scratchnet.history import HISTORY_KEYS, REGRESSION_KEYS
+from scratchnet.history import HISTORY_KEYS, LANDSCAPE_KEYS, REGRESSION_KEYS
 
 
 def _trained(spec, epochs=5, **kw):
@@ -69,9 +69,9 @@ def test_regression_scores_match_scikit_learn_in_the_targets_units(gauss):
 
 def test_history_columns_per_task(blobs4, gauss):
     binary = _trained(data.DataSpec("moons", 100), epochs=1)
-    assert tuple(binary.history.rows) == HISTORY_KEYS  # exactly as before
-    assert tuple(blobs4.history.rows) == HISTORY_KEYS
-    assert tuple(gauss.history.rows) == HISTORY_KEYS + REGRESSION_KEYS
+    assert tuple(binary.history.rows) == HISTORY_KEYS + LANDSCAPE_KEYS  # as before, + λmax
+    assert tuple(blobs4.history.rows) == HISTORY_KEYS + LANDSCAPE_KEYS
+    assert tuple(gauss.history.rows) == HISTORY_KEYS + REGRESSION_KEYS + LANDSCAPE_KEYS
     assert len(gauss.history["test_r2"]) == 6
 
 

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from . import kernel
+from . import diagnostics, kernel
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network
 from .tasks import METRIC_ROWS, Task, evaluate, metric_sample
@@ -150,6 +150,9 @@ class Trainer:
         self.tag = None        # the owner's settings, kept with each timeline frame
         self.timeline = None   # a scratchnet.timeline.Timeline once ``keep_timeline``
         self.history = History(keys=self.task.history_keys)
+        self.diagnostics = True  # measure scratchnet.diagnostics with the metrics
+        self.epoch_start = None  # the weights at this epoch's start (update_ratio_k)
+        self._ratio_base = None  # ... and at the start of the epoch last recorded
         self.record_epoch()
 
     # --- settings -----------------------------------------------------------------------
@@ -333,20 +336,35 @@ class Trainer:
         ``replace`` overwrites the last row instead: the training process records row 0
         without metrics, draws its first frame, and measures once scikit-learn is loaded.
         """
-        tr = te = {}
+        tr = te = diag = {}
+        if not replace:  # a row recorded again (an edit at the epoch's start) keeps its base
+            self._ratio_base = self.epoch_start
         if self.track_metrics:
             with _quiet():
-                tr = self.evaluate(*metric_sample(self.X_train, self.y_train, self.metric_rows))
+                tr, diag = self._train_scores()
                 te = self.evaluate(*metric_sample(self.X_test, self.y_test, self.metric_rows))
         row = {"epoch": self.epoch, "lr": self.optimizer.lr_at(self.epoch),
-               "samples": self.samples_seen, "seconds": self.seconds}
+               "samples": self.samples_seen, "seconds": self.seconds, **diag}
         row.update({f"train_{k}": v for k, v in tr.items()})
         row.update({f"test_{k}": v for k, v in te.items()})
         if replace:
             self.history.pop()
+        self.history.add_keys(diagnostics.history_keys(len(self.network.layers)))
         self.history.append(**row)
+        self.epoch_start = diagnostics.weights_of(self.network)
         if self.timeline is not None and self.cursor == 0:
             self.timeline.record(self)
+
+    def _train_scores(self):
+        """``(scores, diagnostic columns)`` on the train set's metric sample: one
+        forward and backward pass gives both (``diagnostics.measure``)."""
+        X, y = metric_sample(self.X_train, self.y_train, self.metric_rows)
+        if not self.diagnostics or X is None or not len(X):
+            return self.evaluate(X, y), {}
+        m = diagnostics.measure(self.network, X, self.network._targets(y, len(X)),
+                                self._ratio_base)
+        penalty = self.network._penalty(self.l1, self.l2)
+        return evaluate(self.network, X, y, penalty, output=m.output), m.columns
 
     # --- the timeline -------------------------------------------------------------------
     def keep_timeline(self, budget: int = DEFAULT_BUDGET) -> None:

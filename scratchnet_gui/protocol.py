@@ -424,6 +424,21 @@ class SetTimelineBudget(Command):
         checks.whole(self.megabytes, "timeline memory (MB)", 1, 65536)
 
 
+# --- what the training process computes for a view that is open -------------------------
+@dataclass(frozen=True)
+class ShowHiddenSpace(Command):
+    """The hidden-space view is open on hidden ``layer`` (1 for the first, 0 for the
+    last), or closed (``None``): its coordinates are computed only while it is open."""
+
+    traits = STANDING  # a restarted process computes them again while the view is open
+
+    layer: int | None
+
+    def check(self):
+        if self.layer is not None:
+            checks.whole(self.layer, "hidden layer", 0, MAX_LAYERS)
+
+
 def command_types() -> list:
     """Every command class (each subclass of ``Command``, however deep)."""
     found, todo = [], list(Command.__subclasses__())

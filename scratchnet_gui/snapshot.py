@@ -161,6 +161,8 @@ class Snapshot(Event):
     speed_cap: float | None = None  # epochs a second the process trains at (None: no cap)
     kernel: str = ""              # the compiled kernel's state ("ready", "compiling", …)
     target: tuple = (0.0, 1.0)    # regression: the network's target (mean, std)
+    units: tuple = ()             # per hidden layer: each unit's saturated share (0..1)
+    hidden: object = None         # hidden_space.HiddenSpace while its view is open
 
     @property
     def sizes(self) -> list:

@@ -3,7 +3,8 @@ snapshots on a time budget (Qt-free).
 
 The loop holds parts with one job each, and the command handlers live on them:
 ``Live`` (the state), ``Pacer`` (when to publish), ``Stepper`` (one sample at a time),
-``Scrubber`` (the timeline), ``History`` (undo), ``ModelEdits`` and ``DataFiles``.
+``Scrubber`` (the timeline), ``History`` (undo), ``ModelEdits``, ``DataFiles`` and
+``Insight`` (per-unit shares, the hidden space).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from . import protocol as P
 from . import snapshot as snap
 from .handlers import DEFERRED, STOP, bind, handles
 from .loop_commands import DataFiles, ModelEdits
+from .loop_insight import Insight
 from .loop_pacer import Pacer
 from .loop_state import Live
 from .loop_timeline import Scrubber, TimelineInfo, refresh_frame
@@ -73,8 +75,9 @@ class TrainingLoop:
         self.history = History(self.live, self.pause, self.notify)
         self.edits = ModelEdits(self.live)
         self.files = DataFiles(self.live, self.pause, self.notify)
+        self.insight = Insight()  # per-unit shares, the hidden space while its view is open
         self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
-                              self.files])  # {command class: the part's bound handler}
+                              self.files, self.insight])  # {command: the part's handler}
 
     def pause(self) -> None:
         self.running = False
@@ -275,6 +278,7 @@ class TrainingLoop:
             roc, maps = pacer.diagnostics(t, live.planes, live.version, self.running,
                                           self.pending)
             undo, redo = self.history.labels()
+            why = self.insight.take(t, live.points, live.planes, live.version, self.running)
             s = snap.take(t, live.points, live.planes, pacer.seq, self._ack, self.running,
                           pending=self.pending, model_version=live.version, roc=roc,
                           maps=maps, samples_per_s=rate, notices=tuple(self._notices),
@@ -282,7 +286,8 @@ class TrainingLoop:
                           live=scrubber.live_snapshot(pacer.seq, self._ack),
                           scrub=scrubber.epoch, live_epoch=live.trainer.epoch, undo=undo,
                           redo=redo, timeline=TimelineInfo.of(live.trainer.timeline),
-                          speed_cap=self.speed_cap, kernel=self._kernel_shown.value)
+                          speed_cap=self.speed_cap, kernel=self._kernel_shown.value,
+                          **why)
         scrubber.sent(s)
         self.publish_to(s)
         pacer.sent()

@@ -30,6 +30,7 @@ from .views.task_curves import MetricView, TaskLossView, TaskRocView
 from .window_actions import WindowMenus
 from .window_examples import Examples
 from .window_files import WindowFiles
+from .window_insight import WindowInsight
 from .window_timeline import TimelineControls
 from .views.timeline_bar import TimelineBar
 from .view_set import Rate, ViewSet
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status, 1)
         self._build_views()
+        self.insight = WindowInsight(self)  # the gradient and hidden-space views
         self.controller.snapshotReady.connect(self.draw)
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)

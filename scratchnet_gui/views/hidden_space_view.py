@@ -1,0 +1,176 @@
+"""The plane as a hidden layer sees it: each point at its activations in that layer, the
+input plane's grid lines bent through the layers, and (for a width-2 last hidden layer)
+the output's decision line at the threshold. The training process computes the
+coordinates (``scratchnet.hidden_space``) while this view is open."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox
+
+from . import colors
+
+LAST = 0  # the combo's data for "the last hidden layer"
+RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # a width-2 layer's own box
+
+
+def table(snap):
+    """``(header, rows)``: each point's place in the hidden space, its label and output."""
+    hs = snap.hidden
+    if hs is None:
+        return ["note"], [["the hidden-space view was not open, or the network has no "
+                           "hidden layer"]]
+    x, y = hs.labels
+    return (["index", "layer", x, y, "label", "output"],
+            [[i, hs.layer, float(p[0]), float(p[1]), float(t), float(o)]
+             for i, (p, t, o) in enumerate(zip(hs.points, hs.y, hs.out))])
+
+
+class HiddenSpaceView(pg.PlotWidget):
+    """Draws ``snapshot.hidden`` (a ``HiddenSpace``); ``layer_combo`` chooses the layer.
+
+    Signals
+    -------
+    layerChanged(int)
+        The hidden layer chosen (1 for the first, 0 for the last).
+    """
+
+    layerChanged = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("hidden_space_view")
+        self.setBackground("w")
+        self.setTitle("The plane as a hidden layer sees it", color=colors.TEXT)
+        self.showGrid(x=False, y=False)
+        self.threshold = 0.5
+        self.layer_combo = QComboBox()
+        self.layer_combo.setObjectName("hidden_layer_combo")
+        self.layer_combo.setToolTip("Which hidden layer to show")
+        self.layer_combo.currentIndexChanged.connect(self._chosen)
+        self._combo_key = None
+        self.lines = pg.PlotCurveItem(pen=pg.mkPen(170, 170, 170, width=1))
+        self.addItem(self.lines)
+        self.classes = []
+        self.wrong = pg.ScatterPlotItem(size=11, pen=pg.mkPen(*colors.WRONG, width=1.5),
+                                        brush=None, pxMode=True)
+        self.addItem(self.wrong)
+        self.decision = pg.InfiniteLine(pen=pg.mkPen(30, 30, 30, width=2))
+        self.decision.setObjectName("decision_line")
+        self.addItem(self.decision, ignoreBounds=True)
+        self.note = pg.TextItem(color=colors.TEXT, anchor=(0, 0))
+        self.note.setParentItem(self.getPlotItem().vb)
+        self.note.setPos(6, 4)
+        self._drawn = None  # (stamp, threshold) last drawn: nothing new, nothing drawn
+
+    # --- the layer combo ----------------------------------------------------------------
+    @property
+    def layer(self) -> int:
+        """The hidden layer asked for (0: the last)."""
+        data = self.layer_combo.currentData()
+        return LAST if data is None else int(data)
+
+    def _chosen(self, _index) -> None:
+        if self._combo_key is not None:  # not while the combo is being filled
+            self.layerChanged.emit(self.layer)
+
+    def _fill_combo(self, n_hidden: int) -> None:
+        if self._combo_key == n_hidden:
+            return
+        keep = self.layer
+        self._combo_key = None
+        self.layer_combo.clear()
+        self.layer_combo.addItem("last hidden layer", LAST)
+        for k in range(1, n_hidden + 1):
+            self.layer_combo.addItem(f"hidden layer {k}", k)
+        i = self.layer_combo.findData(keep if keep <= n_hidden else LAST)
+        self.layer_combo.setCurrentIndex(max(i, 0))
+        self._combo_key = n_hidden
+
+    # --- drawing ------------------------------------------------------------------------
+    def use_settings(self, settings) -> bool:
+        """Take the window's threshold; True if it changed what this view shows."""
+        changed = settings.threshold != self.threshold
+        self.threshold = settings.threshold
+        return changed
+
+    def _class_items(self, k: int) -> None:
+        if len(self.classes) == k:
+            return
+        for item in self.classes:
+            self.removeItem(item)
+        rgb = colors.class_colors(max(k, 2)) if k else [(110, 110, 110)]
+        self.classes = []
+        for c in range(max(k, 1)):
+            item = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(*rgb[c][:3], 200),
+                                      pxMode=True)
+            self.addItem(item)
+            self.classes.append(item)
+
+    def draw(self, snap, slow: bool = True) -> None:
+        self._fill_combo(max(len(snap.sizes) - 2, 0))
+        hs = snap.hidden
+        key = (None if hs is None else hs.stamp, self.threshold, snap.task)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        if hs is None:
+            self._empty(snap)
+            return
+        task = snap.task
+        k = task.n_classes if task.kind != "regression" else 0
+        self._class_items(k)
+        P, y = hs.points, hs.y
+        for c, item in enumerate(self.classes):
+            m = (y == c) if k else slice(None)
+            item.setData(P[m, 0], P[m, 1])
+        if task.output == "sigmoid":
+            wrong = (hs.out >= self.threshold) != (y == 1)
+            self.wrong.setData(P[wrong, 0], P[wrong, 1])
+        else:
+            self.wrong.setData([], [])
+        self.lines.setData(hs.lines[:, 0], hs.lines[:, 1], connect="finite")
+        self._draw_decision(hs)
+        self.setLabel("bottom", hs.labels[0])
+        self.setLabel("left", hs.labels[1])
+        self._set_range(hs, snap)
+        self.note.setText(hs.note + ("; the line: the output at the threshold"
+                                     if self.decision.isVisible() else ""))
+
+    def _draw_decision(self, hs) -> None:
+        """The output's line w1·x + w2·y + b = logit(threshold), in this space."""
+        if hs.decision is None or not 0.0 < self.threshold < 1.0:
+            self.decision.setVisible(False)
+            return
+        w1, w2, b = hs.decision
+        norm2 = w1 * w1 + w2 * w2
+        if norm2 == 0:
+            self.decision.setVisible(False)
+            return
+        c = math.log(self.threshold / (1 - self.threshold)) - b
+        self.decision.setPos((c * w1 / norm2, c * w2 / norm2))
+        self.decision.setAngle(math.degrees(math.atan2(w1, -w2)))
+        self.decision.setVisible(True)
+
+    def _set_range(self, hs, snap) -> None:
+        """A width-2 layer of a bounded activation: its whole box, so it stays put."""
+        act = snap.activations[hs.layer - 1] if hs.layer - 1 < len(snap.activations) else ""
+        box = RANGES.get(act) if hs.axes == "units" else None
+        vb = self.getPlotItem().vb
+        if box is not None:
+            vb.setRange(xRange=box, yRange=box, padding=0.05)
+        else:
+            vb.enableAutoRange()
+
+    def _empty(self, snap) -> None:
+        for item in self.classes + [self.wrong]:
+            item.setData([], [])
+        self.lines.setData([], [])
+        self.decision.setVisible(False)
+        none = len(snap.sizes) <= 2
+        self.note.setText("no hidden layer: the input plane is all the output sees"
+                          if none else "measuring…")

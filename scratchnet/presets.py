@@ -36,6 +36,16 @@ PRESETS = {
                                        hidden=[24, 24], activations=["tanh", "tanh"],
                                        optimizer="adam", lr=0.01, max_epochs=300,
                                        target_auc=0.85, target_on="test", seed=seed),
+    # why 2-1 fails: three tanh units fold the plane until one line separates the rings
+    # (measured: test accuracy 1.0 by epoch 4; two units stall near AUC 0.93)
+    "why-2-1-fails": lambda seed=0: Config(DataSpec("circles", 1000, 0.1, seed=seed),
+                                           hidden=[3], activations=["tanh"],
+                                           optimizer="adam", lr=0.03, batch_size=10,
+                                           max_epochs=100, seed=seed),
+    # why the article's sigmoid net is slow: 2-9-6-1 sigmoid, per-sample SGD at lr 0.001
+    "why-sigmoid-slow": lambda seed=0: Config(DataSpec("circles", 1000, 0.1, seed=seed),
+                                              lr=0.001, batch_size=1, max_epochs=100,
+                                              seed=seed),
 }
 
 

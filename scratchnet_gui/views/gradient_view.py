@@ -55,10 +55,11 @@ class GradientView(pg.PlotWidget):
         super().__init__(parent)
         self.setObjectName("gradient_view")
         self.setBackground("w")
-        self.setTitle("Gradient flow per layer", color=colors.TEXT)
+        self.setTitle("‖∂L/∂W‖ solid, ‖ΔW‖/‖W‖ dashed", color=colors.TEXT)
         self.setLogMode(y=True)
-        self.setLabel("left", "‖∂L/∂W‖ (solid) · ‖ΔW‖/‖W‖ (dashed)")
+        self.setLabel("left", "per layer (log)")
         self.setLabel("bottom", "epoch")
+        self.getAxis("left").enableAutoSIPrefix(False)
         self.showGrid(x=True, y=True, alpha=0.2)
         self.addLegend(offset=(-10, 10))
         self.guide = pg.InfiniteLine(np.log10(GUIDE), angle=0, pen=pg.mkPen(
@@ -69,9 +70,7 @@ class GradientView(pg.PlotWidget):
             90, 90, 90, width=1.5, style=Qt.PenStyle.DashLine))
         self.marker.setObjectName("timeline_marker")
         self.addItem(self.marker, ignoreBounds=True)
-        self.readout = pg.TextItem(color=colors.TEXT, anchor=(0, 0))
-        self.readout.setParentItem(self.getPlotItem().vb)  # fixed in the view's corner
-        self.readout.setPos(6, 4)
+        self.readout = ""  # the epoch shown's values, under the plot (never over a line)
         self.grads, self.ratios = [], []
 
     def _build(self, n: int) -> None:
@@ -95,23 +94,29 @@ class GradientView(pg.PlotWidget):
         if n != len(self.grads):
             self._build(n)
         e = h["epoch"]
+        values = [GUIDE]
         for k in range(n):
-            set_curve(self.grads[k], e, _positive(h[f"grad_norm_{k + 1}"]))
-            set_curve(self.ratios[k], e, _positive(h[f"update_ratio_{k + 1}"]))
+            g, r = _positive(h[f"grad_norm_{k + 1}"]), _positive(h[f"update_ratio_{k + 1}"])
+            set_curve(self.grads[k], e, g)
+            set_curve(self.ratios[k], e, r)
+            for v in (g[np.isfinite(g)], r[np.isfinite(r)]):
+                values += [v.min(), v.max()] if len(v) else []
         self.setXRange(0, max(MIN_EPOCHS, float(e[-1]) if len(e) else 0), padding=0.02)
+        # the 1e-3 guide always in sight
+        self.setYRange(np.log10(min(values)) - 0.2, np.log10(max(values)) + 0.2, padding=0)
         self.marker.setVisible(snap.scrub is not None)
         if snap.scrub is not None:
             self.marker.setValue(snap.scrub)
-        self.readout.setText(self.read_out(snap))
+        self.readout = self.read_out(snap)
+        self.setLabel("bottom", self.readout or "epoch")
 
     def read_out(self, snap) -> str:
-        """The epoch shown's values, layer by layer."""
+        """The epoch shown's values, layer by layer (the bottom-left corner's text)."""
         h, i = snap.history, row_of(snap)
         if i < 0:
             return ""
-        parts = []
-        for k in range(1, layers_of(h) + 1):
-            g, r = h[f"grad_norm_{k}"][i], h[f"update_ratio_{k}"][i]
-            parts.append(f"W{k}: ‖∂L/∂W‖ {g:.2g}, ‖ΔW‖/‖W‖ "
-                         f"{'–' if not np.isfinite(r) else format(r, '.2g')}")
-        return f"epoch {int(h['epoch'][i])}\n" + "\n".join(parts)
+        n = layers_of(h)
+        fmt = lambda v: "–" if not np.isfinite(v) else format(v, ".2g")  # noqa: E731
+        grads = " ".join(fmt(h[f"grad_norm_{k}"][i]) for k in range(1, n + 1))
+        ratios = " ".join(fmt(h[f"update_ratio_{k}"][i]) for k in range(1, n + 1))
+        return f"epoch {int(h['epoch'][i])} · ∂L/∂W {grads} · ΔW/W {ratios}"

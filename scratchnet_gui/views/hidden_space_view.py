@@ -46,7 +46,8 @@ class HiddenSpaceView(pg.PlotWidget):
         self.setObjectName("hidden_space_view")
         self.setBackground("w")
         self.setTitle("The plane as a hidden layer sees it", color=colors.TEXT)
-        self.showGrid(x=False, y=False)
+        for axis in ("left", "bottom"):
+            self.getAxis(axis).enableAutoSIPrefix(False)
         self.threshold = 0.5
         self.layer_combo = QComboBox()
         self.layer_combo.setObjectName("hidden_layer_combo")

@@ -18,6 +18,7 @@ Leaky relu and linear units never saturate: their columns are 0.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -64,7 +65,7 @@ def unit_shares(activation: str, a: np.ndarray) -> np.ndarray:
     mask = saturated_mask(activation, a)
     if mask is None or not len(a):
         return np.zeros(a.shape[1])
-    return mask.mean(axis=0)
+    return np.count_nonzero(mask, axis=0) / len(a)  # a bool mean costs twice as much
 
 
 def network_unit_shares(network, X) -> tuple:
@@ -77,44 +78,60 @@ def network_unit_shares(network, X) -> tuple:
 @dataclass(frozen=True)
 class Measure:
     """One epoch's diagnostics: the history's ``columns``, each hidden layer's per-unit
-    saturated shares (``units``), and the output layer's ``(z, a)`` and data loss (the
-    same pass the epoch's metrics read, see ``tasks.evaluate``)."""
+    saturated shares (``units``), and the output layer's ``(z, a)`` (the same pass the
+    epoch's metrics read, see ``tasks.evaluate``)."""
 
     columns: dict
     units: tuple
     output: tuple
-    loss: float
+
+
+def _norm(a: np.ndarray) -> float:
+    """The Frobenius norm (``vdot``: one BLAS call, a third of ``linalg.norm``'s cost)."""
+    return math.sqrt(float(np.vdot(a, a)))
 
 
 def _ratio(W: np.ndarray, start) -> float:
     if start is None or start.shape != W.shape:
         return float("nan")
-    base = float(np.linalg.norm(start))
-    return float(np.linalg.norm(W - start)) / base if base > 0 else float("nan")
+    base = _norm(start)
+    return _norm(W - start) / base if base > 0 else float("nan")
 
 
 def measure(network, X, Y, start=None) -> Measure:
     """The diagnostics of ``network`` on rows ``X`` with targets ``Y`` as the loss sees
-    them (``Network._targets``), one forward and one backward pass.
+    them (``Network._targets``): one forward and one backward pass, which also give the
+    output layer's ``(z, a)`` the epoch's metrics read.
 
     Parameters
     ----------
     start : sequence of ndarray, optional
         The weight matrices at the epoch's start (``weights_of``); None: ratios NaN.
     """
-    loss, zs, outs, _, grads = network._backprop(X, Y, 0.0, 0.0, with_loss=True)
-    cols, units = {}, []
+    layers = network.layers
+    _, outs = network._forward(X, keep_z=False)
+    last = layers[-1]
+    z = outs[-2] @ last.weights.T  # the output's z again: the loss needs it, not the rest
+    z += last.biases
+    cols, units = {}, [None] * (len(layers) - 1)
     starts = list(start) if start is not None else []
-    for k, (L, (dW, _)) in enumerate(zip(network.layers, grads), 1):
-        cols[f"grad_norm_{k}"] = float(np.linalg.norm(dW))
-        cols[f"update_ratio_{k}"] = _ratio(L.weights, starts[k - 1] if k <= len(starts)
-                                           else None)
-    for k, L in enumerate(network.layers[:-1], 1):
-        shares = unit_shares(L.activation, outs[k])
-        units.append(shares)
+    delta = (outs[-1] - Y) / len(X)  # dL/dz of the mean data loss (see losses)
+    for i in range(len(layers) - 1, -1, -1):
+        W = layers[i].weights
+        cols[f"grad_norm_{i + 1}"] = _norm(delta.T @ outs[i])
+        cols[f"update_ratio_{i + 1}"] = _ratio(W, starts[i] if i < len(starts) else None)
+        if i:
+            act = layers[i - 1].activation
+            df = ACTIVATIONS[act].df(outs[i])
+            limit = THRESHOLDS.get(act)
+            units[i - 1] = (np.zeros(df.shape[1]) if limit is None or not len(X) else
+                            np.count_nonzero(df < limit, axis=0) / len(X))
+            delta = delta @ W
+            delta *= df
+    for k, shares in enumerate(units, 1):
         cols[f"saturated_{k}"] = float(shares.mean()) if len(shares) else 0.0
         cols[f"dead_{k}"] = float(np.mean(shares >= 1.0)) if len(X) else 0.0
-    return Measure(cols, tuple(units), (zs[-1], outs[-1]), float(loss))
+    return Measure(cols, tuple(units), (z, outs[-1]))
 
 
 def dead_units(units, activations) -> list:

@@ -30,6 +30,20 @@ def table(snap):
              for i, (p, t, o) in enumerate(zip(hs.points, hs.y, hs.out))])
 
 
+def move_points(item: pg.ScatterPlotItem, x, y) -> None:
+    """``item.setData(x, y)``, but when only the places change (the same number of
+    points, one style) the places are written into its records: ``setData`` rebuilds
+    each point's style key in Python, most of a frame's drawing time."""
+    if len(item.data) != len(x) or not len(x):
+        item.setData(x, y)
+        return
+    item.data["x"], item.data["y"] = x, y
+    item.prepareGeometryChange()
+    item.informViewBoundsChanged()
+    item.bounds = [None, None]
+    item.invalidate()
+
+
 class HiddenSpaceView(pg.PlotWidget):
     """Draws ``snapshot.hidden`` (a ``HiddenSpace``); ``layer_combo`` chooses the layer.
 
@@ -67,6 +81,8 @@ class HiddenSpaceView(pg.PlotWidget):
         self.note.setParentItem(self.getPlotItem().vb)
         self.note.setPos(6, 4)
         self._drawn = None  # (stamp, threshold) last drawn: nothing new, nothing drawn
+        self._range = None  # ((x0, x1), (y0, y1)) shown
+        self.getPlotItem().vb.disableAutoRange()
 
     # --- the layer combo ----------------------------------------------------------------
     @property
@@ -128,19 +144,28 @@ class HiddenSpaceView(pg.PlotWidget):
         P, y = hs.points, hs.y
         for c, item in enumerate(self.classes):
             m = (y == c) if k else slice(None)
-            item.setData(P[m, 0], P[m, 1])
+            move_points(item, P[m, 0], P[m, 1])
         if task.output == "sigmoid":
             wrong = (hs.out >= self.threshold) != (y == 1)
-            self.wrong.setData(P[wrong, 0], P[wrong, 1])
+            move_points(self.wrong, P[wrong, 0], P[wrong, 1])
         else:
             self.wrong.setData([], [])
         self.lines.setData(hs.lines[:, 0], hs.lines[:, 1], connect="finite")
         self._draw_decision(hs)
-        self.setLabel("bottom", hs.labels[0])
-        self.setLabel("left", hs.labels[1])
         self._set_range(hs, snap)
-        self.note.setText(hs.note + ("; the line: the output at the threshold"
-                                     if self.decision.isVisible() else ""))
+        self._set_texts(hs.labels, hs.note + ("; the line: the output at the threshold"
+                                              if self.decision.isVisible() else ""))
+
+    def _set_texts(self, labels, note: str) -> None:
+        """Axis labels and the note, only when they change: setting one lays the plot
+        out again, which cost more than drawing the points."""
+        if (labels, note) == getattr(self, "_texts_shown", None):
+            return
+        self._texts_shown = (labels, note)
+        if labels is not None:
+            self.setLabel("bottom", labels[0])
+            self.setLabel("left", labels[1])
+        self.note.setText(note)
 
     def _draw_decision(self, hs) -> None:
         """The output's line w1·x + w2·y + b = logit(threshold), in this space."""
@@ -158,14 +183,35 @@ class HiddenSpaceView(pg.PlotWidget):
         self.decision.setVisible(True)
 
     def _set_range(self, hs, snap) -> None:
-        """A width-2 layer of a bounded activation: its whole box, so it stays put."""
+        """A width-2 layer of a bounded activation: its whole box. Else the data's
+        bounds, kept while the data stay inside and fill most of them: the axes stay
+        put, and pyqtgraph's auto range (which measured every item at each paint, more
+        than half the frame's cost) is never on."""
         act = snap.activations[hs.layer - 1] if hs.layer - 1 < len(snap.activations) else ""
         box = RANGES.get(act) if hs.axes == "units" else None
-        vb = self.getPlotItem().vb
         if box is not None:
-            vb.setRange(xRange=box, yRange=box, padding=0.05)
-        else:
-            vb.enableAutoRange()
+            self._apply_range((box, box))
+            return
+        both = np.concatenate([hs.points, hs.lines])
+        ok = both[np.isfinite(both).all(axis=1)]
+        if not len(ok):
+            return
+        lo, hi = ok.min(axis=0), ok.max(axis=0)
+        shown = self._range
+        if shown is not None:
+            (x0, x1), (y0, y1) = shown
+            inside = lo[0] >= x0 and hi[0] <= x1 and lo[1] >= y0 and hi[1] <= y1
+            filled = min((hi[0] - lo[0]) / max(x1 - x0, 1e-300),
+                         (hi[1] - lo[1]) / max(y1 - y0, 1e-300))
+            if inside and filled >= 0.6:
+                return
+        pad = 0.08 * np.maximum(hi - lo, 1e-9)
+        self._apply_range(((lo[0] - pad[0], hi[0] + pad[0]), (lo[1] - pad[1], hi[1] + pad[1])))
+
+    def _apply_range(self, rng) -> None:
+        if rng != self._range:
+            self._range = rng
+            self.getPlotItem().vb.setRange(xRange=rng[0], yRange=rng[1], padding=0)
 
     def _empty(self, snap) -> None:
         for item in self.classes + [self.wrong]:
@@ -173,5 +219,5 @@ class HiddenSpaceView(pg.PlotWidget):
         self.lines.setData([], [])
         self.decision.setVisible(False)
         none = len(snap.sizes) <= 2
-        self.note.setText("no hidden layer: the input plane is all the output sees"
-                          if none else "measuring…")
+        self._set_texts(None, "no hidden layer: the input plane is all the output sees"
+                        if none else "measuring…")

@@ -220,4 +220,5 @@ class HiddenSpaceView(pg.PlotWidget):
         self.decision.setVisible(False)
         none = len(snap.sizes) <= 2
         self._set_texts(None, "no hidden layer: the input plane is all the output sees"
-                        if none else "measuring…")
+                        if none else "measuring…" if self.isVisible() else
+                        "measured while its tab is open")

@@ -3,11 +3,14 @@ stopped learning, and the hidden-space view, checked against the history and aga
 ``Network.trace``."""
 
 import csv
+import os
+import signal
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from scratchnet import Network, hidden_space
 from scratchnet_gui import protocol as P
@@ -171,3 +174,18 @@ def test_the_views_follow_the_scrubbed_epoch(qtbot, window):
     qtbot.waitUntil(lambda: view.readout.startswith("epoch 1 "), timeout=WAIT_MS)
     assert view.marker.isVisible() and view.marker.value() == 1
     assert isinstance(s.hidden, hidden_space.HiddenSpace)  # the engine's value, as sent
+
+
+def test_a_restarted_trainer_computes_the_open_hidden_view_again(qtbot, window):
+    """ShowHiddenSpace is standing: a new training process is told the view is open."""
+    assert P.ShowHiddenSpace.traits.standing
+    combo = _open_hidden(qtbot, window) and window.insight.hidden_view.layer_combo
+    combo.setCurrentIndex(combo.findData(1))
+    qtbot.waitUntil(lambda: window.current_snapshot().hidden.layer == 1, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.messageShown, timeout=WAIT_MS):
+        os.kill(window.controller.worker.process.pid, signal.SIGKILL)
+    box = window.findChild(QMessageBox, "restart_dialog")
+    qtbot.mouseClick(box.findChild(QPushButton, "restart_trainer"), Qt.MouseButton.LeftButton)
+    seq = window.current_snapshot().seq
+    qtbot.waitUntil(lambda: (s := window.current_snapshot()).seq != seq
+                    and s.hidden is not None and s.hidden.layer == 1, timeout=WAIT_MS)

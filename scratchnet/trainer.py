@@ -84,6 +84,17 @@ class DivergenceGuard:
         self._norm = self._next
 
 
+def _train_scores(t: "Trainer"):
+    """``(scores, diagnostic columns)`` of trainer ``t`` on its train set's metric sample:
+    one forward and backward pass gives both (``diagnostics.measure``)."""
+    X, y = metric_sample(t.X_train, t.y_train, t.metric_rows)
+    if not t.diagnostics or X is None or not len(X):
+        return t.evaluate(X, y), {}
+    m = diagnostics.measure(t.network, X, t.network._targets(y, len(X)), t._ratio_base)
+    penalty = t.network._penalty(t.l1, t.l2)
+    return evaluate(t.network, X, y, penalty, output=m.output), m.columns
+
+
 class Trainer:
     """Trains a ``Network`` on a train set and records train and test metrics per epoch.
 
@@ -341,7 +352,7 @@ class Trainer:
             self._ratio_base = self.epoch_start
         if self.track_metrics:
             with _quiet():
-                tr, diag = self._train_scores()
+                tr, diag = _train_scores(self)
                 te = self.evaluate(*metric_sample(self.X_test, self.y_test, self.metric_rows))
         row = {"epoch": self.epoch, "lr": self.optimizer.lr_at(self.epoch),
                "samples": self.samples_seen, "seconds": self.seconds, **diag}
@@ -354,17 +365,6 @@ class Trainer:
         self.epoch_start = diagnostics.weights_of(self.network)
         if self.timeline is not None and self.cursor == 0:
             self.timeline.record(self)
-
-    def _train_scores(self):
-        """``(scores, diagnostic columns)`` on the train set's metric sample: one
-        forward and backward pass gives both (``diagnostics.measure``)."""
-        X, y = metric_sample(self.X_train, self.y_train, self.metric_rows)
-        if not self.diagnostics or X is None or not len(X):
-            return self.evaluate(X, y), {}
-        m = diagnostics.measure(self.network, X, self.network._targets(y, len(X)),
-                                self._ratio_base)
-        penalty = self.network._penalty(self.l1, self.l2)
-        return evaluate(self.network, X, y, penalty, output=m.output), m.columns
 
     # --- the timeline -------------------------------------------------------------------
     def keep_timeline(self, budget: int = DEFAULT_BUDGET) -> None:

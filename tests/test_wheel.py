@@ -66,5 +66,5 @@ def test_a_wheel_installed_in_a_new_venv_finds_its_resources(tmp_path):
     desktop = entry["Desktop Entry"]
     assert (desktop["Type"], desktop["Exec"], desktop["Icon"]) == \
         ("Application", "scratchnet-gui", "scratchnet")
-    assert found["examples"][0] == "example_classic" and len(found["examples"]) == 6
+    assert found["examples"][0] == "example_classic" and len(found["examples"]) == 8
     assert found["entry_points"] == {"scratchnet_gui": "scratchnet_gui.article_plots"}

@@ -55,13 +55,13 @@ class GradientView(pg.PlotWidget):
         super().__init__(parent)
         self.setObjectName("gradient_view")
         self.setBackground("w")
-        self.setTitle("‖∂L/∂W‖ thick, ‖ΔW‖/‖W‖ thin", color=colors.TEXT)
+        self.setTitle("‖∂L/∂W‖ thick | ‖ΔW‖/‖W‖ thin", color=colors.TEXT)
         self.setLogMode(y=True)
         self.setLabel("left", "per layer (log)")
         self.setLabel("bottom", "epoch")
         self.getAxis("left").enableAutoSIPrefix(False)
         self.showGrid(x=True, y=True, alpha=0.2)
-        self.addLegend(offset=(-10, 10))
+        self.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210))
         self.guide = pg.InfiniteLine(np.log10(GUIDE), angle=0, pen=pg.mkPen(
             120, 120, 120, width=1, style=Qt.PenStyle.DotLine))
         self.guide.setObjectName("update_guide")
@@ -71,6 +71,7 @@ class GradientView(pg.PlotWidget):
         self.marker.setObjectName("timeline_marker")
         self.addItem(self.marker, ignoreBounds=True)
         self.readout = ""  # the epoch shown's values, under the plot (never over a line)
+        self._label = None
         self.grads, self.ratios = [], []
 
     def _build(self, n: int) -> None:
@@ -111,7 +112,21 @@ class GradientView(pg.PlotWidget):
         if snap.scrub is not None:
             self.marker.setValue(snap.scrub)
         self.readout = self.read_out(snap)
-        self.setLabel("bottom", self.readout or "epoch")
+        if self.readout != self._label:  # setting a label lays the plot out again
+            self._label = self.readout
+            self._key(snap)
+
+    def _key(self, snap) -> None:
+        """The key gives each layer's two values at the epoch shown (a narrow view has
+        no room for them in one line)."""
+        h, i = snap.history, row_of(snap)
+        if i < 0:
+            return
+        fmt = lambda v: "–" if not np.isfinite(v) else format(v, ".2g")  # noqa: E731
+        for k, (_, label) in enumerate(self.getPlotItem().legend.items, 1):
+            label.setText(f"W{k}: {fmt(h[f'grad_norm_{k}'][i])} | "
+                          f"{fmt(h[f'update_ratio_{k}'][i])}")
+        self.setLabel("bottom", f"epoch · key at epoch {int(h['epoch'][i])}")
 
     def read_out(self, snap) -> str:
         """The epoch shown's values, layer by layer (the bottom-left corner's text)."""

@@ -142,3 +142,29 @@ def test_columns_follow_a_network_that_grows_a_layer():
     t.run(3)
     g3 = t.history["grad_norm_3"]
     assert np.all(np.isnan(g3[:3])) and np.isfinite(g3[3])
+
+
+def test_a_session_saved_within_an_epoch_keeps_its_start_weights_checked(tmp_path):
+    from scratchnet import session
+    from scratchnet.config import Config, make_trainer
+
+    from .test_session_hostile import read_arrays, refused, write_arrays
+
+    cfg = Config(data.DataSpec("moons", 60, 0.2, seed=1), hidden=[3], activations=["tanh"],
+                 batch_size=7)
+    t = make_trainer(cfg, data.build(cfg.data))
+    t.run(2)
+    t.step_batch()
+    path = tmp_path / "s.scratchnet"
+    session.save(path, t, cfg)
+    arrays = read_arrays(path)
+    np.testing.assert_array_equal(arrays["start_W0"], t.epoch_start[0])
+    loaded, *_ = session.load(path)
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.epoch_start, t.epoch_start))
+    arrays["start_W1"] = np.full(arrays["start_W1"].shape, np.nan)
+    write_arrays(path, arrays)
+    refused(path, "start_W1")
+    del arrays["start_W1"]
+    arrays["start_W0"] = arrays["start_W0"][:, :1]
+    write_arrays(path, arrays)
+    refused(path, "start_W")

@@ -15,8 +15,9 @@
    per-epoch diagnostics on and off, in turns in one run (``--diagnostics``).
 
 Run: ``python benchmarks/bench_engine.py`` (``--quick`` for a shorter run, ``--kernel``
-for section 3 only, ``--diagnostics`` for section 4 only). Every figure is printed with the 1-minute load average: the test
-machine's 2 cores are shared, and a load above ~1 lowers every figure.
+for section 3 only, ``--diagnostics`` for section 4 only). Every figure is printed with
+the 1-minute load average: the test machine's 2 cores are shared, and a load above ~1
+lowers every figure.
 """
 
 from __future__ import annotations

@@ -98,6 +98,16 @@ def _ratio(W: np.ndarray, start) -> float:
     return _norm(W - start) / base if base > 0 else float("nan")
 
 
+def _shares(df: np.ndarray, limit) -> np.ndarray:
+    """Per unit, the share of rows where ``df`` is below ``limit`` (None: never)."""
+    if limit is None or not len(df):
+        return np.zeros(df.shape[1])
+    mask = df < limit
+    if not np.count_nonzero(mask):  # the usual case, 30 times cheaper than per unit
+        return np.zeros(df.shape[1])
+    return np.count_nonzero(mask, axis=0) / len(df)
+
+
 def measure(network, X, Y, start=None) -> Measure:
     """The diagnostics of ``network`` on rows ``X`` with targets ``Y`` as the loss sees
     them (``Network._targets``): one forward and one backward pass, which also give the
@@ -124,8 +134,7 @@ def measure(network, X, Y, start=None) -> Measure:
             act = layers[i - 1].activation
             df = ACTIVATIONS[act].df(outs[i])
             limit = THRESHOLDS.get(act)
-            units[i - 1] = (np.zeros(df.shape[1]) if limit is None or not len(X) else
-                            np.count_nonzero(df < limit, axis=0) / len(X))
+            units[i - 1] = _shares(df, limit)
             delta = delta @ W
             delta *= df
     for k, shares in enumerate(units, 1):

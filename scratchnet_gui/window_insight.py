@@ -4,12 +4,14 @@ hidden-space view is open (it computes the coordinates only then)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from . import protocol as P
 from .view_set import Rate
 from .views.gradient_view import GradientView
-from .views.hidden_space_view import HiddenSpaceView
+from .views.hidden_space_view import HiddenSpaceView, from_snapshot
 
 UNSENT = object()
 
@@ -79,3 +81,15 @@ class WindowInsight:
         if want != self._sent:
             self._sent = want
             self.win.send(lambda: P.ShowHiddenSpace(want))
+
+    def for_export(self, snap):
+        """``snap`` with a hidden space to export: the training process's while the view
+        is open, else one computed here from the snapshot's weights (drawn too)."""
+        if snap is None or snap.hidden is not None:
+            return snap
+        hs = from_snapshot(snap, self.hidden_view.layer)
+        if hs is None:
+            return snap
+        snap = dataclasses.replace(snap, hidden=hs)
+        self.hidden_view.draw(snap)
+        return snap

@@ -12,10 +12,41 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 
+from scratchnet import hidden_space
+from scratchnet.network import Network
+
 from . import colors
 
 LAST = 0  # the combo's data for "the last hidden layer"
 RANGES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # a width-2 layer's own box
+
+
+EXPORT_POINTS = 1000  # as many as the training process places
+GRID = 100            # the boundary grid's side, whose lines are mapped
+
+
+def from_snapshot(snap, layer: int = LAST):
+    """The hidden space of ``snap``'s network computed here, from the weights and the
+    drawn points it carries (for an export while the view was closed, so the training
+    process never computed it); None without hidden layers or points."""
+    pts = snap.points
+    if pts is None or pts.inputs is None or len(snap.sizes) <= 2 or not len(pts.raw_train):
+        return None
+    net = Network(snap.sizes, activation=list(snap.activations[:-1]),
+                  output=snap.activations[-1])
+    for L, (W, b) in zip(net.layers, snap.weights):
+        L.weights[...], L.biases[...] = W, b
+    if net.output == "linear":
+        net.set_target_scale(*snap.target)
+    n = len(pts.raw_train)
+    rows = np.linspace(0, n - 1, min(n, EXPORT_POINTS)).astype(np.int64)
+    x0, x1, y0, y1 = pts.extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID))
+    plane = np.tile(pts.raw_train.mean(axis=0), (GRID * GRID, 1))
+    i, j = pts.axes if plane.shape[1] > 1 else (0, 0)
+    plane[:, i], plane[:, j] = gx.ravel(), gy.ravel()
+    return hidden_space.compute(net, pts.inputs(pts.raw_train[rows]), pts.y_train[rows],
+                                pts.inputs(plane), layer or None)
 
 
 def table(snap):

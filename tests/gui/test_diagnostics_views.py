@@ -189,3 +189,20 @@ def test_a_restarted_trainer_computes_the_open_hidden_view_again(qtbot, window):
     seq = window.current_snapshot().seq
     qtbot.waitUntil(lambda: (s := window.current_snapshot()).seq != seq
                     and s.hidden is not None and s.hidden.layer == 1, timeout=WAIT_MS)
+
+
+def test_an_export_with_the_hidden_view_closed_computes_it_from_the_snapshot(qtbot, window,
+                                                                             tmp_path):
+    click_action(qtbot, window, "step_epoch")
+    s = wait_idle(qtbot, window)
+    assert s.hidden is None and window.insight.plane_tabs.currentIndex() == 0
+    window.files.export_view("hidden_space_view", str(tmp_path / "h.csv"))
+    with open(tmp_path / "h.csv", newline="", encoding="utf-8") as fh:
+        header, *rows = list(csv.reader(fh))
+    assert header[2].startswith("PC1") and len(rows) == len(s.points.raw_train)
+    hs = window.insight.hidden_view  # drawn too, so its PNG is not empty
+    assert len(np.concatenate([item.data["x"] for item in hs.classes])) == len(rows)
+    # what the training process computes for the open view, to rounding
+    open_hs = _open_hidden(qtbot, window).hidden
+    np.testing.assert_allclose([[float(r[2]), float(r[3])] for r in rows], open_hs.points,
+                               atol=1e-9)

@@ -184,8 +184,10 @@ class HiddenSpaceView(pg.PlotWidget):
         self.lines.setData(hs.lines[:, 0], hs.lines[:, 1], connect="finite")
         self._draw_decision(hs)
         self._set_range(hs, snap)
-        self._set_texts(hs.labels, hs.note + ("; the line: the output at the threshold"
-                                              if self.decision.isVisible() else ""))
+        marks = ["the line: the output at the threshold"] if self.decision.isVisible() else []
+        if len(self.wrong.data):
+            marks.append("red rings: wrong at the threshold")
+        self._set_texts(hs.labels, "; ".join([hs.note, *marks]))
 
     def _set_texts(self, labels, note: str) -> None:
         """Axis labels and the note, only when they change: setting one lays the plot

@@ -187,7 +187,8 @@ class HiddenSpaceView(pg.PlotWidget):
         marks = ["the line: the output at the threshold"] if self.decision.isVisible() else []
         if len(self.wrong.data):
             marks.append("red rings: wrong at the threshold")
-        self._set_texts(hs.labels, "; ".join([hs.note, *marks]))
+        self._set_texts(hs.labels, "\n".join([hs.note, "; ".join(marks)]) if marks
+                        else hs.note)
 
     def _set_texts(self, labels, note: str) -> None:
         """Axis labels and the note, only when they change: setting one lays the plot

@@ -119,8 +119,8 @@ def check_room(sizes, optimizer: str, n_train: int, raw_values: int = 0,
     slots = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
     # 14 columns, and the diagnostics' 4 per layer, of ~20 characters of JSON at most
     history = history_rows * (14 + len(diagnostics.history_keys(len(sizes) - 1))) * 20
+    # (no start weights: a run the command line saves ends at an epoch's end)
     nbytes = (8 * params * (1 + slots) + 8 * n_train + 8 * raw_values + history
-              + 8 * params  # a session saved within an epoch: its start's weights
               + (session_timeline.MAX_SAVED_BYTES if timeline else 0))
     _check_room(nbytes, 2 * (len(sizes) - 1) * (1 + slots) + 4 + 128, path)
 

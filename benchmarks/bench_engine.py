@@ -11,9 +11,13 @@
    against TensorFlow Playground's nn.ts core in node (/work/shared/bench/playground,
    its ``core_samples_per_s``: the training pass alone) where it has the same case.
 
+4. The classic demo trained as the app trains it (metrics each epoch) with the
+   per-epoch diagnostics on and off, in turns in one run (``--diagnostics``).
+
 Run: ``python benchmarks/bench_engine.py`` (``--quick`` for a shorter run, ``--kernel``
-for section 3 only). Every figure is printed with the 1-minute load average: the test
-machine's 2 cores are shared, and a load above ~1 lowers every figure.
+for section 3 only, ``--diagnostics`` for section 4 only). Every figure is printed with
+the 1-minute load average: the test machine's 2 cores are shared, and a load above ~1
+lowers every figure.
 """
 
 from __future__ import annotations
@@ -200,12 +204,57 @@ def bench_kernel(seconds: float):
                   f"kernel/playground {k / pg[0]:.2f}x (target >= 2x){stand_in}", flush=True)
 
 
+# --- 4. the per-epoch diagnostics' cost ---------------------------------------------------
+def diagnostics_rate(on: bool, seconds: float, compiled: bool) -> float:
+    """The classic demo's samples/s with its per-epoch metrics, with the diagnostics
+    (``scratchnet.diagnostics``) measured or not, as the app trains (whole epochs)."""
+    from scratchnet.config import Config, make_trainer
+
+    cfg = Config()
+    t = make_trainer(cfg, data.build(cfg.data))
+    t.diagnostics = on
+    epoch = t.step_epoch if compiled else lambda: [None for _ in iter(t.step_batch, True)]
+    epoch()  # warm-up
+    n0, w0, c0 = t.samples_seen, time.perf_counter(), time.process_time()
+    while time.perf_counter() - w0 < seconds:
+        epoch()
+    n = t.samples_seen - n0
+    return n / (time.perf_counter() - w0), n / (time.process_time() - c0)
+
+
+def bench_diagnostics(seconds: float, rounds: int = 5) -> None:
+    """On and off in turns, the best of each (a shared machine's load comes and goes);
+    per wall second and per second of this process's CPU time (which the other users of
+    the cores disturb less)."""
+    kernel.start_compiling()
+    kernel.wait(300)
+    with threadpoolctl.threadpool_limits(1):  # as in the training process
+        for compiled in (kernel.status().state is kernel.KernelState.READY, False):
+            best = {(on, k): 0.0 for on in (True, False) for k in (0, 1)}
+            for _ in range(rounds):
+                for on in (False, True):
+                    rates = diagnostics_rate(on, seconds, compiled)
+                    for k in (0, 1):
+                        best[on, k] = max(best[on, k], rates[k])
+            path = "kernel" if compiled else "numpy"
+            print(f"classic demo ({path}, metrics each epoch): diagnostics off "
+                  f"{best[False, 0]:,.0f} samples/s, on {best[True, 0]:,.0f} samples/s, ratio "
+                  f"{best[True, 0] / best[False, 0]:.3f}; per CPU second ratio "
+                  f"{best[True, 1] / best[False, 1]:.3f} (target >= 0.90)  {_load()}",
+                  flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--kernel", action="store_true", help="section 3 only")
+    ap.add_argument("--diagnostics", action="store_true",
+                    help="section 4 only: throughput with the diagnostics on and off")
     args = ap.parse_args()
     epochs = 2 if args.quick else 5
+    if args.diagnostics:
+        bench_diagnostics(1.0 if args.quick else 2.0)
+        return
     bench_kernel(1.0 if args.quick else 2.0)
     if args.kernel:
         return

@@ -48,11 +48,14 @@ def headless(config, seconds):
     return (t.samples_seen - n0) / dt, (t.epoch - e0) / dt
 
 
-def windowed(app, config, seconds):
-    """Frames/s and samples/s, epochs/s while the window trains and draws."""
+def windowed(app, config, seconds, show=None):
+    """Frames/s and samples/s, epochs/s while the window trains and draws (``show``: a
+    view to bring to the front first, e.g. ``hidden_space_view``)."""
     win = MainWindow(config)
     win.resize(1400, 900)
     win.show()
+    if show is not None:
+        win.insight.show(show)
     frames = []
     win.controller.snapshotReady.connect(lambda s: frames.append(time.perf_counter()))
     t_first = time.perf_counter()
@@ -208,7 +211,8 @@ def throughput(app, seconds, deep):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=3.0)
-    ap.add_argument("--only", choices=["scrub", "first"], help="run one measurement only")
+    ap.add_argument("--only", choices=["scrub", "first", "why"],
+                    help="run one measurement only")
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)
@@ -217,6 +221,8 @@ def main():
         return scrub_report(app, deep)
     if args.only == "first":
         return first_report()
+    if args.only == "why":
+        return why_report(app, args.seconds)
 
     win = MainWindow()
     win.show()
@@ -235,6 +241,16 @@ def main():
     scrub_report(app, deep)
     print(f"100x100 boundary grid forward, 2-9-6-1: {grid_cost(Config()) * 1000:.3f} ms per frame "
           f"(target < 1 ms; Playground: 19 ms)")
+
+
+def why_report(app, seconds):
+    """The window's frames/s on the classic demo with the boundary in front, then the
+    hidden-space view, then the gradient view: their cost, in one run."""
+    for show in (None, "hidden_space_view", "gradient_view", None):
+        cfg = Config(max_epochs=10**9)
+        fps, sps, eps, *_ = windowed(app, cfg, seconds, show)
+        print(f"classic demo, {show or 'boundary'} in front: {fps:.1f} frames/s, "
+              f"{sps:,.0f} samples/s (load {os.getloadavg()[0]:.2f})", flush=True)
 
 
 def first_report():

@@ -6,6 +6,10 @@ Columns, for every task (``HISTORY_KEYS``): ``epoch``, ``train_auc``/``test_auc`
 regression half the MSE on standardised targets), ``train_acc``/``test_acc``
 (accuracy; NaN for regression), ``lr``, ``samples``, ``seconds``.
 
+Every task adds the diagnostics' per-layer columns (``scratchnet.diagnostics``:
+``grad_norm_k``, ``update_ratio_k``, ``saturated_k``, ``dead_k``), as many as the
+network has layers (``History.add_keys``).
+
 Regression adds ``REGRESSION_KEYS``: ``train_r2``/``test_r2`` (R²) and
 ``train_mse``/``test_mse`` (mean squared error in the targets' own units).
 
@@ -61,6 +65,15 @@ class History:
         for k in self.keys:
             self._cols[k][self._n] = values.get(k, np.nan)
         self._n += 1
+
+    def add_keys(self, keys) -> None:
+        """Keep columns ``keys`` too from now on (earlier rows hold NaN): a network that
+        grows a layer measures its diagnostics in new columns."""
+        new = [k for k in keys if k not in self._cols]
+        if new:
+            size = len(self._cols["epoch"])
+            self._cols.update({k: np.full(size, np.nan) for k in new})
+            self.keys = self.keys + tuple(new)
 
     def __len__(self) -> int:
         return self._n

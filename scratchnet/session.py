@@ -18,7 +18,7 @@ import os
 
 import numpy as np
 
-from . import archive, checks, data, fileio, session_meta, session_timeline
+from . import archive, checks, data, diagnostics, fileio, session_meta, session_timeline
 from .config import Config, make_trainer
 from .network import Dense, Network
 from .trainer import History, Trainer
@@ -56,6 +56,7 @@ def save(path, trainer: Trainer, config: Config, raw=None, settings: dict | None
             arrays[f"opt_{key}_{i}"] = a
     if raw is not None:
         arrays["raw_X"], arrays["raw_y"] = raw[0], raw[1]
+    arrays.update(_start_arrays(trainer))
     timeline, tl_arrays = session_timeline.pack(getattr(trainer, "timeline", None))
     arrays.update(tl_arrays)
     meta = {
@@ -116,7 +117,9 @@ def check_room(sizes, optimizer: str, n_train: int, raw_values: int = 0,
     """
     params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     slots = {"sgd": 0, "momentum": 1, "adam": 2}[optimizer]
-    history = history_rows * 15 * 20  # 15 columns of ~20 characters of JSON at most
+    # 15 columns, and the diagnostics' 4 per layer, of ~20 characters of JSON at most
+    history = history_rows * (15 + len(diagnostics.history_keys(len(sizes) - 1))) * 20
+    # (no start weights: a run the command line saves ends at an epoch's end)
     nbytes = (8 * params * (1 + slots) + 8 * n_train + 8 * raw_values + history
               + (session_timeline.MAX_SAVED_BYTES if timeline else 0))
     _check_room(nbytes, 2 * (len(sizes) - 1) * (1 + slots) + 4 + 128, path)
@@ -216,7 +219,29 @@ def _rebuild(c: session_meta.Checked, timeline=None):
     trainer.target_auc, trainer.target_on = t["target_auc"], t["target_on"]
     _set_rng(trainer.rng, t["rng"])
     trainer.rng_at_epoch = c.trainer["rng_at_epoch"]  # None: unknown (an older session)
-    trainer.history = History(c.history, keys=trainer.task.history_keys)
+    trainer.history = History(c.history, keys=trainer.task.history_keys + tuple(
+        k for k in c.history if diagnostics.is_key(k)))
     trainer.timeline = timeline
+    _restore_start(trainer, c.start)
     trainer.tag = c.config  # frames trained from here carry their settings (the CLI's too)
     return trainer, c.config, dataset, c.settings
+
+
+def _start_arrays(trainer) -> dict:
+    """Within an epoch, the weights at its start (its ``update_ratio_k`` needs them)."""
+    start = getattr(trainer, "epoch_start", None)
+    shapes = [L.weights.shape for L in trainer.network.layers]
+    if trainer.cursor == 0 or start is None or [W.shape for W in start] != shapes:
+        return {}
+    return {f"start_W{i}": W for i, W in enumerate(start)}
+
+
+def _restore_start(trainer, start) -> None:
+    """The weights the next ``update_ratio_k`` measures from (see ``diagnostics``)."""
+    if start is not None or trainer.cursor != 0:
+        trainer.epoch_start, trainer._ratio_base = start, None
+        return
+    trainer.epoch_start = diagnostics.weights_of(trainer.network)
+    prev = None if trainer.timeline is None else trainer.timeline.at(trainer.epoch - 1)
+    if prev is not None and prev.epoch == trainer.epoch - 1:
+        trainer._ratio_base = diagnostics.weights_of(prev.network)

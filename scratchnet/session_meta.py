@@ -15,6 +15,7 @@ import numpy as np
 
 from . import activations, checks, data, losses, optimizers, tasks
 from .config import Config
+from .diagnostics import is_key
 from .history import HISTORY_KEYS, LANDSCAPE_KEYS, REGRESSION_KEYS
 from .network import INITS, MAX_UNITS, validate_sizes
 from .trainer import MAX_COUNT, MAX_EPOCHS, TARGETS
@@ -40,6 +41,7 @@ class Checked:
     settings: dict
     weights: list
     order: np.ndarray
+    start: tuple | None = None  # within an epoch: its start's weights (diagnostics)
 
 
 def _need(d: dict, keys, where: str) -> dict:
@@ -221,6 +223,7 @@ def _history(value):
     h = _need(checks.mapping(value, "history"), HISTORY_KEYS, "history")
     keys = HISTORY_KEYS + tuple(k for k in REGRESSION_KEYS if k in h)  # regression's own
     keys += tuple(k for k in LANDSCAPE_KEYS if k in h)  # older sessions have none
+    keys += tuple(k for k in h if is_key(k))  # the diagnostics' per-layer columns
     cols = {k: checks.items(h[k], f"history.{k}", MAX_EPOCHS + 1) for k in keys}
     lengths = {len(c) for c in cols.values()}
     if len(lengths) != 1 or not lengths.pop():
@@ -253,7 +256,8 @@ def check(meta, arrays) -> Checked:
         raise ValueError("the saved sample order is not a permutation of the training set")
     expected = {"meta.json", "order", "raw_X", "raw_y",
                 *(f"{k}{i}" for i in range(len(sizes) - 1) for k in "Wb"),
-                *(f"opt_{k}_{i}" for k in opt_state for i in range(len(shapes)))}
+                *(f"opt_{k}_{i}" for k in opt_state for i in range(len(shapes))),
+                *(f"start_W{i}" for i in range(len(sizes) - 1))}
     extra = sorted(k for k in set(arrays) - expected if not k.startswith("tl_"))  # timeline's
     if extra:
         raise ValueError(f"unexpected array(s) {', '.join(extra[:5])}")
@@ -263,4 +267,16 @@ def check(meta, arrays) -> Checked:
                          f"{trainer['epoch']:,}; one row per epoch from 0 expected")
     return Checked(config, raw, sizes, network, optimizer, opt_t, opt_state, trainer, history,
                    checks.mapping(meta.get("settings", {}), "settings"), weights,
-                   order.astype(np.int64))
+                   order.astype(np.int64), _start(arrays, weights))
+
+
+def _start(arrays, weights):
+    """The epoch's start weights a session saved within an epoch holds, all or none."""
+    names = [f"start_W{i}" for i in range(len(weights))]
+    if not any(n in arrays for n in names):
+        return None
+    out = []
+    for name, (W, _) in zip(names, weights):
+        a = _array(arrays, name, "f", shape=W.shape)
+        out.append(a.astype(np.float64))
+    return tuple(out)

@@ -222,17 +222,19 @@ def _output_layer(network, X):
     return np.concatenate(z), np.concatenate(a)
 
 
-def evaluate(network, X, y, penalty: float = 0.0) -> dict:
+def evaluate(network, X, y, penalty: float = 0.0, output=None) -> dict:
     """The task's per-epoch scores of ``network`` on ``(X, y)`` (``{}`` without rows).
 
     Classification: ``auc``, ``loss``, ``acc``; regression: ``loss``, ``mse``, ``r2``
     (see ``scratchnet.history`` for what each means). ``penalty`` is added to the loss.
+    ``output``: the output layer's ``(z, a)`` on ``X`` if already computed (the
+    diagnostics' pass, ``scratchnet.diagnostics.measure``).
     """
     if X is None or len(X) == 0:
         return {}
     from . import losses, metrics  # metrics loads scikit-learn lazily; losses is light
 
-    z, out = _output_layer(network, X)
+    z, out = _output_layer(network, X) if output is None else output
     loss = losses.loss(network.output, z, out, network._targets(y, len(X))) + penalty
     if network.output == "sigmoid":
         auc, acc = metrics.auc_and_accuracy(y, out[:, 0])

@@ -47,6 +47,7 @@ class TrainerState:
     cursor: int = 0
     order: object = None     # the epoch's order (None: drawn again from ``rng``)
     rng_now: dict | None = None  # the shuffling RNG as it is (None: after the shuffle)
+    start: tuple | None = None   # within an epoch: the weights at its start (diagnostics)
 
     @classmethod
     def of(cls, trainer, within_epoch: bool = False) -> "TrainerState":
@@ -54,7 +55,8 @@ class TrainerState:
         ``within_epoch`` wherever it is."""
         t = trainer
         extra = {} if not within_epoch else {
-            "cursor": t.cursor, "order": t.order.copy(), "rng_now": t.rng.bit_generator.state}
+            "cursor": t.cursor, "order": t.order.copy(), "rng_now": t.rng.bit_generator.state,
+            "start": (t.epoch_start, t._ratio_base)}
         return cls(t.epoch, t.network.copy(), t.optimizer.copy(),
                    (t.batch_size, t.l1, t.l2, t.target_auc, t.target_on),
                    t.samples_seen, t.seconds, t.rng_at_epoch, len(t.history), t.tag, **extra)
@@ -79,7 +81,19 @@ class TrainerState:
             t.history.pop()
         if t.timeline is not None:
             t.timeline.truncate(self.epoch)
+        self._restore_start(t)
         t.guard.reset()  # the divergence guard's bound belongs to other weights
+
+    def _restore_start(self, t) -> None:
+        """The weights ``update_ratio_k`` measures from: the epoch's start (held by a
+        state within an epoch; a frame's own weights), and the row's before it."""
+        if self.start is not None:
+            t.epoch_start, t._ratio_base = self.start
+            return
+        t.epoch_start = tuple(L.weights.copy() for L in t.network.layers)
+        prev = None if t.timeline is None else t.timeline.at(self.epoch - 1)
+        t._ratio_base = (None if prev is None or prev.epoch != self.epoch - 1 else
+                         tuple(L.weights.copy() for L in prev.network.layers))
 
     @property
     def params(self) -> list:

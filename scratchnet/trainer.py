@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from . import kernel, landscape
+from . import diagnostics, kernel, landscape
 from .article_layers import article_gradients, article_refusal
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network
@@ -86,6 +86,17 @@ class DivergenceGuard:
         self._norm = self._next
 
 
+def _train_scores(t: "Trainer"):
+    """``(scores, diagnostic columns)`` of trainer ``t`` on its train set's metric sample:
+    one forward and backward pass gives both (``diagnostics.measure``)."""
+    X, y = metric_sample(t.X_train, t.y_train, t.metric_rows)
+    if not t.diagnostics or X is None or not len(X):
+        return t.evaluate(X, y), {}
+    m = diagnostics.measure(t.network, X, t.network._targets(y, len(X)), t._ratio_base)
+    penalty = t.network._penalty(t.l1, t.l2)
+    return evaluate(t.network, X, y, penalty, output=m.output), m.columns
+
+
 class Trainer:
     """Trains a ``Network`` on a train set and records train and test metrics per epoch.
 
@@ -156,6 +167,9 @@ class Trainer:
         self.timeline = None   # a scratchnet.timeline.Timeline once ``keep_timeline``
         self.probe = None      # a landscape.SharpnessProbe: the history's sharpness column
         self.history = History(keys=self.task.history_keys)
+        self.diagnostics = True  # measure scratchnet.diagnostics with the metrics
+        self.epoch_start = None  # the weights at this epoch's start (update_ratio_k)
+        self._ratio_base = None  # ... and at the start of the epoch last recorded
         self.set_backprop(backprop)
         self.record_epoch()
 
@@ -359,20 +373,24 @@ class Trainer:
         ``replace`` overwrites the last row instead: the training process records row 0
         without metrics, draws its first frame, and measures once scikit-learn is loaded.
         """
-        tr = te = {}
+        tr = te = diag = {}
+        if not replace:  # a row recorded again (an edit at the epoch's start) keeps its base
+            self._ratio_base = self.epoch_start
         if self.track_metrics:
             with _quiet():
-                tr = self.evaluate(*metric_sample(self.X_train, self.y_train, self.metric_rows))
+                tr, diag = _train_scores(self)
                 te = self.evaluate(*metric_sample(self.X_test, self.y_test, self.metric_rows))
         row = {"epoch": self.epoch, "lr": self.optimizer.lr_at(self.epoch),
-               "samples": self.samples_seen, "seconds": self.seconds}
+               "samples": self.samples_seen, "seconds": self.seconds, **diag}
         row.update({f"train_{k}": v for k, v in tr.items()})
         row.update({f"test_{k}": v for k, v in te.items()})
         if self.probe is not None:
             row["sharpness"] = self.probe(self)
         if replace:
             self.history.pop()
+        self.history.add_keys(diagnostics.history_keys(len(self.network.layers)))
         self.history.append(**row)
+        self.epoch_start = diagnostics.weights_of(self.network)
         if self.timeline is not None and self.cursor == 0:
             self.timeline.record(self)
 

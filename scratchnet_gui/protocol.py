@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from scratchnet import checks, data
 from scratchnet.config import ModelSpec
+from scratchnet.network import MAX_LAYERS
 from scratchnet.settings import TrainingSettings
 
 
@@ -437,6 +438,21 @@ class SetLandscape(Command):
             raise ValueError(f"open must be True or False, not {self.open!r}")
         checks.choice(self.directions, "landscape directions", ["pca", "random"])
         checks.whole(self.seed, "landscape seed", 0, 2**32 - 1)
+
+
+# --- what the training process computes for a view that is open -------------------------
+@dataclass(frozen=True)
+class ShowHiddenSpace(Command):
+    """The hidden-space view is open on hidden ``layer`` (1 for the first, 0 for the
+    last), or closed (``None``): its coordinates are computed only while it is open."""
+
+    traits = STANDING  # a restarted process computes them again while the view is open
+
+    layer: int | None
+
+    def check(self):
+        if self.layer is not None:
+            checks.whole(self.layer, "hidden layer", 0, MAX_LAYERS)
 
 
 def command_types() -> list:

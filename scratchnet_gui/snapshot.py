@@ -162,6 +162,8 @@ class Snapshot(Event):
     kernel: str = ""              # the compiled kernel's state ("ready", "compiling", …)
     target: tuple = (0.0, 1.0)    # regression: the network's target (mean, std)
     landscape: object = None      # a LandscapeFrame while the Landscape view is open
+    units: tuple = ()             # per hidden layer: each unit's saturated share (0..1)
+    hidden: object = None         # hidden_space.HiddenSpace while its view is open
 
     @property
     def sizes(self) -> list:

@@ -66,6 +66,6 @@ def test_a_wheel_installed_in_a_new_venv_finds_its_resources(tmp_path):
     desktop = entry["Desktop Entry"]
     assert (desktop["Type"], desktop["Exec"], desktop["Icon"]) == \
         ("Application", "scratchnet-gui", "scratchnet")
-    assert found["examples"][0] == "example_classic" and len(found["examples"]) == 7
+    assert found["examples"][0] == "example_classic" and len(found["examples"]) == 9
     assert found["examples"][-1] == "example_lr_too_large"
     assert found["entry_points"] == {"scratchnet_gui": "scratchnet_gui.cli.article_plots"}

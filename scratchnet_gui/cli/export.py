@@ -20,11 +20,14 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from scratchnet.fileio import atomic_path  # temp file, fsync, rename; errors name the target
 
-from ..views import confusion_view, landscape_view, task_curves
+from ..views import confusion_view, gradient_view, hidden_space_view, landscape_view, task_curves
 
 FORMATS = ("png", "svg", "csv")
 VIEW_NAMES = ("network_view", "prediction_view", "auc_view", "loss_view", "roc_view",
-              "confusion_view", "inspector_view", "landscape_view")
+              "confusion_view", "inspector_view", "landscape_view", "gradient_view",
+              "hidden_space_view")
+
+FILE_NAMES = {"gradient_view": "gradients"}  # a view's files, where not its name
 
 
 def _paint(widget, painter: QPainter, target: QRectF) -> None:
@@ -153,6 +156,10 @@ def table(snap, name: str, inspector=None, threshold: float = 0.5):
             return ["note"], [["no sample is being stepped through"]]
         lines = [l.split("\t") for l in inspector.as_text().splitlines()]
         return lines[0], lines[1:]
+    if name == "gradient_view":
+        return gradient_view.table(snap)
+    if name == "hidden_space_view":
+        return hidden_space_view.table(snap)
     raise ValueError(f"unknown view {name!r}")
 
 
@@ -190,7 +197,8 @@ def export_all(views: dict, snap, folder, size=None, inspector=None) -> list:
     written = []
     for name, widget in views.items():
         for fmt in FORMATS:
-            path = os.path.join(folder, f"{name.removesuffix('_view')}.{fmt}")
+            stem = FILE_NAMES.get(name, name.removesuffix('_view'))
+            path = os.path.join(folder, f"{stem}.{fmt}")
             export_view(widget, snap, path, fmt, size, inspector)
             written.append(path)
     return written

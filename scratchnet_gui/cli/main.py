@@ -37,6 +37,8 @@ def _views():
     from PySide6.QtWidgets import QApplication
 
     from ..views.confusion_view import ConfusionView
+    from ..views.gradient_view import GradientView
+    from ..views.hidden_space_view import HiddenSpaceView
     from ..views.landscape_view import LandscapeView
     from ..views.network_view import NetworkView
     from ..views.prediction_view import PredictionView
@@ -47,7 +49,7 @@ def _views():
     app = QApplication.instance() or QApplication(["scratchnet"])
     views = {}
     for cls in (NetworkView, PredictionView, MetricView, TaskLossView, TaskRocView,
-                ConfusionView, LandscapeView):
+                ConfusionView, LandscapeView, GradientView, HiddenSpaceView):
         v = cls()
         v.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         v.resize(*VIEW_SIZE)
@@ -60,8 +62,13 @@ def _views():
 def _snapshot(trainer, dataset, seq=0, landscape=None):
     from .. import snapshot
 
+    from ..process import insight as loop_insight
+
     pts, grid, thumb = snapshot.Points.from_dataset(dataset)
-    return snapshot.take(trainer, pts, (grid, thumb), seq, 0, False, landscape=landscape)
+    why = {"units": loop_insight.unit_shares(trainer),  # the rings, the hidden space
+           "hidden": loop_insight.hidden_of(trainer, pts, (grid, thumb), 0)}
+    return snapshot.take(trainer, pts, (grid, thumb), seq, 0, False, landscape=landscape,
+                         **why)
 
 
 def _draw(app, views, snap):
@@ -232,8 +239,18 @@ def train(args) -> dict:
             "target_auc": trainer.target_auc, "target_metric": trainer.task.metric,
             "target_reached": trainer.reached_target, "stopped_by": reason,
             "architecture": trainer.network.sizes, "files": written, "error": error,
+            "dead": _dead(trainer),
             "kernel": (str(kernel.status()) if kernel.fits(trainer)
                        else "numpy (does not fit)")}
+
+
+def _dead(trainer) -> dict:
+    """The last epoch's dead units per hidden layer (``{"layer_1": 0, …}``)."""
+    from scratchnet import diagnostics
+
+    h = trainer.history
+    return diagnostics.dead_counts({k: h.last(k) for k in h.keys},
+                                   trainer.network.sizes[1:-1])
 
 
 def _scores(trainer, dataset) -> dict:

@@ -3,7 +3,8 @@ snapshots on a time budget (Qt-free).
 
 The loop holds parts with one job each, and the command handlers live on them:
 ``Live`` (the state), ``Pacer`` (when to publish), ``Stepper`` (one sample at a time),
-``Scrubber`` (the timeline), ``History`` (undo), ``ModelEdits`` and ``DataFiles``.
+``Scrubber`` (the timeline), ``History`` (undo), ``ModelEdits``, ``DataFiles`` and
+``Insight`` (per-unit shares, the hidden space).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .. import protocol as P
 from .. import snapshot as snap
 from .handlers import DEFERRED, STOP, bind, handles
 from .commands import DataFiles, ModelEdits
+from .insight import Insight
 from .landscape import LandscapeWatch
 from .pacer import Pacer
 from .live import Live
@@ -76,8 +78,9 @@ class TrainingLoop:
         self.files = DataFiles(self.live, self.pause, self.notify)
         self.landscape = LandscapeWatch(self.live, self.scrubber,
                                         lambda: self.speed_cap is not None)
+        self.insight = Insight()  # per-unit shares, the hidden space while its view is open
         self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
-                              self.files, self.landscape])  # {command class: its handler}
+                              self.files, self.landscape, self.insight])  # {command: handler}
 
     def pause(self) -> None:
         self.running = False
@@ -280,6 +283,7 @@ class TrainingLoop:
             undo, redo = self.history.labels()
             scape = self.landscape.frame(t, self.running)
             pacer.spent(self.landscape.spent)
+            why = self.insight.take(t, live.points, live.planes, live.version, self.running)
             s = snap.take(t, live.points, live.planes, pacer.seq, self._ack, self.running,
                           pending=self.pending, model_version=live.version, roc=roc,
                           maps=maps, samples_per_s=rate, notices=tuple(self._notices),
@@ -288,7 +292,7 @@ class TrainingLoop:
                           scrub=scrubber.epoch, live_epoch=live.trainer.epoch, undo=undo,
                           redo=redo, timeline=TimelineInfo.of(live.trainer.timeline),
                           speed_cap=self.speed_cap, kernel=self._kernel_shown.value,
-                          landscape=scape)
+                          landscape=scape, **why)
         scrubber.sent(s)
         self.publish_to(s)
         pacer.sent()

@@ -44,6 +44,7 @@ class Example:
     preset: str
     title: str
     text: str
+    shows: str = ""  # views brought to the front, comma-separated (optional)
 
 
 def examples() -> list:
@@ -53,12 +54,14 @@ def examples() -> list:
     if not isinstance(items, list) or not items:
         raise ValueError(f"{EXAMPLES}: expected {{'examples': [...]}} with one entry or more")
     keys = set(Example.__dataclass_fields__)
+    required = keys - {"shows"}
     out = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict) or set(item) != keys or not all(
+        if not isinstance(item, dict) or not required <= set(item) <= keys or not all(
                 isinstance(v, str) and v.strip() for v in item.values()):
             raise ValueError(f"{EXAMPLES}: entry {i + 1} must have the texts "
-                             f"{', '.join(sorted(keys))} and nothing else")
+                             f"{', '.join(sorted(required))} (and may have shows) and "
+                             f"nothing else")
         out.append(Example(**item))
     if len({e.action for e in out}) != len(out):
         raise ValueError(f"{EXAMPLES}: two entries have one action name")

@@ -73,6 +73,9 @@ class NetworkHits:
                 text += f"\nbias b = {snap.weights[l - 1][1][u]:.4g}, activation {snap.activations[l - 1]}"
             elif u < len(snap.points.names):
                 text += f" ({snap.points.names[u]})" if snap.sizes[0] == len(snap.points.names) else ""
+            ring = self.view.rings.describe(l, u) if l > 0 else ""
+            if ring:
+                text += "\n" + ring
             if self.view.overlay.node_text is not None:
                 text += "\n" + self.view.overlay.node_text[0][l][u]
             return text

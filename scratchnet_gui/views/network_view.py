@@ -12,6 +12,7 @@ from . import colors
 from .network_edges import CACHED, EdgeCurves
 from .network_hits import NetworkHits
 from .network_overlay import OVERLAYS, EdgeOverlay  # noqa: F401 (OVERLAYS: the view's API)
+from .unit_rings import UnitRings
 from .value_labels import ValueLabels
 
 MAX_NODES = 24          # wider layers are sampled evenly, and the view says so
@@ -74,6 +75,7 @@ class NetworkView(pg.PlotWidget):
         self.node_pos, self.ids, self.kind = np.zeros((0, 2)), [], np.zeros(0, int)
         self.edges = np.zeros((0, 5))  # layer, row, col, x/y index into pos...
         self.hits = NetworkHits(self)
+        self.rings = UnitRings(self)  # saturated and dead hidden units
 
     # --- layout -------------------------------------------------------------------------
     def _build_layout(self, sizes):
@@ -242,6 +244,7 @@ class NetworkView(pg.PlotWidget):
             self._layout_key = key
             self._drawn_vals, self.lit = None, False  # new items: dim them afresh
         self.curves.set_cached(not snap.running)
+        self.rings.draw(snap)
         self.overlay.follow(snap)
         self._draw_values()
         vals = self.edge_values(snap)

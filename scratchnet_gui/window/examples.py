@@ -14,6 +14,7 @@ from .menus import make_action
 # {action name: (preset, menu title, what to look for)}; the texts live in
 # resources/examples.json, beside the icon and the desktop entry
 EXAMPLES = {e.action: (e.preset, e.title, e.text) for e in resources.examples()}
+SHOWS = {e.action: tuple(v for v in e.shows.split(",") if v) for e in resources.examples()}
 
 
 class Examples:
@@ -44,4 +45,6 @@ class Examples:
         self.win.send(lambda: P.LoadExperiment(presets.get(preset)))
         self.win.landscape.follow_example(preset)
         self.win.lesson_note.say(title, words)
+        for view in SHOWS.get(name, ()):  # the views the lesson is about, in front
+            self.win.insight.show(view)
         self.win.messageShown.emit("info", words)

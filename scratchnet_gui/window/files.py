@@ -93,6 +93,7 @@ class WindowFiles:
         snap = self.win.controller.latest
         with self.win.look.for_export():  # light, unless dark exports are asked for
             self.win.view_set.update_all()
+            snap = self.win.insight.for_export(snap)  # the hidden space, if it was closed
             export.export_view(self.view(name), snap, path, size=size, inspector=self.win.inspector)
 
     def export_dialog(self, name: str):
@@ -136,8 +137,8 @@ class WindowFiles:
         try:
             with self.win.look.for_export():
                 self.win.view_set.update_all()
-                written = export.export_all(views, self.win.controller.latest, folder, size,
-                                            self.win.inspector)
+                snap = self.win.insight.for_export(self.win.controller.latest)
+                written = export.export_all(views, snap, folder, size, self.win.inspector)
         except (OSError, ValueError) as e:
             self.win.show_message("error", f"Could not export: {e}")
             return []

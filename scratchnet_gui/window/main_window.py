@@ -32,6 +32,7 @@ from ..views.task_curves import MetricView, TaskLossView, TaskRocView
 from .menus import WindowMenus
 from .examples import Examples
 from .files import WindowFiles
+from .insight import WindowInsight
 from .landscape import LandscapeControls
 from .timeline import TimelineControls
 from ..views.timeline_bar import TimelineBar
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status, 1)
         self._build_views()
         self.landscape = LandscapeControls(self)  # a view of its own: exports take it
+        self.insight = WindowInsight(self)  # the gradient and hidden-space views
         self.controller.snapshotReady.connect(self.draw)
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)

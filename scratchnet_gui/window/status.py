@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from scratchnet import diagnostics
+
 
 def status_line(snap) -> str:
     """``epoch … train AUC … test AUC … accuracy … loss …`` for classification (AUC is
@@ -21,5 +23,7 @@ def status_line(snap) -> str:
     else:
         scores = (f"train AUC {last('train_auc')}   test AUC {last('test_auc')}   "
                   f"test accuracy {last('test_acc')}")
-    return (f"epoch {snap.epoch}   {scores}   loss {last('train_loss')}   "
+    line = (f"epoch {snap.epoch}   {scores}   loss {last('train_loss')}   "
             f"{snap.samples_per_s:,.0f} samples/s   lr {snap.lr:g}")
+    dead = diagnostics.dead_text(snap.units, snap.activations[:-1]) if snap.units else ""
+    return f"{line}   {dead}" if dead else line

@@ -62,7 +62,7 @@ def test_same_seeds_train_bit_identically(split):
     assert all(np.array_equal(p, q) for p, q in zip(a.network.parameters(), b.network.parameters()))
     ra, rb = a.history.rows, b.history.rows
     del ra["seconds"], rb["seconds"]  # wall time
-    np.testing.assert_equal(ra, rb)  # NaN-aware: sharpness is NaN when not measured
+    np.testing.assert_equal(ra, rb)  # NaN-aware: sharpness, update_ratio at epoch 0
     assert len(ra["epoch"]) == 4
 
 

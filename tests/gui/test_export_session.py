@@ -37,7 +37,7 @@ def test_every_view_exports_png_svg_and_csv(qtbot, window, tmp_path):
     written = window.files.export_all(str(tmp_path / "all"), size=(640, 360))
     assert len(written) == len(export.VIEW_NAMES) * 3  # the confusion matrix is the 7th view
     for name in export.VIEW_NAMES:
-        stem = tmp_path / "all" / name.removesuffix("_view")
+        stem = tmp_path / "all" / export.FILE_NAMES.get(name, name.removesuffix("_view"))
         with Image.open(f"{stem}.png") as im:
             assert im.size == (640, 360)
             assert len(np.unique(np.asarray(im.convert("RGB")).reshape(-1, 3), axis=0)) > 5

@@ -86,6 +86,7 @@ class WindowFiles:
         self.remember("last_folder", os.path.dirname(path))
 
     def view(self, name: str):
+        self.win.view_set.flush_later()  # a view hidden at start may not be built yet
         return self.win.inspector if name == "inspector_view" else self.win.findChild(QWidget, name)
 
     def export_view(self, name: str, path, size=None):
@@ -133,6 +134,7 @@ class WindowFiles:
                                                       self.settings().value("last_folder", ""))
             if not folder:
                 return []
+        self.win.view_set.flush_later()
         views = {v.objectName(): v for v in self.win.views + [self.win.inspector]}
         try:
             with self.win.look.for_export():

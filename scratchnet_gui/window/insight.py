@@ -16,6 +16,12 @@ from ..views.hidden_space_view import HiddenSpaceView, from_snapshot
 UNSENT = object()
 
 
+def _box() -> QWidget:
+    box = QWidget()
+    QVBoxLayout(box).setContentsMargins(0, 0, 0, 0)
+    return box
+
+
 class WindowInsight:
     """Builds and registers the two views; call after the window's own views.
 
@@ -26,18 +32,47 @@ class WindowInsight:
 
     def __init__(self, win):
         self.win = win
-        self.gradient_view = GradientView()
-        self.hidden_view = HiddenSpaceView()
-        win.view_set.add(self.gradient_view, Rate.SLOW)
-        # every frame, but it draws only new coordinates (they come at their own rate)
-        win.view_set.add(self.hidden_view, Rate.FRAME)
-        win.views += [self.gradient_view, self.hidden_view]
-        win.roc_tabs.addTab(self.gradient_view, "Gradients")
+        self._gradient = self._hidden = None  # built after the first frame, or when asked
+        self._boxes = {"gradient": _box(), "hidden": _box()}  # the tabs hold these
+        win.roc_tabs.addTab(self._boxes["gradient"], "Gradients")
         self.plane_tabs = self._plane_tabs()
         self._sent = UNSENT
         for tabs in (win.roc_tabs, self.plane_tabs):
             tabs.currentChanged.connect(lambda _: self.follow())
-        self.hidden_view.layerChanged.connect(lambda _: self.follow())
+        win.view_set.later(self._build)
+
+    def _build(self) -> None:
+        """The two views, into their tabs (they cost the first frame 30 ms)."""
+        if self._gradient is not None:
+            return
+        win = self.win
+        self._gradient, self._hidden = GradientView(), HiddenSpaceView()
+        win.view_set.add(self._gradient, Rate.SLOW)
+        # every frame, but it draws only new coordinates (they come at their own rate)
+        win.view_set.add(self._hidden, Rate.FRAME)
+        win.views += [self._gradient, self._hidden]
+        self._boxes["gradient"].layout().addWidget(self._gradient)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Layer:"))
+        row.addWidget(self._hidden.layer_combo, 1)
+        self._boxes["hidden"].layout().addLayout(row)
+        self._boxes["hidden"].layout().addWidget(self._hidden, 1)
+        self._hidden.layerChanged.connect(lambda _: self.follow())
+        if getattr(win, "look", None) is not None:  # built after the window
+            win.look.adopt(self._gradient, self._hidden)
+            for v in (self._gradient, self._hidden):
+                win.menus.add_context_export(v)
+        win.view_set.catch_up()
+
+    @property
+    def gradient_view(self) -> GradientView:
+        self._build()
+        return self._gradient
+
+    @property
+    def hidden_view(self) -> HiddenSpaceView:
+        self._build()
+        return self._hidden
 
     def _plane_tabs(self) -> QTabWidget:
         """The boundary and the hidden space as two tabs where the boundary was."""
@@ -47,15 +82,7 @@ class WindowInsight:
         index = top.indexOf(win.prediction_view)
         top.replaceWidget(index, tabs)
         tabs.addTab(win.prediction_view, "Boundary")
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Layer:"))
-        row.addWidget(self.hidden_view.layer_combo, 1)
-        column.addLayout(row)
-        column.addWidget(self.hidden_view, 1)
-        tabs.addTab(box, "Hidden layer")
+        tabs.addTab(self._boxes["hidden"], "Hidden layer")
         tabs.currentChanged.connect(lambda _: win.view_set.catch_up())
         return tabs
 
@@ -63,7 +90,7 @@ class WindowInsight:
         """Bring view ``name`` (``gradient_view``, ``hidden_space_view``, or
         ``prediction_view``) to the front of its tabs."""
         if name == "gradient_view":
-            self.win.roc_tabs.setCurrentWidget(self.gradient_view)
+            self.win.roc_tabs.setCurrentWidget(self._boxes["gradient"])
         elif name == "hidden_space_view":
             self.plane_tabs.setCurrentIndex(1)
         elif name == "prediction_view":

@@ -29,9 +29,8 @@ class LandscapeControls:
 
     def __init__(self, win):
         self.win = win
-        self.view = LandscapeView()
-        win.views.append(self.view)
-        win.view_set.add(self.view, Rate.FRAME, lambda snap, slow: self.view.draw(snap, slow))
+        self._view = self._dock = None  # built after the first frame, or when asked for
+        win.view_set.later(lambda: self.view)
         self.directions = QComboBox()
         self.directions.setObjectName("landscape_directions")
         self.directions.addItems(list(CHOICES))
@@ -41,7 +40,6 @@ class LandscapeControls:
         self.seed.setObjectName("landscape_seed")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("The random directions' seed (kept in the session)")
-        self._build_dock()
         self.action = make_action(win, "landscape", "Loss landscape", self.set_open, "L",
                                   tip="The loss around the shown weights, the path through "
                                       "it, the next step and the sharpness against 2/lr (L)",
@@ -49,6 +47,24 @@ class LandscapeControls:
         self.directions.currentTextChanged.connect(lambda _: self.send())
         self.seed.valueChanged.connect(lambda _: self.send())
         win.controller.configChanged.connect(lambda cfg, view: self.restore(view))
+
+    @property
+    def view(self) -> LandscapeView:
+        """The view (built on first use: its plots cost the first frame 60 ms)."""
+        if self._view is None:
+            view = self._view = LandscapeView()
+            self.win.views.append(view)
+            self.win.view_set.add(view, Rate.FRAME, lambda snap, slow: view.draw(snap, slow))
+            self._build_dock()
+            if getattr(self.win, "look", None) is not None:  # built after the window
+                self.win.look.adopt(view)
+                self.win.menus.add_context_export(view)
+        return self._view
+
+    @property
+    def dock(self) -> QDockWidget:
+        self.view  # noqa: B018 (built on first use)
+        return self._dock
 
     def _build_dock(self):
         box = QWidget()
@@ -59,8 +75,8 @@ class LandscapeControls:
             row.addWidget(w)
         row.addStretch(1)
         column.addLayout(row)
-        column.addWidget(self.view, 1)
-        dock = self.dock = QDockWidget("Loss landscape", self.win)
+        column.addWidget(self._view, 1)
+        dock = self._dock = QDockWidget("Loss landscape", self.win)
         dock.setObjectName("landscape_dock")
         dock.setWidget(box)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable

@@ -157,6 +157,11 @@ class WindowLook(QObject):
                 for plot in v.plots():
                     theme.restyle(theme.OnePlot(v, plot), look, base)
 
+    def adopt(self, *views) -> None:
+        """Give views built after the window (``ViewSet.later``) the look in use."""
+        if self.look != theme.Look():
+            self._restyle(self.look, list(views))
+
     @contextlib.contextmanager
     def for_export(self):
         """Views light while they are exported, unless dark exports are asked for."""

@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QInputDialog, QLabel, QToolBar
 
 from .. import protocol as P
+from ..cli import export
 from . import model as window_model
 from ..panels.training_panel import WATCH
 from ..views.network_view import OVERLAYS
@@ -126,12 +127,16 @@ class WindowMenus:
         w.files.add_recent_menu(self.file_menu)
         self.file_menu.addSeparator()
         export_menu = self.file_menu.addMenu("Export view")
-        for v in w.views + [w.inspector]:
-            a = QAction(f"Export {v.objectName().removesuffix('_view')}…", self.win)
-            a.setObjectName(f"export_{v.objectName()}")
-            a.triggered.connect(lambda _=False, name=v.objectName(): w.files.export_dialog(name))
+        built = {v.objectName(): v for v in w.views + [w.inspector]}
+        self.export_actions = {}  # view name -> its action (views built later take theirs)
+        for name in export.VIEW_NAMES:
+            a = QAction(f"Export {name.removesuffix('_view')}…", self.win)
+            a.setObjectName(f"export_{name}")
+            a.triggered.connect(lambda _=False, name=name: w.files.export_dialog(name))
             export_menu.addAction(a)
-            self._add_context_action(v, a)
+            self.export_actions[name] = a
+            if name in built:
+                self.add_context_export(built[name])
         self.file_menu.addAction(self.export_all_action)
         self.export_model_action = self._action(
             "export_model", "Export model…", lambda: window_model.export_model_dialog(self.win),
@@ -172,9 +177,10 @@ class WindowMenus:
             tip="The article's decision boundary: the mean of the training labels")
         self.view_menu.addAction(self.label_mean_action)
 
-    def _add_context_action(self, view, action):
-        """Put ``action`` in the view's right-click menu (pyqtgraph's scene menu for plots,
-        replacing its own Export, whose SVG route fails under Qt 6.11+)."""
+    def add_context_export(self, view):
+        """Put the view's Export action in its right-click menu (pyqtgraph's scene menu
+        for plots, replacing its own Export, whose SVG route fails under Qt 6.11+)."""
+        action = self.export_actions[view.objectName()]
         if hasattr(view, "scene") and hasattr(view.scene(), "contextMenu"):
             view.scene().contextMenu = [action]
         else:

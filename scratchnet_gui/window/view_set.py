@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QWidget
 from ..views.view_settings import ViewSettings
 
 
-# pyqtgraph builds each plot's context menu eagerly (~3 ms a plot); the plots are made
-# without one and get it this long after the first frame, which it would delay
+# pyqtgraph builds each plot's context menu eagerly (~3 ms a plot), and the views hidden
+# at start (a closed dock, tabs behind) cost 95 ms to build: both wait this long after the
+# first frame, which they would delay (ViewSet.later)
 MENUS_AFTER_MS = 300
 
 
@@ -52,13 +53,16 @@ class ViewSet(QObject):
         self._entries: dict[str, _Entry] = {}
         self._latest = None
         self.drawn = {}  # view name -> how many times it drew (for tests and benchmarks)
+        self._later = []  # what waits for the first frame
         self.settings = ViewSettings()
 
     def add(self, view: QWidget, rate: Rate, draw: Callable | None = None) -> QWidget:
         """Register ``view``; ``draw(snap, slow)`` defaults to ``view.draw``."""
         if not view.objectName() or view.objectName() in self._entries:
             raise ValueError(f"each view needs a name of its own, not {view.objectName()!r}")
-        self._entries[view.objectName()] = _Entry(view, draw or view.draw, rate)
+        # one added after the first frame draws the newest snapshot once it is seen
+        self._entries[view.objectName()] = _Entry(view, draw or view.draw, rate,
+                                                  stale=self._latest is not None)
         self.drawn[view.objectName()] = 0
         view.installEventFilter(self)
         return view
@@ -74,7 +78,8 @@ class ViewSet(QObject):
     def draw(self, snap, slow: bool, same_model: bool) -> None:
         """Offer one frame: each view due at its rate draws it if seen, else goes stale."""
         if self._latest is None:
-            QTimer.singleShot(MENUS_AFTER_MS, self.menus_on)
+            # tied to this object: a window closed meanwhile cancels it
+            QTimer.singleShot(MENUS_AFTER_MS, self, self._after_first_frame)
         self._latest = snap
         for e in self._entries.values():
             due = (e.rate is Rate.FRAME or (not same_model and (
@@ -119,6 +124,23 @@ class ViewSet(QObject):
         e.stale = False
         e.draw(snap, slow)
         self.drawn[e.view.objectName()] += 1
+
+    def later(self, build: Callable) -> None:
+        """Call ``build()`` after the first frame (a part whose views are hidden at
+        start; it builds itself sooner if it is asked for)."""
+        self._later.append(build)
+
+    def flush_later(self) -> None:
+        """Build now what waits for the first frame (an export needs every view)."""
+        while self._later:
+            self._later.pop(0)()
+
+    def _after_first_frame(self) -> None:
+        window = self.parent()
+        if window is not None and not window.isVisible():
+            return  # closed meanwhile: what is asked for later builds itself then
+        self.flush_later()
+        self.menus_on()
 
     def menus_on(self) -> None:
         """Give the plots built without it (``CONTEXT_MENU = True``) pyqtgraph's context

@@ -49,7 +49,7 @@ def test_the_gradient_view_draws_each_layers_columns_on_a_log_axis(qtbot, window
         click_action(qtbot, window, "step_epoch")
     s = wait_idle(qtbot, window)
     view = window.insight.gradient_view
-    window.roc_tabs.setCurrentWidget(view)
+    window.insight.show("gradient_view")
     qtbot.waitUntil(lambda: view.grads and view.grads[0].yData is not None
                     and len(view.grads[0].yData) == 4, timeout=WAIT_MS)
     assert len(view.grads) == len(view.ratios) == 3
@@ -170,7 +170,7 @@ def test_the_views_follow_the_scrubbed_epoch(qtbot, window):
                                s.hidden.points[:5], atol=1e-10)
     assert not np.allclose(s.hidden.points, live.points)
     view = window.insight.gradient_view
-    window.roc_tabs.setCurrentWidget(view)
+    window.insight.show("gradient_view")
     qtbot.waitUntil(lambda: view.readout.startswith("epoch 1 "), timeout=WAIT_MS)
     assert view.marker.isVisible() and view.marker.value() == 1
     assert isinstance(s.hidden, hidden_space.HiddenSpace)  # the engine's value, as sent

@@ -30,7 +30,7 @@ def _epochs(qtbot, window, n):
 def test_closed_nothing_is_computed_and_the_view_draws_nothing(qtbot, window):
     s = _epochs(qtbot, window, 3)
     assert s.landscape is None and np.isnan(s.history["sharpness"]).all()
-    assert window.view_set.drawn["landscape_view"] == 0  # a hidden dock does not draw
+    assert window.view_set.drawn.get("landscape_view", 0) == 0  # hidden: no draw
 
 
 def test_open_draws_the_plane_around_the_shown_weights(qtbot, window):

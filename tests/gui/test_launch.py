@@ -71,16 +71,21 @@ def test_the_first_paint_already_holds_the_first_snapshot():
     assert done.stdout.split() == ["1", "1", "1"], done.stdout + done.stderr
 
 
-def test_plots_get_their_context_menu_after_the_first_frame(qtbot):
+def test_menus_and_the_views_hidden_at_start_are_built_after_the_first_frame(qtbot):
+    from PySide6.QtWidgets import QWidget
+
     from scratchnet_gui import MainWindow
 
     win = MainWindow()
     qtbot.addWidget(win)
     plots = (win.prediction_view, win.auc_view, win.loss_view, win.roc_view)
     assert all(p.getPlotItem().vb.menu is None for p in plots)  # not built before it
+    hidden = ("landscape_view", "gradient_view", "hidden_space_view")  # hidden at start
+    assert all(win.findChild(QWidget, name) is None for name in hidden)
     win.show()
     qtbot.waitUntil(lambda: all(p.getPlotItem().vb.menu is not None for p in plots),
                     timeout=WAIT_MS)
+    assert all(win.findChild(QWidget, name) is not None for name in hidden)
     assert win.network_view.getPlotItem().vb.menu is None  # the graph has none
     assert "View All" in [a.text() for a in win.prediction_view.getPlotItem().vb.menu.actions()]
     win.close()

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea,
-                               QSizePolicy, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+                               QSizePolicy, QVBoxLayout, QWidget)
 
 from scratchnet.config import Config
 from scratchnet.settings import TrainingSettings
@@ -19,23 +19,21 @@ from .. import resources
 from . import help as window_help
 from . import look as window_look
 from .controller import Controller
-from .lesson_note import LessonNote
 from ..panels import DataPanel, ModelPanel, TrainingPanel
 from ..panels.training_panel import SPEEDS
 from .step_walk import StepWalk
 from .status import status_line
 from ..views.confusion_view import ConfusionView
-from ..views.inspector import InspectorView
 from ..views.network_view import NetworkView
 from ..views.prediction_view import PredictionView
 from ..views.task_curves import MetricView, TaskLossView, TaskRocView
 from .menus import WindowMenus
 from .examples import Examples
 from .files import WindowFiles
+from . import layout
 from .insight import WindowInsight
 from .landscape import LandscapeControls
 from .timeline import TimelineControls
-from ..views.timeline_bar import TimelineBar
 from .view_set import Rate, ViewSet
 
 SLOW_PERIOD = 0.25
@@ -131,58 +129,10 @@ class MainWindow(QMainWindow):
         self.view_set.add(self.prediction_view, Rate.CHANGE)
         for v in (self.auc_view, self.loss_view, self.roc_view, self.confusion_view):
             self.view_set.add(v, Rate.SLOW, lambda snap, slow, v=v: v.draw(snap))
-        self._build_center()
+        layout.build_center(self)
         self.network_view.edgeClicked.connect(lambda *a: self.menus.edit_weight(*a))
         self.prediction_view.sampleClicked.connect(lambda i: self.menus.sample_clicked(i))
-        self._build_inspector()
-
-    def _build_center(self):
-        """The graph beside the boundary, over the curves and the timeline bar."""
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.network_view)
-        top.addWidget(self.prediction_view)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        self.roc_tabs = QTabWidget()  # the confusion matrix beside the ROC, one at a time
-        self.roc_tabs.setObjectName("roc_tabs")
-        self.roc_tabs.addTab(self.roc_view, "ROC")
-        self.roc_tabs.addTab(self.confusion_view, "Confusion")
-        self.roc_view.kindChanged.connect(lambda text: self.roc_tabs.setTabText(0, text))
-        self.roc_tabs.currentChanged.connect(lambda _: self.view_set.catch_up())
-        for v in (self.auc_view, self.loss_view, self.roc_tabs):
-            bottom.addWidget(v)
-        self.timeline_bar = TimelineBar()
-        lower = QWidget()
-        column = QVBoxLayout(lower)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(bottom, 1)
-        column.addWidget(self.timeline_bar)
-        center = QSplitter(Qt.Orientation.Vertical)
-        center.addWidget(top)
-        center.addWidget(lower)
-        center.setStretchFactor(0, 3)
-        center.setStretchFactor(1, 2)
-        self.lesson_note = LessonNote()
-        middle = QWidget()
-        stack = QVBoxLayout(middle)
-        stack.setContentsMargins(0, 0, 0, 0)
-        stack.addWidget(self.lesson_note)
-        stack.addWidget(center, 1)
-        self.setCentralWidget(middle)
-        self._splitters = (center, top)
-        self._normal_sizes = None  # splitter sizes to return to after stepping
-
-    def _build_inspector(self):
-        self.inspector = InspectorView()
-        self.view_set.add(self.inspector, Rate.FRAME)
-        self.inspector.gradcheckRequested.connect(lambda: self.send(P.GradCheck))
-        self.inspector.phaseClicked.connect(lambda k: self.step_walk(lambda: self.walk.jump(k)))
-        dock = QDockWidget("Step inspector", self)
-        dock.setObjectName("inspector_dock")
-        dock.setWidget(self.inspector)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        dock.hide()  # its column is the views' until a sample is stepped
-        self.inspector_dock = dock
+        layout.build_inspector(self)
 
     def _build_panels(self, cfg):
         self.data_panel = DataPanel(cfg.data)

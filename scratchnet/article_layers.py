@@ -129,6 +129,16 @@ def article_refusal(activations, output, optimizer: str, batch_size: int, l1: fl
     return None
 
 
+def trainer_refusal(trainer) -> str | None:
+    """``article_refusal`` of a live trainer's network and settings, and its output
+    width (the article's wrapped layer-0 input needs one unit)."""
+    net, opt = trainer.network, trainer.optimizer
+    return article_refusal([L.activation for L in net.layers[:-1]], net.output, opt.name,
+                           trainer.batch_size, trainer.l1, trainer.l2,
+                           {"kind": opt.schedule.kind}) or (
+        "one output unit" if net.sizes[-1] != 1 else None)
+
+
 def article_gradients(network, x, y, lr: float) -> list:
     """The gradients the article's loop uses for one sample from ``network``'s current
     weights at ``lr`` (its updated-weights mistake depends on it), both mistakes

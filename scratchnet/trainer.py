@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 
-from . import diagnostics, kernel, landscape
-from .article_layers import article_gradients, article_refusal
+from . import diagnostics, kernel, landscape, trainer_edits
+from .article_layers import article_gradients, trainer_refusal
 from .history import HISTORY_KEYS, History  # noqa: F401 (re-exported: trainer.History)
 from .network import Network
 from .settings import BACKPROPS
@@ -95,6 +95,32 @@ def _train_scores(t: "Trainer"):
     m = diagnostics.measure(t.network, X, t.network._targets(y, len(X)), t._ratio_base)
     penalty = t.network._penalty(t.l1, t.l2)
     return evaluate(t.network, X, y, penalty, output=m.output), m.columns
+
+
+def _diverged(self: "Trainer", index_hint: str, what: str):
+    """Refuse a step that diverges, saying why and what to do."""
+    lr = self.optimizer.lr_at(self.epoch)
+    raise DivergenceError(
+        f"training diverged at epoch {self.epoch + 1} ({index_hint}): {what}. The "
+        f"learning rate ({lr:g}) is probably too high for this network; lower it and "
+        f"train again. The last finite weights (all within ±{MAX_WEIGHT:g}) were kept."
+        + landscape.edge_note(self.history, self.optimizer, lr))
+
+
+def _epoch_row(t: "Trainer") -> dict:
+    """The history row of ``t``'s current epoch: its counters, scores and diagnostics."""
+    tr = te = diag = {}
+    if t.track_metrics:
+        with _quiet():
+            tr, diag = _train_scores(t)
+            te = t.evaluate(*metric_sample(t.X_test, t.y_test, t.metric_rows))
+    row = {"epoch": t.epoch, "lr": t.optimizer.lr_at(t.epoch), "samples": t.samples_seen,
+           "seconds": t.seconds, **diag}
+    row.update({f"train_{k}": v for k, v in tr.items()})
+    row.update({f"test_{k}": v for k, v in te.items()})
+    if t.probe is not None:
+        row["sharpness"] = t.probe(t)
+    return row
 
 
 class Trainer:
@@ -203,11 +229,7 @@ class Trainer:
         article's loop does not apply)."""
         if backprop not in BACKPROPS:
             raise ValueError(f"backprop must be one of {', '.join(BACKPROPS)}, not {backprop!r}")
-        net, opt = self.network, self.optimizer
-        need = backprop == "article" and (article_refusal(
-            [L.activation for L in net.layers[:-1]], net.output, opt.name, self.batch_size,
-            self.l1, self.l2, {"kind": opt.schedule.kind}) or (
-            "one output unit" if net.sizes[-1] != 1 else None))
+        need = backprop == "article" and trainer_refusal(self)
         if need:
             raise ValueError(f"the article's backprop needs {need}")
         self.backprop = backprop
@@ -253,7 +275,7 @@ class Trainer:
                 flat = [g for pair in grads for g in pair]
             updates, state = self.optimizer.propose(flat, self.epoch)
             params = net.parameters()
-            self.guard.check(params, updates, lambda what: self._diverged(index_hint, what))
+            self.guard.check(params, updates, lambda what: _diverged(self, index_hint, what))
         for p, u in zip(params, updates):
             p += u
         self.guard.applied()
@@ -274,14 +296,6 @@ class Trainer:
             raise LimitError(f"training stopped at epoch {self.epoch}: the {over[0]} would "
                              f"pass {MAX_EPOCHS if over[0] == 'epoch' else MAX_COUNT:,}, the "
                              f"most a session holds")
-
-    def _diverged(self, index_hint: str, what: str):
-        lr = self.optimizer.lr_at(self.epoch)
-        raise DivergenceError(
-            f"training diverged at epoch {self.epoch + 1} ({index_hint}): {what}. The "
-            f"learning rate ({lr:g}) is probably too high for this network; lower it and "
-            f"train again. The last finite weights (all within ±{MAX_WEIGHT:g}) were kept."
-            + landscape.edge_note(self.history, self.optimizer, lr))
 
     def train_rows(self, idx, index_hint: str, advance: bool = True) -> bool:
         """One optimizer step on train rows ``idx``, timed; with ``advance`` the cursor
@@ -373,19 +387,9 @@ class Trainer:
         ``replace`` overwrites the last row instead: the training process records row 0
         without metrics, draws its first frame, and measures once scikit-learn is loaded.
         """
-        tr = te = diag = {}
         if not replace:  # a row recorded again (an edit at the epoch's start) keeps its base
             self._ratio_base = self.epoch_start
-        if self.track_metrics:
-            with _quiet():
-                tr, diag = _train_scores(self)
-                te = self.evaluate(*metric_sample(self.X_test, self.y_test, self.metric_rows))
-        row = {"epoch": self.epoch, "lr": self.optimizer.lr_at(self.epoch),
-               "samples": self.samples_seen, "seconds": self.seconds, **diag}
-        row.update({f"train_{k}": v for k, v in tr.items()})
-        row.update({f"test_{k}": v for k, v in te.items()})
-        if self.probe is not None:
-            row["sharpness"] = self.probe(self)
+        row = _epoch_row(self)
         if replace:
             self.history.pop()
         self.history.add_keys(diagnostics.history_keys(len(self.network.layers)))
@@ -416,39 +420,10 @@ class Trainer:
     # --- edits --------------------------------------------------------------------------
     def resize(self, sizes, activations=None) -> None:
         """Change the architecture (see ``Network.resize``), resizing optimizer state too.
-
-        On ``ValueError`` nothing changes.
-        """
-        old = [p.shape for p in self.network.parameters()]
-        if list(sizes)[0] != self.X_train.shape[1]:
-            raise ValueError(f"the input layer must have {self.X_train.shape[1]} units, one "
-                             f"per input feature, not {list(sizes)[0]}")
-        if list(sizes)[-1] != self.network.sizes[-1]:  # the targets fix the output width
-            raise ValueError(f"the output layer must keep its {self.network.sizes[-1]} "
-                             f"unit(s), not {list(sizes)[-1]}")
-        carried = self.network.resize(sizes, activations)
-        self.guard.reset()
-        keep = [old[2 * i + k] if c and 2 * i + k < len(old) else None
-                for i, c in enumerate(carried) for k in (0, 1)]
-        self.optimizer.resize(keep, [p.shape for p in self.network.parameters()])
+        On ``ValueError`` nothing changes."""
+        trainer_edits.resize(self, sizes, activations)
 
     def set_data(self, X_train, y_train, X_test=None, y_test=None) -> None:
         """Train on new data from here on: the history restarts at epoch 0 and the
         network's input layer follows the new width, keeping every other weight."""
-        X_train = np.asarray(X_train, dtype=np.float64)
-        if X_train.shape[1] != self.network.sizes[0]:
-            carried = self.network.resize([X_train.shape[1], *self.network.sizes[1:]])
-            self.optimizer.resize([None] * 2 * len(carried),
-                                  [p.shape for p in self.network.parameters()])
-        self.X_train, self.y_train = X_train, np.asarray(y_train, dtype=np.float64)
-        self.X_test = None if X_test is None else np.asarray(X_test, dtype=np.float64)
-        self.y_test = None if y_test is None else np.asarray(y_test, dtype=np.float64)
-        self._Y_train = self.network._targets(self.y_train, len(self.y_train))
-        self.epoch, self.cursor, self.samples_seen, self.seconds = 0, 0, 0, 0.0
-        self.guard.reset()
-        self.rng_at_epoch = self.rng.bit_generator.state
-        self.order = self.rng.permutation(self.n_train)
-        self.history = History(keys=self.task.history_keys)
-        if self.timeline is not None:  # a past on other data cannot be resumed on these
-            self.timeline = Timeline(self.timeline.budget)
-        self.record_epoch()
+        trainer_edits.set_data(self, X_train, y_train, X_test, y_test)

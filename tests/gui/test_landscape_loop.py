@@ -9,28 +9,17 @@ from scratchnet import data, landscape as ls
 from scratchnet.config import Config
 from scratchnet_gui import protocol as P
 from scratchnet_gui.process import landscape as loop_landscape
-from scratchnet_gui.process import loop as training_loop
 
-
-class NoCommands:
-    def poll(self, timeout=0.0):
-        return False
+from .inline_loop import handle, make_loop
 
 
 def _loop(**kw):
-    cfg = Config(data.DataSpec("circles", 120, 0.1), hidden=[4, 3],
-                 activations=["tanh", "sigmoid"], lr=0.5, batch_size=30, **kw)
-    snaps = []
-    loop = training_loop.TrainingLoop(cfg, data.build(cfg.data), NoCommands(), snaps.append,
-                                      emit=lambda e: None)
-    loop.snaps = snaps
-    return loop
+    return make_loop(Config(data.DataSpec("circles", 120, 0.1), hidden=[4, 3],
+                            activations=["tanh", "sigmoid"], lr=0.5, batch_size=30, **kw))
 
 
 def _do(loop, cmd):
-    loop._n = getattr(loop, "_n", 0) + 1
-    loop._handle((loop._n, cmd))
-    assert not [n for n in loop._notices if n.level == "error"], loop._notices[-1].text
+    handle(loop, cmd)
     loop.publish()
     return loop.snaps[-1]
 
@@ -126,10 +115,7 @@ def test_a_large_network_is_measured_on_fewer_rows(monkeypatch):
     monkeypatch.setattr(loop_landscape, "HVP_WORK", per_row * 80)
     cfg = Config(data.DataSpec("circles", 400, 0.1), hidden=[64, 64],
                  activations=["tanh", "tanh"], lr=0.1, batch_size=50)
-    snaps = []
-    loop = training_loop.TrainingLoop(cfg, data.build(cfg.data), NoCommands(), snaps.append,
-                                      emit=lambda e: None)
-    loop.snaps = snaps
+    loop = make_loop(cfg)
     f = _do(loop, P.SetLandscape(True, "random")).landscape
     t = loop.live.trainer
     assert f.data_note == "an even sample of 100 of 300 training rows"

@@ -11,28 +11,16 @@ from scratchnet import data, session
 from scratchnet.config import Config, make_trainer
 from scratchnet.settings import TrainingSettings
 from scratchnet_gui import protocol as P
-from scratchnet_gui.process import loop as training_loop
 
-
-class NoCommands:
-    def poll(self, timeout=0.0):
-        return False
+from .inline_loop import handle, make_loop
 
 
 def _loop(cfg=None):
-    cfg = cfg or Config(data.DataSpec("circles", 120, 0.1), hidden=[4, 3],
-                        activations=["tanh", "relu"], optimizer="adam", lr=0.02)
-    snaps = []
-    loop = training_loop.TrainingLoop(cfg, data.build(cfg.data), NoCommands(), snaps.append,
-                                      emit=lambda e: None)
-    loop.snaps = snaps
-    return loop
+    return make_loop(cfg or Config(data.DataSpec("circles", 120, 0.1), hidden=[4, 3],
+                                   activations=["tanh", "relu"], optimizer="adam", lr=0.02))
 
 
-def _do(loop, cmd):
-    loop._seq_id = getattr(loop, "_seq_id", 0) + 1
-    loop._handle((loop._seq_id, cmd))
-    assert not [n for n in loop._notices if n.level == "error"], loop._notices[-1].text
+_do = handle
 
 
 def _frames(tl):

@@ -455,6 +455,24 @@ class ShowHiddenSpace(Command):
             checks.whole(self.layer, "hidden layer", 0, MAX_LAYERS)
 
 
+@dataclass(frozen=True)
+class JoinLockstep(Command):
+    """Train in lockstep with another run through the shared block ``name`` as run
+    ``run`` (0 for A, 1 for B), or alone again (``name`` None): compare mode."""
+
+    traits = STANDING  # a restarted process joins its comparison again
+
+    name: str | None
+    run: int = 0
+
+    def check(self):
+        if self.name is not None and not (isinstance(self.name, str)
+                                          and 0 < len(self.name) <= 64
+                                          and self.name.replace("_", "").isalnum()):
+            raise ValueError(f"bad shared block name {self.name!r}")
+        checks.whole(self.run, "run", 0, 1)
+
+
 def command_types() -> list:
     """Every command class (each subclass of ``Command``, however deep)."""
     found, todo = [], list(Command.__subclasses__())

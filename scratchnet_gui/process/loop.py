@@ -27,6 +27,7 @@ from .insight import Insight
 from .landscape import LandscapeWatch
 from .pacer import Pacer
 from .live import Live
+from .lockstep import Lockstep
 from .scrubber import Scrubber, TimelineInfo, refresh_frame
 from .history import History
 from .stepper import Stepper
@@ -79,8 +80,10 @@ class TrainingLoop:
         self.landscape = LandscapeWatch(self.live, self.scrubber,
                                         lambda: self.speed_cap is not None)
         self.insight = Insight()  # per-unit shares, the hidden space while its view is open
+        self.lockstep = Lockstep()  # compare mode: epoch by epoch with the other run
+        self._waiting = False  # for the other run, at an epoch's start
         self.handlers = bind([self, self.stepper, self.scrubber, self.history, self.edits,
-                              self.files, self.landscape, self.insight])  # {command: handler}
+                              self.files, self.landscape, self.insight, self.lockstep])
 
     def pause(self) -> None:
         self.running = False
@@ -144,6 +147,8 @@ class TrainingLoop:
         if not self.running:  # idle; while the kernel compiles, wake to say when it is in
             compiling = kernel.status().state is kernel.KernelState.COMPILING
             return 0.1 if compiling else None
+        if self._waiting:  # for the other run: look again soon, without spinning
+            return 0.001
         if self.speed_cap:
             return max(0.0, self._next_epoch_at - time.perf_counter())
         return 0.0
@@ -218,6 +223,7 @@ class TrainingLoop:
     @handles(P.Play)
     def on_Play(self, cmd):
         self.running = True
+        self.lockstep.done = False
         self.pacer.restart(self.live.trainer.samples_seen)
 
     @handles(P.Pause)
@@ -245,20 +251,26 @@ class TrainingLoop:
             while True:
                 reason = t.stop_reason(max_epochs)
                 if reason is not None:
-                    self.running = False
+                    self.running = self._waiting = False
+                    self.lockstep.done = True  # the other run goes on without it
                     score = "R²" if t.task.metric == "r2" else "AUC"
                     self.notify(f"Reached the target {score}." if reason == "target"
                                 else f"Reached the epoch limit ({max_epochs}).")
                     self.publish()
                     return
+                if t.cursor == 0 and self._held(t):
+                    return
                 self.live.version += 1
-                if t.step_batches(deadline=end) and self.speed_cap:
-                    self._next_epoch_at = time.perf_counter() + 1.0 / self.speed_cap
-                    break
+                if t.step_batches(deadline=end):
+                    self.lockstep.mark(t.epoch)
+                    if self.speed_cap:
+                        self._next_epoch_at = time.perf_counter() + 1.0 / self.speed_cap
+                        break
                 if poll() or time.perf_counter() >= end:  # pause lands within a slice
                     break
         except DivergenceError as e:
             self.running = False
+            self.lockstep.done = True
             self.notify(str(e), P.NoticeLevel.ERROR)
             self.publish()
             return
@@ -271,9 +283,23 @@ class TrainingLoop:
         if self.pacer.due():
             self.publish()
 
+    def _held(self, t) -> bool:
+        """At an epoch's start in compare mode: pause at the window's hold, or wait for
+        the other run to complete this epoch too (True: no training now)."""
+        lock = self.lockstep
+        if not lock.joined:
+            return False
+        if lock.held(t.epoch):
+            self.running = self._waiting = False
+            self.publish()
+            return True
+        self._waiting = not lock.may_start(t.epoch)
+        return self._waiting
+
     # --- snapshots ----------------------------------------------------------------------
     def publish(self) -> None:
         live, pacer, scrubber = self.live, self.pacer, self.scrubber
+        self.lockstep.mark(live.trainer.epoch)
         rate = pacer.start(self.running, live.trainer.samples_seen)
         t = scrubber.shown_trainer()
         self._kernel_shown = kernel.status().state

@@ -47,7 +47,8 @@ def test_every_command_has_exactly_one_handler():
         assert loop.handlers[cls].__func__ is fn, f"{cls.__name__}: not its part's"
         assert loop.handlers[cls].__self__ in (loop, loop.stepper, loop.scrubber,
                                                loop.history, loop.edits, loop.files,
-                                               loop.landscape, loop.insight)
+                                               loop.landscape, loop.insight,
+                                               loop.lockstep)
 
 
 def test_a_handler_of_no_part_or_of_two_is_refused():
@@ -56,7 +57,8 @@ def test_a_handler_of_no_part_or_of_two_is_refused():
         handlers.bind([loop, loop.stepper])
     with pytest.raises(TypeError, match="of 2 of the parts"):
         handlers.bind([loop, loop.stepper, loop.scrubber, loop.history, loop.history,
-                       loop.edits, loop.files, loop.landscape, loop.insight])
+                       loop.edits, loop.files, loop.landscape, loop.insight,
+                       loop.lockstep])
 
 
 def test_a_second_handler_is_refused():

@@ -121,6 +121,19 @@ class WorkerProcess:
     def is_alive(self) -> bool:
         return self.process.is_alive()
 
+    @staticmethod
+    def stop_all(workers, timeout: float = 2.0) -> None:
+        """Ask every one of ``workers`` to stop at once and wait for all together (two
+        runs of a comparison end in the time of one); ``stop`` then finishes each."""
+        for w in workers:
+            if w.process.is_alive():
+                w.send(0, P.Stop())
+        deadline = time.monotonic() + timeout
+        while any(w.process.is_alive() for w in workers) and time.monotonic() < deadline:
+            for w in workers:
+                w.receive()  # keep each pipe drained so its sender can finish
+                w.process.join(0.01)
+
     def stop(self, timeout: float = 2.0) -> bool:
         """Ask the process to stop and wait up to ``timeout`` seconds for it; then
         terminate it, and kill it if even that is ignored. True once it has ended."""

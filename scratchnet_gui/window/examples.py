@@ -42,6 +42,7 @@ class Examples:
         """Load example ``name`` (an action's objectName) and say what to look for, in
         a note above the views that never blocks Play."""
         preset, title, words = EXAMPLES[name]
+        self.win.compare.leave(0)  # an example is one run
         self.win.send(lambda: P.LoadExperiment(presets.get(preset)))
         self.win.landscape.follow_example(preset)
         self.win.lesson_note.say(title, words)

@@ -27,6 +27,7 @@ from ..views.confusion_view import ConfusionView
 from ..views.network_view import NetworkView
 from ..views.prediction_view import PredictionView
 from ..views.task_curves import MetricView, TaskLossView, TaskRocView
+from .compare import CompareMode
 from .menus import WindowMenus
 from .examples import Examples
 from .files import WindowFiles
@@ -104,7 +105,9 @@ class MainWindow(QMainWindow):
         self.controller.snapshotReady.connect(self.draw)
         self.controller.message.connect(self.show_message)
         self.controller.died.connect(self._trainer_died)
-        self.controller.configChanged.connect(self._config_changed)
+        self.controller.configChanged.connect(
+            lambda cfg, view: self.compare.configured(0, cfg, view)
+            and self._config_changed(cfg, view))
         self._build_panels(cfg)
         self.files = WindowFiles(self)
         self.controller.progress.connect(self.files.progress)
@@ -112,6 +115,7 @@ class MainWindow(QMainWindow):
         self.landscape.add_to(self.menus.view_menu)
         self.examples = Examples(self)
         self.timeline = TimelineControls(self)
+        self.compare = CompareMode(self)  # Train ▸ Compare: a second run beside this one
         self.send(lambda: P.SetSpeed(SPEEDS[self.training_panel.speed.currentText()]))
         window_help.build_help_menu(self)
         self.look = window_look.WindowLook(self)
@@ -194,7 +198,7 @@ class MainWindow(QMainWindow):
         except ValueError as e:
             self.show_message("error", str(e))
             return None
-        return self.controller.send(cmd, on_ack)
+        return self.compare.send(cmd, on_ack)  # to this run, or where compare mode says
 
     def show_message(self, level: str, text: str):
         """Tell the user something: errors in a dialog that does not block training,
@@ -272,6 +276,7 @@ class MainWindow(QMainWindow):
         if self.files.recorder is not None:
             self.files.offer_gif(snap)
         self.timeline.follow(snap)
+        self.compare.follow_a(snap)
         play = self.menus.play_action
         if play.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             play.blockSignals(True)
@@ -346,6 +351,7 @@ class MainWindow(QMainWindow):
         return self.controller.current_snapshot()
 
     def closeEvent(self, event):
+        self.compare.shutdown()  # told first: both processes stop together
         self.controller.shutdown()
         if self._dialog is not None:
             self._dialog.close()

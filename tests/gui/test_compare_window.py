@@ -1,0 +1,155 @@
+"""Train ▸ Compare in the window: two runs from the same starting weights, in lockstep,
+each equal to a solo run of its settings; edits to the run the panels edit, undo of
+either, a kept run, sessions that reopen as a comparison, and a prompt close."""
+
+import time
+
+import numpy as np
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QToolButton
+
+from scratchnet import data
+from scratchnet.config import make_trainer
+
+from .conftest import WAIT_MS
+
+EPOCHS = 30
+
+
+def _trigger(win, name):
+    win.findChild(QAction, name).trigger()  # as a user does, from the menu
+
+
+def _set_lr(qtbot, win, lr):
+    box = win.training_panel.w["lr"]
+    box.setValue(lr)
+    box.editingFinished.emit()
+
+
+def _compare(qtbot, win):
+    _trigger(win, "compare")
+    qtbot.waitUntil(lambda: win.compare.active and all(
+        s is not None and not s.pending for s in win.compare.latest), timeout=WAIT_MS)
+
+
+def _both_idle(qtbot, win):
+    qtbot.waitUntil(lambda: all(c.is_idle() for c in win.compare.runs()), timeout=WAIT_MS)
+    return [c.current_snapshot() for c in win.compare.runs()]
+
+
+def _solo(cfg, epochs):
+    t = make_trainer(cfg, data.build(cfg.data))
+    for _ in range(epochs):
+        t.step_epoch()
+    return t.network.layers
+
+
+def _same_weights(snap, layers, tol=1e-12):
+    for (W, b), L in zip(snap.weights, layers, strict=True):
+        np.testing.assert_allclose(W, L.weights, rtol=tol, atol=tol)
+        np.testing.assert_allclose(b, L.biases, rtol=tol, atol=tol)
+
+
+def test_each_run_equals_a_solo_run_of_its_settings(qtbot, window):
+    """A had trained before Compare: both start again from the seed's weights (a copy
+    of A's trained state, not reset, would fail here)."""
+    _trigger(window, "step_epoch")
+    _trigger(window, "step_epoch")
+    _compare(qtbot, window)
+    _set_lr(qtbot, window, 0.5)  # the panels edit B
+    qtbot.waitUntil(lambda: window.compare.b.config.training.lr == 0.5, timeout=WAIT_MS)
+    assert window.controller.config.training.lr == 0.1
+    assert "B: lr 0.5" in window.compare.bar.text.text()
+    for _ in range(EPOCHS):
+        _trigger(window, "step_epoch")
+    a, b = _both_idle(qtbot, window)
+    assert a.epoch == b.epoch == EPOCHS
+    _same_weights(a, _solo(window.controller.config, EPOCHS))
+    _same_weights(b, _solo(window.compare.b.config, EPOCHS))
+    assert not np.allclose(a.weights[0][0], b.weights[0][0])
+
+
+def test_b_starts_from_a_starting_weights(qtbot, window):
+    _compare(qtbot, window)
+    a, b = _both_idle(qtbot, window)
+    assert a.epoch == b.epoch == 0
+    for (Wa, ba), (Wb, bb) in zip(a.weights, b.weights, strict=True):
+        np.testing.assert_array_equal(Wa, Wb)
+        np.testing.assert_array_equal(ba, bb)
+
+
+def test_play_and_pause_keep_lockstep_and_stand_both_at_one_epoch(qtbot, window):
+    _compare(qtbot, window)
+    _set_lr(qtbot, window, 0.5)
+    play = window.menus.play_action
+    play.trigger()
+    gaps = []
+
+    def far_enough():
+        ea, eb = window.compare.block.epochs()
+        gaps.append(abs(ea - eb))
+        return min(ea, eb) >= 15
+
+    qtbot.waitUntil(far_enough, timeout=WAIT_MS)
+    play.trigger()  # Pause
+    qtbot.waitUntil(lambda: all(not s.running for s in window.compare.latest)
+                    and not window.compare._pausing, timeout=WAIT_MS)
+    a, b = _both_idle(qtbot, window)
+    assert max(gaps) <= 1
+    assert a.epoch == b.epoch >= 15
+
+
+def test_undo_takes_back_the_last_edit_of_either_run(qtbot, window):
+    _compare(qtbot, window)
+    _set_lr(qtbot, window, 0.5)                       # B
+    qtbot.waitUntil(lambda: window.compare.b.config.training.lr == 0.5, timeout=WAIT_MS)
+    window.findChild(QToolButton, "compare_edit_a").click()
+    _set_lr(qtbot, window, 0.3)                       # then A
+    qtbot.waitUntil(lambda: window.controller.config.training.lr == 0.3, timeout=WAIT_MS)
+    _trigger(window, "undo")
+    qtbot.waitUntil(lambda: window.controller.config.training.lr == 0.1, timeout=WAIT_MS)
+    assert window.compare.b.config.training.lr == 0.5
+    _trigger(window, "undo")
+    qtbot.waitUntil(lambda: window.compare.b.config.training.lr == 0.1, timeout=WAIT_MS)
+
+
+def test_keeping_b_leaves_one_run_with_b_settings(qtbot, window):
+    _compare(qtbot, window)
+    _set_lr(qtbot, window, 0.5)
+    qtbot.waitUntil(lambda: window.compare.b.config.training.lr == 0.5, timeout=WAIT_MS)
+    b_process = window.compare.b.worker.process
+    _trigger(window, "compare_keep_b_action")
+    qtbot.waitUntil(lambda: not window.compare.active
+                    and window.controller.config.training.lr == 0.5, timeout=WAIT_MS)
+    assert not b_process.is_alive()
+    assert window.training_panel.settings().lr == 0.5
+
+
+def test_a_saved_comparison_reopens_as_one(qtbot, window, tmp_path):
+    _compare(qtbot, window)
+    _set_lr(qtbot, window, 0.5)
+    _trigger(window, "step_epoch")
+    _both_idle(qtbot, window)
+    path = str(tmp_path / "pair.scratchnet")
+    window.files.save_session(path)
+    _both_idle(qtbot, window)
+    assert (tmp_path / "pair.b.scratchnet").exists()
+    _trigger(window, "compare_keep_a_action")
+    qtbot.waitUntil(lambda: not window.compare.active, timeout=WAIT_MS)
+    window.files.open_session(path)
+    qtbot.waitUntil(lambda: window.compare.active and window.compare.b.config.training.lr
+                    == 0.5 and window.compare.latest[1] is not None
+                    and window.compare.latest[1].epoch == 1, timeout=WAIT_MS)
+    assert window.controller.config.training.lr == 0.1
+
+
+def test_closing_the_window_stops_both_runs_within_a_second(qtbot, window):
+    _compare(qtbot, window)
+    window.menus.play_action.trigger()
+    qtbot.waitUntil(lambda: min(window.compare.block.epochs()) >= 3, timeout=WAIT_MS)
+    processes = [c.worker.process for c in window.compare.runs()]
+    start = time.perf_counter()
+    window.close()
+    took = time.perf_counter() - start
+    assert not any(p.is_alive() for p in processes)
+    assert took < 1.0, f"closing took {took:.2f} s"

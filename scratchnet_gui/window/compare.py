@@ -193,6 +193,7 @@ class CompareMode:
         if isinstance(cmd, P.Pause):
             self.block.hold_at_front()
             self._pausing = True
+            self._catch_up()  # both may stand still already
             return None
         if isinstance(cmd, (P.Undo, P.Redo)):
             return self._undo(cmd, on_ack)

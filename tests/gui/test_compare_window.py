@@ -153,3 +153,17 @@ def test_closing_the_window_stops_both_runs_within_a_second(qtbot, window):
     took = time.perf_counter() - start
     assert not any(p.is_alive() for p in processes)
     assert took < 1.0, f"closing took {took:.2f} s"
+
+
+def test_a_pause_that_finds_the_runs_an_epoch_apart_steps_the_one_behind(qtbot, window):
+    """A run may start an epoch just as the hold is written; here B is put an epoch
+    ahead by hand, and the Pause brings A to it."""
+    from scratchnet_gui import protocol as P
+
+    _compare(qtbot, window)
+    window.compare.b.send(P.StepEpoch())
+    qtbot.waitUntil(lambda: window.compare.latest[1].epoch == 1, timeout=WAIT_MS)
+    window.send(P.Pause())
+    qtbot.waitUntil(lambda: window.compare.latest[0].epoch == 1, timeout=WAIT_MS)
+    a, b = _both_idle(qtbot, window)
+    assert a.epoch == b.epoch == 1

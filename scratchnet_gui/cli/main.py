@@ -114,6 +114,13 @@ def _setup(args):
         return trainer, cfg, dataset, epochs
     cfg = build_config(args)
     dataset = data.build(cfg.data)
+    check_fit(args, cfg, dataset)
+    return make_trainer(cfg, dataset), cfg, dataset, cfg.training.max_epochs
+
+
+def check_fit(args, cfg, dataset) -> None:
+    """Refuse, before training, layers that do not fit the data and a ``--save`` session
+    the reader could not load."""
     if args.layers and args.layers[0] != dataset.n_features:
         raise ValueError(f"the input layer must have {dataset.n_features} units, one per "
                          f"input feature ({', '.join(dataset.input_names)}), not {args.layers[0]}")
@@ -121,7 +128,6 @@ def _setup(args):
         raise ValueError(_output_rule(dataset.task, args.layers[-1]))
     _check_session_room(args, cfg.sizes(dataset.n_features, dataset.n_outputs),
                         cfg.training.optimizer, dataset, cfg.training.max_epochs, False)
-    return make_trainer(cfg, dataset), cfg, dataset, cfg.training.max_epochs
 
 
 def _check_session_room(args, sizes, optimizer, dataset, last_epoch, timeline) -> None:
@@ -234,7 +240,13 @@ def train(args) -> dict:
         print(file=sys.stderr)
     seconds = time.perf_counter() - t0
     written = _write(args, trainer, cfg, dataset, recorder, app, views)
-    return {"epochs": trainer.epoch, "epochs_run": trainer.epoch - start_epoch,
+    return summary(trainer, dataset, trainer.epoch - start_epoch, seconds, reason, error,
+                   written)
+
+
+def summary(trainer, dataset, epochs_run, seconds, reason, error, written) -> dict:
+    """What ``--json`` prints of one run: its epochs, scores, stop, files and error."""
+    return {"epochs": trainer.epoch, "epochs_run": epochs_run,
             **_scores(trainer, dataset), "seconds": round(seconds, 4),
             "target_auc": trainer.target_auc, "target_metric": trainer.task.metric,
             "target_reached": trainer.reached_target, "stopped_by": reason,
@@ -299,34 +311,53 @@ def strict_json(value):
 
 def main(argv=None) -> int:
     """Run the command; 0 when done, 1 when training diverged, 2 for bad input or files."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser().parse_args(argv)
     if args.command == "train":
         # compiling (about 0.4 s from numba's cache) overlaps the data's build and
         # scikit-learn's import; training takes the kernel as soon as it is ready
         kernel.start_compiling()
+    comparing = args.compare is not None or args.compare_preset is not None
     try:
-        summary = train(args)
+        if comparing:
+            from . import compare
+
+            done = compare.train(args, argv)
+        else:
+            done = train(args)
     except (ValueError, OSError) as e:
         print(f"scratchnet: error: {str(e).splitlines()[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("scratchnet: interrupted", file=sys.stderr)
         return 130
+    runs = {k: done[k] for k in ("a", "b")} if comparing else {"": done}
     if args.json:  # strict JSON: NaN and infinities are null (jq, JSON.parse)
-        print(json.dumps(strict_json(summary), allow_nan=False))
+        print(json.dumps(strict_json(done), allow_nan=False))
     else:
-        m = summary["target_metric"]
-        name = "R²" if m == "r2" else "AUC"
-        print(f"trained {summary['epochs_run']} epochs ({summary['epochs']} in all) in "
-              f"{summary['seconds']:.2f} s: train {name} {summary['train_' + m]:.4f}, test "
-              f"{name} {summary['test_' + m]:.4f}"
-              + (f", target {summary['target_auc']} reached" if summary["target_reached"] else ""))
-        for f in summary["files"]:
+        if comparing:
+            print(compare.describe_line(done))
+        for run, s in runs.items():
+            print_summary(s, f"{run.upper()}: " if run else "")
+        for f in done["files"] if comparing else ():  # the overlaid curves
             print(f"  wrote {f}")
-    if summary["error"]:
-        print(f"scratchnet: error: {summary['error']}", file=sys.stderr)
-        return 1
-    return 0
+    errors = [f"{run.upper()}: " * bool(run) + s["error"] for run, s in runs.items()
+              if s["error"]]
+    for e in errors:
+        print(f"scratchnet: error: {e}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def print_summary(summary: dict, prefix: str = "") -> None:
+    """One run's summary in words, and the files it wrote."""
+    m = summary["target_metric"]
+    name = "R²" if m == "r2" else "AUC"
+    print(f"{prefix}trained {summary['epochs_run']} epochs ({summary['epochs']} in all) in "
+          f"{summary['seconds']:.2f} s: train {name} {summary['train_' + m]:.4f}, test "
+          f"{name} {summary['test_' + m]:.4f}"
+          + (f", target {summary['target_auc']} reached" if summary["target_reached"] else ""))
+    for f in summary["files"]:
+        print(f"  wrote {f}")
 
 
 if __name__ == "__main__":

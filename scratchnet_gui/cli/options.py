@@ -14,6 +14,7 @@ import dataclasses
 import math
 
 from scratchnet import data, optimizers, presets, tasks
+from scratchnet.compare import COMPARISONS
 from scratchnet.config import Config
 from scratchnet.network import INITS
 from scratchnet.settings import BACKPROPS
@@ -77,11 +78,20 @@ def layers(text: str) -> list:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def parser() -> argparse.ArgumentParser:
-    p = Parser(prog="scratchnet", description="Train a from-scratch network headless.")
+def parser(cls=Parser) -> argparse.ArgumentParser:
+    """The command's parser; ``cls`` is its class and its subcommands' (``Parser``
+    exits with one line; ``cli.compare`` gives one that raises, to name --compare)."""
+    p = cls(prog="scratchnet", description="Train a from-scratch network headless.")
     p.add_argument("--version", action="version", version=version_line("scratchnet"))
-    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=cls)
     t = sub.add_parser("train", help="train, then write plots, a summary and a session")
+    _data_options(t)
+    _run_options(t.add_argument)
+    _output_options(t.add_argument)
+    return p
+
+
+def _data_options(t) -> None:
     add = t.add_argument
     add("--preset", choices=list(presets.PRESETS),
         help="one of the article's experiments, or the app's classic demo")
@@ -98,6 +108,11 @@ def parser() -> argparse.ArgumentParser:
         help=f"points to generate (at most {data.MAX_SAMPLES:,})")
     add("--noise", type=real(0), help="noise of the generated points")
     add("--features", help="engineered inputs, comma-separated: " + ", ".join(data.FEATURES))
+
+
+def _run_options(add) -> None:
+    """The network's and its training's options (``--compare`` may change them), and
+    the seed."""
     add("--layers", type=layers, help="sizes, input first, e.g. 2,9,6,1; the output has one "
         "unit per class for 3 classes or more, else one")
     add("--activation", help="hidden activation: one name, or one per layer")
@@ -123,6 +138,9 @@ def parser() -> argparse.ArgumentParser:
     add("--target-auc", type=real(0, 1, lo_open=True),
         help="stop once the AUC (R² for regression) reaches this")
     add("--seed", type=whole(0, 2**32 - 1, "the seed"))
+
+
+def _output_options(add) -> None:
     add("--out", metavar="DIR", help="write every plot as PNG, SVG and CSV here")
     add("--gif", metavar="FILE", help="record the graph and boundary as a GIF")
     add("--gif-every", type=whole(1, 10**6), metavar="N",
@@ -132,7 +150,13 @@ def parser() -> argparse.ArgumentParser:
         "preprocessing: PATH.onnx (ONNX, needs the onnx package) or PATH.py (PyTorch)")
     add("--load", metavar="SESSION", help="continue a saved session")
     add("--json", action="store_true", help="print the summary as JSON")
-    return p
+    add("--compare", metavar="KEY=VALUE[,KEY=VALUE...]",
+        help="train a second run B beside A, the same data, split and seed, with these "
+        "options changed (e.g. activation=relu,init=he or layers=2,9,6,1); --out then "
+        "writes a/ and b/ and overlaid curves, --save NAME.scratchnet writes NAME-a and "
+        "NAME-b")
+    add("--compare-preset", choices=list(COMPARISONS), metavar="NAME",
+        help="train one of the comparison presets as A and B: " + ", ".join(COMPARISONS))
 
 
 def _flag(name: str) -> str:

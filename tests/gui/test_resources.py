@@ -1,6 +1,8 @@
 """The window wears the app's icon, and the Examples menu reads its texts from the
 packaged resources (tests/test_wheel.py checks an installed wheel finds them)."""
 
+import json
+
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
@@ -37,3 +39,22 @@ def test_a_malformed_examples_file_is_refused(monkeypatch, tmp_path):
         bad.write_text(text)
         with pytest.raises(ValueError, match=message):
             resources.examples()
+
+
+def test_a_malformed_comparisons_list_is_refused(monkeypatch, tmp_path):
+    bad = tmp_path / "examples.json"
+    monkeypatch.setattr(resources, "file", lambda name: bad)
+    good = {"action": "compare_sgd_vs_adam", "pair": "sgd-vs-adam", "title": "t", "text": "x"}
+    for entries, message in (([], "one entry or more"),
+                             ([{**good, "shows": "gradient_view"}], "comparison 1 must"),
+                             ([{**good, "text": " "}], "comparison 1 must"),
+                             ([{k: v for k, v in good.items() if k != "title"}],
+                              "comparison 1 must"),
+                             ([{**good, "pair": "sgd-vs-nothing"}], "unknown pair"),
+                             ([{**good, "action": "compare_sgd"}], "compare_sgd_vs_adam"),
+                             ([good, good], "two comparisons")):
+        bad.write_text(json.dumps({"examples": [], "comparisons": entries}))
+        with pytest.raises(ValueError, match=message):
+            resources.comparisons()
+    bad.write_text(json.dumps({"comparisons": [good]}))
+    assert resources.comparisons() == [resources.Comparison(**good)]

@@ -85,14 +85,15 @@ class CompareMode:
 
     # --- entering and leaving ------------------------------------------------------------
     def start(self, b_config=None, session: str | None = None) -> None:
-        """Compare: A from its starting weights and B, a new run of ``b_config`` (by
-        default A's settings) on the same data and seed; or a saved comparison
+        """Compare: A from its starting weights and B, a new run of ``b_config`` (a
+        preset's, with its own data spec; by default A's settings) on the same data and
+        seed; or a saved comparison
         (``session``: B's file, A's already open). CSV data reach B through a session
         file of A's (the window does not hold the rows)."""
         if self.active or self._starting:
             return
         a, cfg = self.win.controller, self.win.controller.config
-        if session is None and cfg.data.source == "csv":
+        if session is None and b_config is None and cfg.data.source == "csv":
             fd, self._tmp = tempfile.mkstemp(suffix=".scratchnet", prefix="scratchnet-b-")
             os.close(fd)
             self._starting = True
@@ -139,6 +140,9 @@ class CompareMode:
         """One run again: ``keep`` 0 keeps A; 1 carries B's state into the window's own
         process (through a session file) and then stops B's."""
         if not self.active:
+            if self.win.isVisible() and self.bar.isHidden():
+                self.win.statusBar().showMessage("Not comparing: Train ▸ Compare… starts "
+                                                 "a comparison", 10_000)
             return
         if keep == 0:
             self._close()

@@ -5,7 +5,7 @@ look for, typeset in a note above the views that never blocks Play (the texts ar
 
 from __future__ import annotations
 
-from scratchnet import presets
+from scratchnet import compare, presets
 
 from .. import protocol as P
 from .. import resources
@@ -37,6 +37,22 @@ class Examples:
                             lambda _=False, n=name: self.load_example(n),
                             tip=f"Load the {preset!r} preset: data, model and training")
             self.examples_menu.addAction(a)
+        pairs = self.examples_menu.addMenu("Compare two runs")
+        pairs.setObjectName("comparisons_menu")
+        for c in resources.comparisons():
+            pairs.addAction(make_action(
+                self.win, c.action, c.title, lambda _=False, c=c: self.load_comparison(c),
+                tip="Train two runs side by side: " + c.title))
+
+    def load_comparison(self, c) -> None:
+        """Compare the two runs of ``c`` (a ``resources.Comparison``), A on the left,
+        and say what to look for."""
+        cfg_a, cfg_b = compare.pair(c.pair)
+        self.win.compare.leave(0)
+        self.win.send(lambda: P.LoadExperiment(cfg_a))
+        self.win.compare.start(b_config=cfg_b)
+        self.win.lesson_note.say(c.title, c.text)
+        self.win.messageShown.emit("info", c.text)
 
     def load_example(self, name: str):
         """Load example ``name`` (an action's objectName) and say what to look for, in

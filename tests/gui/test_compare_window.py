@@ -167,3 +167,22 @@ def test_a_pause_that_finds_the_runs_an_epoch_apart_steps_the_one_behind(qtbot, 
     qtbot.waitUntil(lambda: window.compare.latest[0].epoch == 1, timeout=WAIT_MS)
     a, b = _both_idle(qtbot, window)
     assert a.epoch == b.epoch == 1
+
+
+def test_a_comparison_preset_trains_both_runs_as_their_solo_runs(qtbot, window):
+    """Examples ▸ Compare two runs: the article's backprop (A) against the correct one
+    (B), each equal to a solo run of its settings."""
+    from scratchnet import compare
+
+    cfg_a, cfg_b = compare.pair("article-vs-correct-backprop")
+    _trigger(window, "compare_article_vs_correct_backprop")
+    qtbot.waitUntil(lambda: window.compare.active and window.controller.config == cfg_a
+                    and window.compare.b.config == cfg_b, timeout=WAIT_MS)
+    assert "B: backprop correct" in window.compare.bar.text.text()
+    assert window.lesson_note.isVisible()
+    for _ in range(3):
+        _trigger(window, "step_epoch")
+    a, b = _both_idle(qtbot, window)
+    assert a.epoch == b.epoch == 3
+    _same_weights(a, _solo(cfg_a, 3))
+    _same_weights(b, _solo(cfg_b, 3))

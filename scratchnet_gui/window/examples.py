@@ -39,6 +39,7 @@ class Examples:
             self.examples_menu.addAction(a)
         pairs = self.examples_menu.addMenu("Compare two runs")
         pairs.setObjectName("comparisons_menu")
+        pairs.menuAction().setObjectName("comparisons_menu_action")
         for c in resources.comparisons():
             pairs.addAction(make_action(
                 self.win, c.action, c.title, lambda _=False, c=c: self.load_comparison(c),

@@ -1,6 +1,8 @@
 """Everything the training process sends is a protocol ``Event``, handled in one place
 (``Controller.handle``); anything else is an error, on either side of the pipe."""
 
+import importlib
+
 import pytest
 
 from scratchnet.config import Config
@@ -54,27 +56,29 @@ def test_an_unknown_event_from_the_pipe_is_an_error(qtbot, window, monkeypatch):
 
 
 def test_the_window_sends_every_command_one_way():
+    """Every command leaves through ``MainWindow.send``, which hands it to compare
+    mode's router; only that router talks to a controller."""
     import ast
     import inspect
+    import pkgutil
 
-    from scratchnet_gui.window import main_window
-    from scratchnet_gui.window import menus as window_actions
-    from scratchnet_gui.window import examples as window_examples
-    from scratchnet_gui.window import files as window_files
-    from scratchnet_gui.window import timeline as window_timeline
+    import scratchnet_gui.window as package
 
     sends = []
-    for module in (main_window, window_actions, window_examples, window_files,
-                   window_timeline):
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
         tree = ast.parse(inspect.getsource(module))
         for fn in ast.walk(tree):
             if isinstance(fn, (ast.FunctionDef, ast.Lambda)):
                 for node in ast.walk(fn):
                     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                             and node.func.attr == "send"
-                            and ast.unparse(node.func.value) == "self.controller"):
-                        sends.append((module.__name__, getattr(fn, "name", "lambda")))
-    assert sorted(set(sends)) == [("scratchnet_gui.window.main_window", "send")], sends
+                            and ast.unparse(node.func.value).endswith("controller")):
+                        sends.append((info.name, getattr(fn, "name", "lambda")))
+    assert {module for module, _ in sends} == {"compare"}, sends
+    body = inspect.getsource(importlib.import_module(f"{package.__name__}.main_window")
+                             .MainWindow.send)
+    assert "return self.compare.send(cmd, on_ack)" in body
 
 
 def test_a_command_is_acknowledged_with_what_it_said(qtbot, window):

@@ -23,7 +23,12 @@ def test_the_window_has_the_icon_at_every_size(window):
 
 def test_the_examples_menu_is_the_resource_file(window):
     listed = resources.examples()
-    assert [a.objectName() for a in window.examples.examples_menu.actions()] == [e.action for e in listed]
+    menu = window.examples.examples_menu
+    assert ([a.objectName() for a in menu.actions()]
+            == [e.action for e in listed] + ["comparisons_menu_action"])
+    pairs = menu.actions()[-1].menu()
+    assert ([(a.objectName(), a.text()) for a in pairs.actions()]
+            == [(c.action, c.title) for c in resources.comparisons()])
     for e in listed:
         assert e.preset in presets.PRESETS
         assert window.findChild(QAction, e.action).text() == e.title

@@ -259,7 +259,9 @@ class TrainingLoop:
                     self.publish()
                     return
                 if t.cursor == 0 and self._held(t):
-                    return
+                    if not self.running:  # paused at the hold (and published)
+                        return
+                    break  # waiting for the other run: a snapshot may be due meanwhile
                 self.live.version += 1
                 if t.step_batches(deadline=end):
                     self.lockstep.mark(t.epoch)

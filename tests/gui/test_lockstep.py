@@ -102,3 +102,31 @@ def test_a_run_that_stops_is_waited_for_no_longer():
         assert last[0].epoch == 3 and not last[0].running
     finally:
         _stop(block, runs)
+
+
+def test_the_run_ahead_keeps_publishing_while_it_waits():
+    """B, many times faster, spends most of its time waiting for A: its snapshots must
+    still come at the pacer's rate (the window's frames of B), not once per A epoch."""
+    slower = SLOW.replace(data=DataSpec("circles", 2000, 0.1))  # snapshots within epochs
+    block, runs = _pair(slower, slower.replace(batch_size=100))
+    try:
+        for w in runs:
+            w.send(3, P.Play())
+        counts, last = [0, 0], [None, None]
+
+        def enough():
+            for i, w in enumerate(runs):
+                for item in w.receive():
+                    if isinstance(item, Snapshot) and item.running and item.ack >= 3:
+                        counts[i] += 1
+                        last[i] = item
+            return counts[0] >= 30
+
+        _until(enough, "30 snapshots of the slow run")
+        epochs = last[0].epoch
+        assert counts[0] >= 3 * epochs, "the slow run should publish several times an epoch"
+        assert counts[1] >= counts[0] / 2, (
+            f"the waiting run sent {counts[1]} snapshots to the slow run's {counts[0]} "
+            f"over {epochs} epochs")
+    finally:
+        _stop(block, runs)

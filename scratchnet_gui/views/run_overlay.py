@@ -17,7 +17,7 @@ DASH = Qt.PenStyle.DashLine
 def _rename(view, item, text: str) -> None:
     legend = view.getPlotItem().legend
     for sample, label in legend.items:
-        if sample.item is item:
+        if sample.item is item and label.text != text:  # setText lays the label out
             label.setText(text)
 
 

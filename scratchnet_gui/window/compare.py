@@ -12,18 +12,14 @@ from __future__ import annotations
 import os
 import tempfile
 
-from PySide6.QtWidgets import QSplitter, QTabWidget
-
 from scratchnet.compare import describe, differs
 from scratchnet.settings import TrainingSettings
 
 from .. import protocol as P
 from ..process.lockstep import Block
 from ..process.worker import WorkerProcess
-from ..views.network_view import NetworkView
-from ..views.prediction_view import PredictionView
-from ..views.run_overlay import CurveOverlay, GradientOverlay
 from .compare_bar import CompareBar
+from .compare_views import CompareViews
 from .controller import Controller
 from .menus import make_action
 
@@ -64,6 +60,7 @@ class CompareMode:
         self._starting = False  # waiting for A's session file (CSV data)
         self._opening = None     # the session file being opened in A
         self._tmp = None
+        self.views: CompareViews | None = None  # B's, while comparing
         self.bar = CompareBar(self)
         win.centralWidget().layout().insertWidget(1, self.bar)  # under the lesson note
         win.menus.train_menu.addSeparator()
@@ -127,7 +124,7 @@ class CompareMode:
         self.b.configChanged.connect(lambda c, view: self.configured(1, c, view)
                                      and win._config_changed(c, view))  # noqa: SLF001
         self.edits, self.undone, self.latest = [], [], [None, None]
-        self._build_views()
+        self.views = CompareViews(self.win, self._redraw_b)
         self.bar.show_mode(True)
         self.set_edit(1)
 
@@ -174,7 +171,8 @@ class CompareMode:
         b.deleteLater()
         self.block.close()
         self.block = None
-        self._remove_views()
+        self.views.remove()
+        self.views = None
         self.bar.show_mode(False)
         _remove(self._tmp)
         self._tmp = None
@@ -254,66 +252,23 @@ class CompareMode:
         return not self.active or run == self.edit
 
     # --- drawing ---------------------------------------------------------------------------
-    def _build_views(self) -> None:
-        win = self.win
-        top = win._splitters[1]  # noqa: SLF001
-        self.network_b, self.prediction_b = NetworkView(), PredictionView()
-        self.network_b.setObjectName("network_view_b")
-        self.prediction_b.setObjectName("prediction_view_b")
-        self.prediction_b.use_settings(win.view_set.settings)
-        self.prediction_b.setXLink(win.prediction_view)
-        self.prediction_b.setYLink(win.prediction_view)
-        win.prediction_view.setTitle("A")
-        self.prediction_b.setTitle("B")
-        self.net_tabs = QTabWidget()
-        self.net_tabs.setObjectName("network_tabs")
-        index = top.indexOf(win.network_view)
-        top.replaceWidget(index, self.net_tabs)
-        self.net_tabs.addTab(win.network_view, "Network A")
-        self.net_tabs.addTab(self.network_b, "Network B")
-        self.net_tabs.currentChanged.connect(lambda _: self._redraw_b())
-        plane = top.widget(index + 1)
-        top.insertWidget(index + 2, self.prediction_b)
-        total = sum(top.sizes())
-        top.setSizes([total * 34 // 100, total * 33 // 100, total * 33 // 100])
-        self._plane = plane
-        self.overlays = [CurveOverlay(win.auc_view), CurveOverlay(win.loss_view)]
-        if win.insight._gradient is not None:  # noqa: SLF001 (built once seen)
-            self.overlays.append(GradientOverlay(win.insight._gradient))  # noqa: SLF001
-
-    def _remove_views(self) -> None:
-        win = self.win
-        top = win._splitters[1]  # noqa: SLF001
-        index = top.indexOf(self.net_tabs)
-        self.net_tabs.removeTab(0)
-        top.replaceWidget(index, win.network_view)
-        win.network_view.show()
-        for w in (self.net_tabs, self.network_b, self.prediction_b):
-            w.setParent(None)
-            w.deleteLater()
-        win.prediction_view.setTitle(None)
-        for o in self.overlays:
-            o.remove()
-        self.overlays = []
-        win.redraw()
-
     def draw_b(self, snap) -> None:
-        """Draw run B's newest snapshot: its boundary and graph where seen, its curves
-        over A's."""
+        """Draw run B's newest snapshot; the bar and a pending pause follow."""
+        if self.views is None:  # a snapshot still queued when compare mode ended
+            return
         self.latest[1] = snap
-        if self.prediction_b.isVisible():
-            self.prediction_b.draw(snap)
-        if self.network_b.isVisible():
-            self.network_b.draw(snap)
-        for o in self.overlays:
-            o.draw(snap)
+        a = self.latest[0]
+        self.views.draw_b(snap, a is not None and a.running)
         self._catch_up()
         self.follow()
 
-    def follow_a(self, snap) -> None:
-        """Run A drew ``snap``: the bar and a pending pause follow."""
+    def follow_a(self, snap, slow: bool) -> None:
+        """Run A drew ``snap``: B's curves (on A's slow frames, so that each curve view
+        paints once for both), the bar and a pending pause follow."""
         if self.active:
             self.latest[0] = snap
+            if slow:
+                self.views.draw_curves(self.latest[1])
             self._catch_up()
             self.follow()
 

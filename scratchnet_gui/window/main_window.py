@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -35,9 +34,8 @@ from . import layout
 from .insight import WindowInsight
 from .landscape import LandscapeControls
 from .timeline import TimelineControls
-from .view_set import Rate, ViewSet
+from .view_set import Rate, SlowClock, ViewSet
 
-SLOW_PERIOD = 0.25
 
 
 def app_icon() -> QIcon:
@@ -92,7 +90,7 @@ class MainWindow(QMainWindow):
         cfg = self.controller.config
         self.last_message = None
         self._dialog = None
-        self._slow_at = 0.0
+        self._slow = SlowClock()
         self._drawn = None
         self._same = False
         self._drawn_source = None
@@ -259,10 +257,7 @@ class MainWindow(QMainWindow):
         if self.menus.stepping_layout_action.isChecked():  # presenting: the curves keep
             presenting = self.look.presentation_action.isChecked()  # room for large text
             self.set_stepping_layout(snap.step is not None and not presenting)
-        now = time.perf_counter()
-        slow = not snap.running or now - self._slow_at >= SLOW_PERIOD
-        if slow:
-            self._slow_at = now
+        slow = self._slow.tick(snap.running)
         same = self._same = same_model(self._drawn, snap)  # e.g. stepping through phases
         self._drawn = snap
         selected = snap.step.index if snap.step is not None else self.prediction_view.selected
@@ -276,7 +271,7 @@ class MainWindow(QMainWindow):
         if self.files.recorder is not None:
             self.files.offer_gif(snap)
         self.timeline.follow(snap)
-        self.compare.follow_a(snap)
+        self.compare.follow_a(snap, slow)
         play = self.menus.play_action
         if play.isChecked() != snap.running and snap.ack >= self.controller.last_command:
             play.blockSignals(True)
@@ -343,7 +338,8 @@ class MainWindow(QMainWindow):
         """Draw the newest snapshot again, every part of it (after a change of look)."""
         snap = self.controller.latest
         if snap is not None:
-            self._drawn, self._slow_at = None, 0.0
+            self._drawn = None
+            self._slow.reset()
             self.draw(snap)
 
     def current_snapshot(self):

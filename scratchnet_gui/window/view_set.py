@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -22,6 +23,27 @@ from ..views.view_settings import ViewSettings
 # at start (a closed dock, tabs behind) cost 95 ms to build: both wait this long after the
 # first frame, which they would delay (ViewSet.later)
 MENUS_AFTER_MS = 300
+SLOW_PERIOD = 0.25  # seconds between slow frames while training
+
+
+class SlowClock:
+    """Which frames are slow: every frame while still, at most one every SLOW_PERIOD
+    seconds while training (one per run in compare mode)."""
+
+    def __init__(self):
+        self.at = 0.0
+
+    def tick(self, running: bool) -> bool:
+        """Whether the frame drawn now is slow."""
+        now = time.perf_counter()
+        slow = not running or now - self.at >= SLOW_PERIOD
+        if slow:
+            self.at = now
+        return slow
+
+    def reset(self) -> None:
+        """The next frame is slow."""
+        self.at = 0.0
 
 
 class Rate(enum.Enum):

@@ -99,6 +99,27 @@ def test_play_and_pause_keep_lockstep_and_stand_both_at_one_epoch(qtbot, window)
     assert a.epoch == b.epoch >= 15
 
 
+def _b_curve_end(win):
+    x, _ = win.compare.views.overlays[0].b.getData()
+    return -1 if x is None or len(x) == 0 else int(x[-1])
+
+
+def test_b_curves_follow_while_training_and_end_at_b_epoch_on_pause(qtbot, window):
+    """B's dashed curves are drawn on slow frames while both train (not only once
+    paused), and the last frame draws them to B's epoch."""
+    _compare(qtbot, window)
+    _set_lr(qtbot, window, 0.5)
+    window.menus.play_action.trigger()
+    qtbot.waitUntil(lambda: window.compare.latest[1].running
+                    and _b_curve_end(window) >= 5, timeout=WAIT_MS)
+    assert window.compare.latest[1].running  # drawn while training
+    window.menus.play_action.trigger()
+    qtbot.waitUntil(lambda: all(not s.running for s in window.compare.latest)
+                    and not window.compare._pausing, timeout=WAIT_MS)
+    _, b = _both_idle(qtbot, window)
+    qtbot.waitUntil(lambda: _b_curve_end(window) == b.epoch, timeout=WAIT_MS)
+
+
 def test_undo_takes_back_the_last_edit_of_either_run(qtbot, window):
     _compare(qtbot, window)
     _set_lr(qtbot, window, 0.5)                       # B

@@ -2,7 +2,8 @@
 each next to the same training run headless, measured in the same run.
 
 Also: the cost of the 100×100 boundary grid per frame, the time for the window to
-appear, and how long closing takes mid-training.
+appear, and how long closing takes mid-training. ``--only compare``: Train ▸ Compare's
+frames/s and each run's training speed next to the same window with one run.
 
 Run: ``python benchmarks/bench_gui.py`` (``--seconds 3`` per measurement by default).
 """
@@ -10,6 +11,7 @@ Run: ``python benchmarks/bench_gui.py`` (``--seconds 3`` per measurement by defa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import subprocess
 import sys
@@ -20,6 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from scratchnet import data, kernel  # noqa: E402
@@ -211,7 +214,7 @@ def throughput(app, seconds, deep):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=3.0)
-    ap.add_argument("--only", choices=["scrub", "first", "why"],
+    ap.add_argument("--only", choices=["scrub", "first", "why", "compare"],
                     help="run one measurement only")
     args = ap.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
@@ -223,6 +226,8 @@ def main():
         return first_report()
     if args.only == "why":
         return why_report(app, args.seconds)
+    if args.only == "compare":
+        return compare_report(app, args.seconds)
 
     win = MainWindow()
     win.show()
@@ -251,6 +256,58 @@ def why_report(app, seconds):
         fps, sps, eps, *_ = windowed(app, cfg, seconds, show)
         print(f"classic demo, {show or 'boundary'} in front: {fps:.1f} frames/s, "
               f"{sps:,.0f} samples/s (load {os.getloadavg()[0]:.2f})", flush=True)
+
+
+def comparing(app, config, seconds, rounds=3):
+    """Frames/s, A's and B's samples/s in Train ▸ Compare (B: lr 0.5), the window's
+    samples/s with one run, and the close time, alternating solo and compare windows
+    ``rounds`` times so both see the same load."""
+    from scratchnet_gui import protocol as P
+
+    rows = []
+    for _ in range(rounds):
+        solo = windowed(app, config, seconds)[1]
+        win = MainWindow(config)
+        win.resize(1400, 900)
+        win.show()
+        while win.current_snapshot() is None:
+            run_for(app, 0.02)
+        win.findChild(QAction, "compare").trigger()  # as a user does
+        while not (win.compare.active and all(s is not None for s in win.compare.latest)):
+            run_for(app, 0.02)
+        win.send(P.Configure(dataclasses.replace(win.compare.b.config.training, lr=0.5)))
+        frames = [[], []]  # each run's snapshots drawn
+        for c, drawn_ in zip(win.compare.runs(), frames):
+            c.snapshotReady.connect(lambda s, d=drawn_: d.append(time.perf_counter()))
+        win.menus.full_speed_action.setChecked(True)
+        win.menus.play_action.trigger()
+        run_for(app, 1.5)  # both load the compiled kernel meanwhile
+        s0 = [s.samples_seen for s in win.compare.latest]
+        n0, t0 = [len(f) for f in frames], time.perf_counter()
+        gaps = [0]  # epochs between the runs, sampled every 20 ms
+        sampler = QTimer(interval=20)
+        sampler.timeout.connect(lambda: gaps.append(abs(np.subtract(*win.compare.block.epochs()))))
+        sampler.start()
+        run_for(app, seconds)
+        sampler.stop()
+        apart = max(gaps)
+        dt = time.perf_counter() - t0
+        sps = [(s.samples_seen - n) / dt for s, n in zip(win.compare.latest, s0)]
+        t_close = time.perf_counter()
+        win.close()
+        fps = min(len(f) - n for f, n in zip(frames, n0)) / dt
+        rows.append((solo, fps, *sps, apart,
+                     time.perf_counter() - t_close))
+    return rows
+
+
+def compare_report(app, seconds):
+    for solo, fps, a, b, apart, close_s in comparing(app, Config(max_epochs=10**9), seconds):
+        print(f"classic demo, compare (B: lr 0.5) at full speed: {fps:.1f} frames/s of each run "
+              f"(target >= 30); A {a:,.0f} and B {b:,.0f} samples/s, {a / solo:.0%} and "
+              f"{b / solo:.0%} of one run's {solo:,.0f} (target >= 40%); at most {apart} "
+              f"epoch(s) apart (lockstep: <= 1); close {close_s * 1000:.0f} ms (load "
+              f"{os.getloadavg()[0]:.2f})", flush=True)
 
 
 def first_report():

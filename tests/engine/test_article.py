@@ -13,7 +13,8 @@ def _circles(seed):
     return data.split(X, y, 0.75, seed=seed)
 
 
-@pytest.mark.parametrize("seed", range(5))
+# three seeds each for the per-sample runs that take 3 s on numpy (five took 29 s)
+@pytest.mark.parametrize("seed", range(3))
 def test_blobs_2_3_1_matches_logistic_regression(seed):
     # blobs sit around ±10; standardised inputs keep N(0, 1) sigmoid units out of saturation
     ds = data.build(data.DataSpec("blobs", 1000, seed=seed, cluster_std=3.0))
@@ -26,7 +27,7 @@ def test_blobs_2_3_1_matches_logistic_regression(seed):
     assert abs(ours - ref) <= 0.005
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", range(3))
 def test_circles_without_hidden_layer_is_chance(seed):
     # No line separates concentric circles: even the best linear model (logistic
     # regression) lands near 0.5, off by the split's sampling noise (0.41 for seed 0).

@@ -148,10 +148,10 @@ SWEEP = ["bogus", None, -1, 10**30, float("nan"), "<delete>"]
 def test_every_field_set_to_each_hostile_value(tmp_path):
     # deterministic: every leaf of meta.json, one mutation at a time
     meta, arrays = _meta(tmp_path)
-    loads = 0
+    loads, raw = 0, json.dumps(meta)
     for leaf in _leaves(meta):
         for value in SWEEP:
-            mutated = copy.deepcopy(meta)
+            mutated = json.loads(raw)  # a copy, several times faster than deepcopy
             _apply_meta(mutated, leaf, value)
             loads += _check_outcome(tmp_path, mutated, arrays)
     assert 0 < loads < len(_leaves(meta)) * len(SWEEP)  # both outcomes were exercised

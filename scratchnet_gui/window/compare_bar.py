@@ -7,15 +7,16 @@ from PySide6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QSizeP
                                QToolButton)
 
 
-def run_state(name: str, snap, done: bool) -> str:
-    """``"A epoch 12"``, and why a run that has stopped on its own waits while the
-    other goes on (its target, its epoch limit, divergence)."""
+def run_state(name: str, snap, done: bool, other=None) -> str:
+    """``"A epoch 12"``, and why a run that has stopped on its own stopped; while the
+    other run (``other``, its snapshot) still trains, that it waits for it."""
     if snap is None:
         return f"{name} starting…"
     words = f"{name} epoch {snap.epoch}"
     if done:
         why = snap.notices[-1].text.rstrip(".") if snap.notices else "stopped"
-        words += f" (stopped: {why[:60]}; it waits)"
+        waits = "; waits for the other run" if other is not None and other.running else ""
+        words += f" (stopped: {why[:60]}{waits})"
     return words
 
 
@@ -59,8 +60,8 @@ class CompareBar(QFrame):
 
     def say(self, diff_words: str, latest, done, edit: int) -> None:
         a, b = latest
-        self.text.setText(f"<b>Comparing</b> · {diff_words} · {run_state('A', a, done[0])}"
-                          f" · {run_state('B', b, done[1])}")
+        self.text.setText(f"<b>Comparing</b> · {diff_words} · {run_state('A', a, done[0], b)}"
+                          f" · {run_state('B', b, done[1], a)}")
         button = self.group.button(edit)
         if not button.isChecked():
             button.setChecked(True)

@@ -33,10 +33,18 @@ class CurveOverlay:
         view.test.setPen(pg.mkPen(*colors.NEGATIVE, width=2.5))
         self._hidden = [i for i in (view.train, getattr(view, "train_acc", None),
                                     getattr(view, "test_acc", None)) if i is not None]
+        self._key()
+
+    def _key(self) -> None:
+        """Only A's and B's test curves, in the plot and the key."""
+        view = self.view
+        self._mode = getattr(view, "_mode", None)
         legend = view.getPlotItem().legend
         for item in self._hidden:
             item.setVisible(False)
             legend.removeItem(item)  # a hidden curve's key would still show, struck out
+        if not any(sample.item is self.b for sample, _ in legend.items):
+            legend.addItem(self.b, "B test")
         _rename(view, view.test, "A test")
 
     def draw(self, snap_b) -> None:
@@ -44,7 +52,8 @@ class CurveOverlay:
         column = f"test_{self.view.column}"
         if column in h:
             set_curve(self.b, h["epoch"], h[column])
-        _rename(self.view, self.view.test, "A test")  # a view may rebuild its key
+        if getattr(self.view, "_mode", None) != self._mode:  # a new task rebuilt its key
+            self._key()
 
     def remove(self) -> None:
         """Back to one run: B's curve gone, A's curves as they were."""

@@ -207,3 +207,36 @@ def test_a_comparison_preset_trains_both_runs_as_their_solo_runs(qtbot, window):
     assert a.epoch == b.epoch == 3
     _same_weights(a, _solo(cfg_a, 3))
     _same_weights(b, _solo(cfg_b, 3))
+
+
+def test_a_stopped_run_says_it_waits_only_while_the_other_trains():
+    from types import SimpleNamespace as NS
+
+    from scratchnet_gui.window.compare_bar import run_state
+
+    notice = NS(text="Reached the target AUC.")
+    stopped = NS(epoch=1, notices=[notice], running=False)
+    going, still = NS(epoch=3, notices=[], running=True), NS(epoch=4, notices=[], running=False)
+    assert run_state("B", stopped, True, going) == (
+        "B epoch 1 (stopped: Reached the target AUC; waits for the other run)")
+    assert run_state("B", stopped, True, still) == "B epoch 1 (stopped: Reached the target AUC)"
+    assert run_state("A", going, False, stopped) == "A epoch 3"
+
+
+def _keys(view):
+    return [label.text for _, label in view.getPlotItem().legend.items]
+
+
+def test_a_preset_of_another_task_keeps_the_key_to_a_and_b(qtbot, window):
+    """SGD against Adam opens three spiral arms from the binary demo: the metric view
+    rebuilds its key for the new task, and the comparison's key survives it."""
+    _trigger(window, "compare_sgd_vs_adam")
+    qtbot.waitUntil(lambda: window.compare.active and all(
+        s is not None and s.task.n_classes == 3 for s in window.compare.latest),
+        timeout=WAIT_MS)
+    _trigger(window, "step_epoch")
+    _both_idle(qtbot, window)
+    view = window.auc_view
+    qtbot.waitUntil(lambda: sorted(_keys(view)) == ["A test", "B test"], timeout=WAIT_MS)
+    assert not view.train.isVisible() and not view.train_acc.isVisible()
+    assert not view.test_acc.isVisible()

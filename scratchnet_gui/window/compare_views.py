@@ -41,7 +41,10 @@ class CompareViews:
         self.net_tabs.addTab(win.network_view, "Network A")
         self.net_tabs.addTab(self.network_b, "Network B")
         self.net_tabs.currentChanged.connect(lambda _: self.reset() or redraw())
-        top.insertWidget(index + 2, self.prediction_b)
+        self.plane_tab = QTabWidget()  # as tall as A's tabbed boundary: the same y range
+        self.plane_tab.setObjectName("plane_b_tab")
+        self.plane_tab.addTab(self.prediction_b, "Boundary B")
+        top.insertWidget(index + 2, self.plane_tab)
         total = sum(top.sizes())
         top.setSizes([total * 34 // 100, total * 33 // 100, total * 33 // 100])
         self.overlays = [CurveOverlay(win.auc_view), CurveOverlay(win.loss_view)]
@@ -56,7 +59,7 @@ class CompareViews:
         self.net_tabs.removeTab(0)
         top.replaceWidget(index, win.network_view)
         win.network_view.show()
-        for w in (self.net_tabs, self.network_b, self.prediction_b):
+        for w in (self.net_tabs, self.network_b, self.prediction_b, self.plane_tab):
             w.setParent(None)
             w.deleteLater()
         win.prediction_view.setTitle(None)

@@ -107,7 +107,7 @@ class PredictionView(pg.PlotWidget):
         if pos is not None:
             self.ring.setData([np.clip(pts.raw_train[pos, i], x0, x1)],
                               [np.clip(pts.raw_train[pos, j], y0, y1)])
-        else:
+        elif len(self.ring.data):  # an empty setData still lays out and repaints
             self.ring.setData([], [])
         names = pts.names
         width = max(120.0, self.getPlotItem().vb.width() - 10)  # the note wraps within it

@@ -178,6 +178,9 @@ def test_clicking_a_point_selects_that_sample(qtbot, window):
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                          pos=view.mapFromScene(view.point_scene_pos(target)))
     assert sig.args[0] == target and view.selected == target
+    qtbot.waitUntil(lambda: len(view.ring.data) == 1, timeout=WAIT_MS)  # its ring
+    view.select(None)
+    assert len(view.ring.data) == 0  # and none once nothing is selected
 
 
 def test_threshold_changes_which_points_count_as_right(qtbot, window):
